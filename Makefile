@@ -1,0 +1,72 @@
+# Gradient Descent, Tested: the two commands are `make book` and `make test`.
+# Everything else (the virtual environment, the installs) happens on the way.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.requirements-installed
+PORT   ?= 8000
+NB     ?= $(shell $(PYTHON) tools/toc_notebooks.py)
+# pytest-xdist: two workers, whole notebooks per worker (nbval needs the cells of a notebook together)
+XDIST  ?= -n 2 --dist loadfile
+
+.PHONY: help install book test test-unit test-notebooks test-site lab notebooks serve bench clean lint
+
+help:
+	@echo "make book        build the website into _build/html (warnings are errors)"
+	@echo "make test        run gdlearn's unit tests and re-run every notebook with nbval"
+	@echo "make test-site   build the book and test it in headless Chromium"
+	@echo "make lab         open the book's notebooks in JupyterLab"
+	@echo "make notebooks   re-execute notebooks in place (one: make notebooks NB=book/part1/why_optimization.ipynb)"
+	@echo "make serve       serve _build/html on http://localhost:$(PORT)"
+	@echo "make bench       time notebooks, nbval, the book build and gdlearn's optimizer steps"
+	@echo "make lint        ruff over the package, tests and notebooks"
+	@echo "make clean       remove _build and caches (keeps .venv)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when requirements.txt or pyproject.toml changed since the last install.
+$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) -m "not site"
+
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not site"
+
+test-notebooks: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) book
+
+test-site: $(STAMP)
+	$(BIN)/python -m pytest -m site tests/test_site.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py $(NB)
+
+serve:
+	@test -f _build/html/index.html || { echo "no _build/html: run 'make book' first"; exit 1; }
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_book.py
+	$(BIN)/python bench/bench_optim.py
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -not -path "./$(VENV)/*" -prune -exec rm -rf {} +

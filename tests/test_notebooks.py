@@ -1,0 +1,132 @@
+"""Notebook hygiene as tests: the stored outputs are nbval's reference, so they must be clean.
+
+Each notebook in the table of contents exists, and each notebook under book/ is in it; each was run
+top to bottom in a fresh kernel (execution counts 1..N); no stored error outside cells meant to fail;
+no machine path, memory address or timing in any compared output; kernelspec python3; and the cells
+whose output nbval does not compare stay rare (under 5% of code cells in the whole book).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from toc_notebooks import toc_files, toc_notebooks  # noqa: E402
+
+BOOK = ROOT / "book"
+TOC_NOTEBOOKS = toc_notebooks(ROOT)
+ALL_NOTEBOOKS = sorted(p for p in BOOK.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+LEAKS = [
+    (re.compile(r"0x[0-9a-fA-F]{6,}"), "a memory address"),
+    (re.compile(r"(/tmp/|/home/|/root/|/Users/|/work/|site-packages|\.venv/|[A-Z]:\\\\)"), "a machine path"),
+    (re.compile(r"\b\d+(\.\d+)?\s*(ms|µs|us|ns|s) ± "), "a timing"),
+    (re.compile(r"Wall time|CPU times|it/s\]|s/it\]"), "a timing"),
+]
+IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+IGNORE_COMMENTS = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP")
+RAISE_TAGS = {"raises-exception", "nbval-raises-exception"}
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _text(output: dict) -> str:
+    if "text" in output:
+        t = output["text"]
+    else:
+        t = output.get("data", {}).get("text/plain", "")
+    return "".join(t) if isinstance(t, list) else t
+
+
+def _code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _ignored(cell: dict) -> bool:
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    return bool(tags & IGNORE_TAGS) or any(c in _source(cell) for c in IGNORE_COMMENTS)
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def test_toc_entries_exist() -> None:
+    missing = []
+    for entry in toc_files(ROOT):
+        candidates = [ROOT / entry, ROOT / f"{entry}.ipynb", ROOT / f"{entry}.md"]
+        if not any(c.is_file() for c in candidates):
+            missing.append(entry)
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+
+
+def test_every_notebook_is_in_the_toc() -> None:
+    orphans = sorted(set(ALL_NOTEBOOKS) - set(TOC_NOTEBOOKS))
+    assert not orphans, f"notebooks under book/ missing from _toc.yml: {_ids(orphans)}"
+
+
+def test_the_book_has_notebooks() -> None:
+    assert TOC_NOTEBOOKS, "the table of contents lists no notebook"
+
+
+@pytest.mark.parametrize("path", TOC_NOTEBOOKS, ids=_ids(TOC_NOTEBOOKS))
+def test_executed_top_to_bottom(path: Path) -> None:
+    counts = [c.get("execution_count") for c in _code_cells(_load(path))]
+    assert counts, "a chapter notebook has no code cell"
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"execution counts are {counts}: re-run with `make notebooks NB={path.relative_to(ROOT)}`"
+    )
+
+
+@pytest.mark.parametrize("path", TOC_NOTEBOOKS, ids=_ids(TOC_NOTEBOOKS))
+def test_no_stored_errors(path: Path) -> None:
+    for i, cell in enumerate(_code_cells(_load(path))):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        meant_to_fail = bool(tags & RAISE_TAGS) or "NBVAL_RAISES_EXCEPTION" in _source(cell)
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if meant_to_fail:
+            assert errors, f"code cell {i} is marked to raise but stored no error"
+        else:
+            assert not errors, f"code cell {i} stored an error: {errors[0].get('ename')}"
+
+
+@pytest.mark.parametrize("path", TOC_NOTEBOOKS, ids=_ids(TOC_NOTEBOOKS))
+def test_no_leaks_in_outputs(path: Path) -> None:
+    for i, cell in enumerate(_code_cells(_load(path))):
+        if _ignored(cell):
+            continue
+        for out in cell.get("outputs", []):
+            body = _text(out)
+            for pattern, what in LEAKS:
+                assert not pattern.search(body), f"code cell {i} output holds {what}: {body[:200]!r}"
+            assert out.get("name") != "stderr" or not body.strip(), (
+                f"code cell {i} wrote to stderr (a warning?): {body[:200]!r}"
+            )
+
+
+@pytest.mark.parametrize("path", TOC_NOTEBOOKS, ids=_ids(TOC_NOTEBOOKS))
+def test_kernelspec_is_python3(path: Path) -> None:
+    assert _load(path)["metadata"].get("kernelspec", {}).get("name") == "python3"
+
+
+def test_ignored_cells_are_rare() -> None:
+    total = ignored = 0
+    for path in TOC_NOTEBOOKS:
+        cells = _code_cells(_load(path))
+        total += len(cells)
+        ignored += sum(_ignored(c) for c in cells)
+    assert total, "no code cells found"
+    assert ignored / total < 0.05, f"{ignored} of {total} code cells are not compared by nbval (limit 5%)"
