@@ -7,13 +7,12 @@ model uses one array.  Optimizers, the training loop and the gradient checker ac
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Union
 
 import numpy as np
 
 from gdlearn._validate import check_finite_array
 
-Params = Union[np.ndarray, dict[str, np.ndarray]]
+Params = np.ndarray | dict[str, np.ndarray]
 
 __all__ = [
     "Params",

@@ -130,3 +130,22 @@ def test_ignored_cells_are_rare() -> None:
         ignored += sum(_ignored(c) for c in cells)
     assert total, "no code cells found"
     assert ignored / total < 0.05, f"{ignored} of {total} code cells are not compared by nbval (limit 5%)"
+
+
+@pytest.mark.parametrize("path", TOC_NOTEBOOKS, ids=_ids(TOC_NOTEBOOKS))
+def test_every_figure_is_described(path: Path) -> None:
+    """Each figure is followed by a "*The figure shows ...*" paragraph, which is also its alt text."""
+    cells = _load(path)["cells"]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        if not any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+            continue
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        assert nxt is not None and nxt["cell_type"] == "markdown" and _source(nxt).lstrip().startswith(
+            "*The figure shows"
+        ), f"the figure of cell {i} is not followed by a '*The figure shows ...*' description"
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+        assert alt.startswith("The figure shows"), (
+            f"cell {i} has no alt text in its metadata: re-run `make notebooks NB={path.relative_to(ROOT)}`"
+        )

@@ -21,7 +21,8 @@ def toc_notebooks(root: Path = ROOT) -> list[Path]:
     for entry in toc_files(root):
         path = root / entry
         if path.suffix == "":
-            path = path.with_suffix(".ipynb") if (root / f"{entry}.ipynb").exists() else path.with_suffix(".md")
+            is_notebook = (root / f"{entry}.ipynb").exists()
+            path = path.with_suffix(".ipynb" if is_notebook else ".md")
         if path.suffix == ".ipynb":
             out.append(path)
     return out

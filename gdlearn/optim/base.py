@@ -13,7 +13,7 @@ the arrays it is given: it returns new ones.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from gdlearn._tree import Params, check_same_structure
 from gdlearn._validate import check_positive
 
 Schedule = Callable[[int], float]
-LearningRate = Union[float, Schedule]
+LearningRate = float | Schedule
 
 __all__ = ["Optimizer", "LearningRate", "Schedule"]
 
