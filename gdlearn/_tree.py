@@ -1,6 +1,6 @@
 """Parameters as one array or a dict of arrays ("a tree"), and the few operations on them.
 
-The MLP keeps its weights in a dict such as ``{"W0": ..., "b0": ..., "W1": ...}``; every other
+The MLP keeps its weights in a dict such as ``{"W1": ..., "b1": ..., "W2": ...}``; every other
 model uses one array.  Optimizers, the training loop and the gradient checker accept both.
 """
 

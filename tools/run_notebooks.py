@@ -37,7 +37,7 @@ def set_alt_texts(nb: nbformat.NotebookNode) -> int:
         paragraph = following.source.strip().split("\n\n")[0]
         if not paragraph.startswith(ALT_PREFIX):
             continue
-        alt = " ".join(paragraph.strip("*").split())
+        alt = " ".join(paragraph.strip("*").replace("$", "").split())
         cell.metadata.setdefault("mystnb", {}).setdefault("image", {})["alt"] = alt
         done += 1
     return done
@@ -46,7 +46,11 @@ def set_alt_texts(nb: nbformat.NotebookNode) -> int:
 def run(path: Path, timeout: int = 300) -> float:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
     client.execute()
