@@ -46,7 +46,7 @@ test-unit: $(STAMP)
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) book
 
-test-site: $(STAMP)
+test-site: book
 	$(BIN)/python -m pytest -m site tests/test_site.py
 
 lint: $(STAMP)
