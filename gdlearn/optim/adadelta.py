@@ -31,7 +31,8 @@ class AdaDelta(Optimizer):
 
     The ratio of the two root mean squares gives the step the units of the parameters, so
     Zeiler's original method has no learning rate (:math:`\gamma = 1`, the default).  Since
-    :math:`u_0 = 0`, the first steps have size about :math:`\sqrt{\epsilon}`: AdaDelta starts
+    :math:`u_0 = 0`, the first step has size about :math:`\sqrt{\epsilon / (1 - \rho)}` in
+    every coordinate whose gradient is not tiny (0.003 with the defaults): AdaDelta starts
     slowly and speeds up as :math:`u_t` grows.
 
     Parameters

@@ -95,9 +95,9 @@ class SGDHD(_HypergradientOptimizer):
     Notes
     -----
     PyTorch has no hypergradient optimizer; the authors' reference implementation is a
-    ``torch.optim.Optimizer`` subclass named ``SGDHD`` with the same two arguments ``lr`` and
-    ``hypergrad_lr``.  As in the paper, :math:`\alpha` is not clipped: a too large
-    :math:`\beta` can drive it negative.
+    ``torch.optim.Optimizer`` subclass ``SGDHD`` whose ``hypergrad_lr`` is ``hyper_lr`` here
+    (it also offers momentum, which this class leaves out).  As in the paper, :math:`\alpha`
+    is not clipped: a too large :math:`\beta` can drive it negative.
 
     References
     ----------
