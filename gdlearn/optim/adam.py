@@ -33,8 +33,10 @@ class Adam(Optimizer):
         \end{aligned}
 
     With ``amsgrad=True`` (Reddi et al., 2018) the denominator uses the running maximum
-    :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)` in place of :math:`v_t`, so the effective
-    step of a coordinate never grows.  With ``bias_correction=False`` (a teaching switch, not
+    :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)` in place of :math:`v_t`, so the second-moment
+    estimate of a coordinate never decreases (as in PyTorch, the maximum is still divided by
+    :math:`1 - \beta_2^t`, so with bias correction the step can still grow while that factor
+    settles).  With ``bias_correction=False`` (a teaching switch, not
     in PyTorch) :math:`\hat m_t = m_t` and :math:`\hat v_t = v_t`.  Since the moments start at
     zero, :math:`m_t` is then too small by the factor :math:`1 - \beta_1^t` and
     :math:`\sqrt{v_t}` by :math:`\sqrt{1 - \beta_2^t}`; with the default betas the first step
