@@ -50,6 +50,8 @@ def convert(text: str) -> nbformat.NotebookNode:
             cell = nbformat.v4.new_code_cell("\n".join(body))
         if tags:
             cell.metadata["tags"] = tags
+        # stable ids (position + kind) keep re-conversions from churning every cell in the diff
+        cell.id = f"{kind[:2]}{len(nb.cells):03d}"
         nb.cells.append(cell)
     return nb
 
