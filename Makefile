@@ -9,6 +9,9 @@ PORT   ?= 8000
 NB     ?= $(shell $(PYTHON) tools/toc_notebooks.py)
 # pytest-xdist: two workers, whole notebooks per worker (nbval needs the cells of a notebook together)
 XDIST  ?= -n 2 --dist loadfile
+# Two workers already use both cores; one BLAS thread per kernel avoids oversubscription (about 20%
+# faster here). Set OMP_NUM_THREADS yourself to override; .ci/run also checks nbval with 2 threads.
+export OMP_NUM_THREADS ?= 1
 
 .PHONY: help install book test test-unit test-notebooks test-site lab notebooks serve bench clean lint
 
