@@ -20,7 +20,7 @@ help:
 	@echo "make test        run gdlearn's unit tests and re-run every notebook with nbval"
 	@echo "make test-site   build the book and test it in headless Chromium"
 	@echo "make lab         open the book's notebooks in JupyterLab"
-	@echo "make notebooks   re-execute notebooks in place (one: make notebooks NB=book/part1/why_optimization.ipynb)"
+	@echo "make notebooks   sync each notebook with its .py twin, then re-execute it (one: NB=book/part1/why_optimization.ipynb)"
 	@echo "make serve       serve _build/html on http://localhost:$(PORT)"
 	@echo "make bench       time notebooks, nbval, the book build and gdlearn's optimizer steps"
 	@echo "make lint        ruff over the package, tests and notebooks"
@@ -58,7 +58,9 @@ lint: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab book
 
+# Sync each notebook with its percent-format twin (jupytext.toml; the newer file wins), then execute it.
 notebooks: $(STAMP)
+	$(BIN)/jupytext --sync $(NB)
 	$(BIN)/python tools/run_notebooks.py $(NB)
 
 serve:

@@ -149,3 +149,33 @@ def test_every_figure_is_described(path: Path) -> None:
         assert alt.startswith("The figure shows"), (
             f"cell {i} has no alt text in its metadata: re-run `make notebooks NB={path.relative_to(ROOT)}`"
         )
+
+
+def _twin(path: Path) -> Path:
+    return path.with_suffix(".py")
+
+
+@pytest.mark.parametrize("path", TOC_NOTEBOOKS, ids=_ids(TOC_NOTEBOOKS))
+def test_paired_text_source_in_sync(path: Path) -> None:
+    """Each chapter's .ipynb and its percent-format .py twin (jupytext.toml) hold the same cells.
+
+    The .py is what a review reads; the .ipynb keeps the outputs nbval compares. Compared: the cell
+    types, the sources and the tags (the only cell metadata the twin carries).
+    """
+    jupytext = pytest.importorskip("jupytext")
+    twin = _twin(path)
+    assert twin.is_file(), f"{twin.relative_to(ROOT)} is missing: run `jupytext --sync {path.relative_to(ROOT)}`"
+
+    def cells(nb) -> list[tuple[str, str, list[str]]]:
+        return [
+            (c["cell_type"], _source(c).strip("\n"), list(c.get("metadata", {}).get("tags", [])))
+            for c in nb["cells"]
+        ]
+
+    text = cells(jupytext.read(twin))
+    stored = cells(_load(path))
+    where = next((i for i, (a, b) in enumerate(zip(text, stored)) if a != b), min(len(text), len(stored)))
+    assert text == stored, (
+        f"{path.relative_to(ROOT)} and {twin.name} differ from cell {where} on: "
+        f"run `make notebooks NB={path.relative_to(ROOT)}` (syncs the newer file into the other, then executes)"
+    )

@@ -93,3 +93,16 @@ def test_loss_curves():
 def test_figure_renders():
     ax = plot.plot_paths(Bowl(), {"p": np.array([[1.0, 2.0], [0.5, 1.0]])})
     ax.figure.canvas.draw()  # full render under Agg raises on any bad artist
+
+
+def test_book_style_sets_legible_fonts_and_distinct_line_styles() -> None:
+    import matplotlib as mpl
+
+    from gdlearn.plot import BOOK_CYCLE, use_book_style
+
+    with mpl.rc_context():
+        use_book_style(retina=False)
+        assert mpl.rcParams["xtick.labelsize"] >= 12 and mpl.rcParams["font.size"] >= 12
+        styles = [str(s["linestyle"]) for s in BOOK_CYCLE]
+        # the first six series differ in line style, not only in colour
+        assert len(set(styles[:6])) == 6

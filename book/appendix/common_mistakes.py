@@ -1,0 +1,621 @@
+# %% [markdown]
+# # Common mistakes in gradient-descent code
+#
+# Gradient descent fits in five lines of numpy, and so do its bugs. The code listings in the articles this
+# book grew out of fail in a handful of characteristic ways: an array that broadcasts where a matrix product
+# was meant, a gradient with the wrong sign, a variable that overwrites the function it calls, a stochastic
+# gradient of the wrong form, a missing intercept. This appendix writes a fresh minimal example of each
+# kind of mistake (and of three more that are just as common), runs it, and shows three things:
+#
+# 1. the **symptom**: what the broken code actually does, often silently;
+# 2. the **check** that catches it: the gradient checker `gdlearn.gradcheck.check_grad`, or a one-line
+#    `assert` on shapes, finite values or a decreasing loss;
+# 3. the **fix**, asserted correct against `np.linalg.lstsq` or another known answer.
+#
+# ```{admonition} Learning goals
+# :class: tip
+# After this appendix you can
+# - recognise the eight mistakes from their symptoms: wrong shapes, a loss that climbs, a `TypeError` on the
+#   second iteration, SGD that settles at the wrong point, a fit that misses the intercept, a run that
+#   diverges on raw features, a loss that swings within every epoch, a history whose entries are all equal;
+# - catch each one with a gradient check or a one-line `assert` before it costs you a training run;
+# - fix each one and prove the fix with an exact reference answer.
+# ```
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from gdlearn.data import add_bias, make_logistic, standardize
+from gdlearn.gradcheck import check_grad
+from gdlearn.loop import fit, minimize
+from gdlearn.models import LinearRegression, LogisticRegression
+from gdlearn.optim import SGD
+
+np.set_printoptions(precision=4, suppress=True)
+SEED = 0
+rng = np.random.default_rng(SEED)
+
+# %% [markdown]
+# Most examples share one small regression problem: $n = 50$ points with $y = 2 + 3x + \varepsilon$, the
+# model $\hat y = \theta_0 + \theta_1 x$ and the loss $J(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ with
+# gradient $\nabla J(\theta) = \frac1n X^\top(X\theta - y)$, where $X$ has a column of ones and a column of
+# $x$ values. The reference answer is the least-squares solution from `np.linalg.lstsq`.
+
+# %%
+n = 50
+x = rng.uniform(0.0, 1.0, size=n)
+y = 2.0 + 3.0 * x + rng.normal(scale=0.2, size=n)
+X = add_bias(x[:, None])                      # shape (n, 2): columns [1, x]
+theta_star = np.linalg.lstsq(X, y, rcond=None)[0]
+
+
+def loss(theta):
+    return 0.5 * np.mean((X @ theta - y) ** 2)
+
+
+def grad(theta):
+    return X.T @ (X @ theta - y) / n
+
+
+print("X", X.shape, " y", y.shape, " least-squares theta*", theta_star, f" J(theta*) = {loss(theta_star):.4f}")
+assert check_grad(loss, grad, rng.normal(size=2)).passed
+
+# %% [markdown]
+# ## Broadcasting: `*` where `@` was meant
+#
+# numpy's broadcasting {cite}`harris2020` lines up shapes from the right and stretches any axis of length 1.
+# That is convenient and dangerous: a product between arrays of the wrong shapes either **crashes** or,
+# worse, **silently** returns an array of a different shape. Here is the input stored as a column
+# `x_col` of shape $(n, 1)$, multiplied elementwise (`*`) by a parameter vector instead of a matrix product:
+#
+# - with `theta` of shape $(2, 1)$, numpy compares $n$ with 2 and fails;
+# - with `theta` of shape $(2,)$, it stretches both to $(n, 2)$ and returns a "prediction" with two columns;
+# - and if `y` is a column $(n, 1)$ while the prediction is a flat $(n,)$, their difference is an $(n, n)$
+#   matrix.
+
+# %%
+x_col, y_col = x[:, None], y[:, None]
+try:
+    x_col * np.zeros((2, 1))
+except ValueError as err:
+    print("theta of shape (2, 1):", type(err).__name__ + ":", err)
+print("theta of shape (2,):   x_col * theta has shape", (x_col * np.zeros(2)).shape)
+print("y_col - X @ theta has shape", (y_col - X @ np.zeros(2)).shape)
+
+# %% [markdown]
+# The silent version trains without complaint. With `theta` of shape $(2,)$ each column of `x_col * theta`
+# is $x\,\theta_j$, so each $\theta_j$ is fitted on its own as the slope of a line through the origin; the
+# loop converges, to the wrong model:
+
+# %%
+theta = np.zeros(2)
+for _ in range(500):
+    pred = x_col * theta                          # (n, 2), not (n,)
+    theta = theta - 0.5 * np.mean(x_col * (pred - y_col), axis=0)
+slope_through_origin = (x @ y) / (x @ x)
+print("broken loop converged to", theta, " (both = the slope through the origin,", f"{slope_through_origin:.4f})")
+print("least squares:          ", theta_star)
+assert np.allclose(theta, slope_through_origin) and not np.allclose(theta, theta_star, atol=0.5)
+
+# %% [markdown]
+# **The check.** One line after computing the prediction catches every variant: the prediction must have
+# the shape of the targets, and both must be flat. `gdlearn`'s models make the same check on their inputs:
+
+# %%
+try:
+    assert pred.shape == y.shape, f"prediction has shape {pred.shape}, targets {y.shape}"
+except AssertionError as err:
+    print("AssertionError:", err)
+try:
+    LinearRegression(X, y_col)
+except ValueError as err:
+    print("LinearRegression(X, y_col) -> ValueError:", err)
+
+# %% [markdown]
+# **The fix.** Keep `y` flat, put the column of ones into `X`, and use the matrix product `X @ theta`:
+
+# %%
+theta = np.zeros(2)
+for _ in range(2000):
+    pred = X @ theta
+    assert pred.shape == y.shape
+    theta = theta - 0.5 * X.T @ (pred - y) / n
+print("fixed loop:", theta, " least squares:", theta_star)
+assert np.allclose(theta, theta_star, atol=1e-6)
+
+
+# %% [markdown]
+# ## A gradient with the wrong sign
+#
+# The residual can be written $\hat y - y$ or $y - \hat y$; the gradient of $\frac{1}{2n}\|X\theta - y\|^2$
+# uses the first. Writing the second and then *subtracting* the result, as the update rule says, walks
+# uphill: every step multiplies the error by a factor larger than one, and the loss grows until it
+# overflows. (Under `np.errstate` so that numpy's overflow warnings do not flood the output.)
+
+# %%
+def grad_wrong_sign(theta):
+    return X.T @ (y - X @ theta) / n              # y - yhat: the sign is flipped
+
+
+theta = np.zeros(2)
+history = [loss(theta)]
+with np.errstate(over="ignore", invalid="ignore"):
+    for _ in range(1000):
+        theta = theta - 0.5 * grad_wrong_sign(theta)
+        history.append(loss(theta))
+marks = (0, 10, 100, 500, 1000)
+print("loss at steps", marks, ":", [f"{history[k]:.3g}" for k in marks])
+first_bad = next(k for k, v in enumerate(history) if not np.isfinite(v))
+print("first non-finite loss at step", first_bad)
+assert history[10] > history[0] and not np.isfinite(history[-1])
+
+# %% [markdown]
+# `gdlearn.loop.minimize` does not return the NaN: it stops at the first non-finite or exploding loss and
+# reports why.
+
+# %%
+res = minimize((loss, grad_wrong_sign), np.zeros(2), SGD(lr=0.5), max_steps=400)
+print(res.status, "|", res.message)
+assert res.status == "diverged" and np.all(np.isfinite(res.x))
+
+# %% [markdown]
+# **The check.** A gradient checker compares the analytic gradient with centred differences of the loss
+# {cite}`goodfellow2016`. A flipped sign gives a relative error of exactly 1, the largest possible value.
+# A cheaper check inside any training loop: the first few losses must decrease.
+
+# %%
+report = check_grad(loss, grad_wrong_sign, np.array([0.5, -1.0]))
+print(report)
+assert not report.passed and abs(report.rel_error - 1.0) < 1e-6
+
+# %% [markdown]
+# **The fix.** Use $\hat y - y$ (or keep $y - \hat y$ and add the step). The corrected gradient passes the
+# check and gradient descent reaches the least-squares answer:
+
+# %%
+good = check_grad(loss, grad, np.array([0.5, -1.0]))
+print(f"correct gradient: check passed {good.passed}, relative error below 1e-9: {good.rel_error < 1e-9}")
+res = minimize((loss, grad), np.zeros(2), SGD(lr=0.5), max_steps=5000, gtol=1e-10)
+print(res.status, "after", res.n_steps, "steps:", res.x)
+assert good.passed and good.rel_error < 1e-9
+assert np.all(np.diff(res.history.loss) <= 1e-15) and np.allclose(res.x, theta_star, atol=1e-8)
+
+
+# %% [markdown]
+# ## A variable that shadows its function
+#
+# A loop that stores the gradient in a variable named like the function that computes it runs the first
+# iteration fine: the name `gradient` now refers to an array, and the second call fails. (Inside a function
+# body the same line fails even earlier, with an `UnboundLocalError` on the first iteration, because the
+# assignment makes `gradient` a local name throughout the body.)
+
+# %%
+def gradient(theta):
+    return X.T @ (X @ theta - y) / n
+
+
+# %% tags=["raises-exception"]
+# NBVAL_RAISES_EXCEPTION
+theta = np.zeros(2)
+for step in range(3):
+    print("step", step)
+    gradient = gradient(theta)                    # rebinds the name: the function is gone
+    theta = theta - 0.5 * gradient
+
+# %% [markdown]
+# The traceback points at the right line, but in a notebook the damage outlives the error: the kernel now
+# holds an array under the function's name, and every later cell that calls `gradient` fails too, until the
+# `def` cell is run again.
+
+# %%
+print("gradient is now a", type(gradient).__name__, "with shape", gradient.shape)
+assert not callable(gradient)
+
+
+# %% [markdown]
+# **The check.** The loop fails loudly, so this one is easy to find. To keep it from happening, call the
+# value something else (`g`, `grad_value`), and keep training loops inside functions: there the same line
+# fails on the first iteration, and a linter flags it before the code ever runs (ruff and pyflakes report
+# rule F823, "local variable referenced before assignment", which the `noqa` comment below silences).
+
+# %%
+def train(theta):
+    for _ in range(3):
+        gradient = gradient(theta)  # noqa: F823
+        theta = theta - 0.5 * gradient
+    return theta
+
+
+try:
+    train(np.zeros(2))
+except UnboundLocalError as err:
+    print("UnboundLocalError:", err)
+
+
+# %% [markdown]
+# **The fix.**
+
+# %%
+def gradient(theta):
+    return X.T @ (X @ theta - y) / n
+
+
+theta = np.zeros(2)
+for _ in range(2000):
+    g = gradient(theta)
+    theta = theta - 0.5 * g
+print(theta, "callable(gradient):", callable(gradient))
+assert callable(gradient) and np.allclose(theta, theta_star, atol=1e-6)
+
+
+# %% [markdown]
+# ## A per-sample gradient of the wrong form
+#
+# Stochastic gradient descent (SGD) updates with the gradient of one example's loss
+# $\ell_i(\theta) = \tfrac12 (x_i^\top\theta - y_i)^2$, which is $(x_i^\top\theta - y_i)\,x_i$: the residual
+# *times the input row*. Two wrong forms are common:
+#
+# - **the input row is missing**: the update subtracts the scalar residual from every parameter;
+# - **an extra factor $1/n$** carried over from the full-batch formula, which shrinks every step $n$-fold.
+#
+# Both still "converge". All three versions below run 100 epochs of SGD over the shuffled data with the
+# decaying rate $\alpha_t = 0.5 / (1 + t/n)$, as the Robbins–Monro conditions require {cite}`robbins1951`.
+
+# %%
+def sample_grad(theta, i):
+    return (X[i] @ theta - y[i]) * X[i]
+
+
+def sample_grad_no_x(theta, i):
+    return (X[i] @ theta - y[i]) * np.ones(2)        # the input row is missing
+
+
+def sample_grad_extra_n(theta, i):
+    return (X[i] @ theta - y[i]) * X[i] / n          # an extra 1/n
+
+
+def run_sgd(sample_gradient, epochs=100, lr0=0.5, seed=SEED):
+    order_rng, theta, t = np.random.default_rng(seed), np.zeros(2), 0
+    for _ in range(epochs):
+        for i in order_rng.permutation(n):
+            theta = theta - lr0 / (1 + t / n) * sample_gradient(theta, i)
+            t += 1
+    return theta
+
+
+sgd_results = {name: run_sgd(fn) for name, fn in
+               [("correct", sample_grad), ("no input row", sample_grad_no_x), ("extra 1/n", sample_grad_extra_n)]}
+for name, theta in sgd_results.items():
+    print(f"{name:<13} -> {theta}, distance to least squares {np.linalg.norm(theta - theta_star):.4f}")
+print(f"{'lstsq':<13} -> {theta_star}")
+
+# %% [markdown]
+# The correct version lands within a few thousandths of the least-squares answer. Without the input row,
+# both parameters receive the same update, so they stay equal forever, and the run settles where the
+# residuals average to zero along that line: at $\theta_0 = \theta_1 = \bar y / (1 + \bar x)$. With the
+# extra $1/n$ the rate is effectively 50 times smaller and the run is still far from the answer.
+
+# %%
+predicted = y.mean() / (1 + x.mean())
+print(f"no input row: predicted fixed point {predicted:.4f}, reached {sgd_results['no input row']}")
+assert np.linalg.norm(sgd_results["correct"] - theta_star) < 0.01
+assert np.allclose(sgd_results["no input row"], predicted, atol=0.01)
+assert np.linalg.norm(sgd_results["extra 1/n"] - theta_star) > 0.5
+
+# %% [markdown]
+# **The check.** Check the per-sample gradient against centred differences of the per-sample loss, at a
+# random point, for one example. `gdlearn`'s `LinearRegression(X, y).value(theta, idx=[i])` is exactly
+# $\ell_i$, so it serves as the loss to differentiate:
+
+# %%
+model = LinearRegression(X, y)
+i, theta_test = 7, rng.normal(size=2)
+for name, fn in [("correct", sample_grad), ("no input row", sample_grad_no_x), ("extra 1/n", sample_grad_extra_n)]:
+    check = check_grad(lambda th: model.value(th, idx=np.array([i])), fn(theta_test, i), theta_test)
+    error = "below 1e-9" if check.rel_error < 1e-9 else f"{check.rel_error:.2f}"
+    print(f"{name:<13} passed: {check.passed!s:<5}  relative error {error}")
+    assert check.passed == (name == "correct")
+assert np.allclose(sample_grad(theta_test, i), model.grad(theta_test, idx=np.array([i])))
+
+# %% [markdown]
+# **The fix** is the correct form, $(x_i^\top\theta - y_i)\,x_i$, which is what `model.grad(theta, idx)` computes
+# for a minibatch `idx`; its result above was asserted to lie within 0.01 of `lstsq`.
+#
+# ## The missing bias column
+#
+# A model $\hat y = \theta_1 x$ without the constant $\theta_0$ must pass through the origin. If the data do
+# not, no amount of training helps: gradient descent converges, to the best line through the origin.
+
+# %%
+no_bias = LinearRegression(x[:, None], y)
+with_bias = LinearRegression(X, y)
+fit_no_bias = minimize(no_bias, np.zeros(1), SGD(lr=1.0), max_steps=1000, gtol=1e-10)
+fit_bias = minimize(with_bias, np.zeros(2), SGD(lr=1.0), max_steps=1000, gtol=1e-10)
+print(f"without bias: theta = {fit_no_bias.x}, loss {fit_no_bias.fun:.4f} ({fit_no_bias.status})")
+print(f"with bias:    theta = {fit_bias.x}, loss {fit_bias.fun:.4f} ({fit_bias.status})")
+assert fit_no_bias.converged and fit_no_bias.fun > 10 * fit_bias.fun
+
+# %% [markdown]
+# Both runs report `converged`: the optimizer did its job, the model was wrong. **The check** uses a fact of
+# least squares: when the model has an intercept, the residuals at the optimum average exactly zero (that is
+# the normal equation for $\theta_0$). A residual mean far from zero means the intercept is missing or
+# unconverged:
+
+# %%
+for name, mdl, res in [("without bias", no_bias, fit_no_bias), ("with bias", with_bias, fit_bias)]:
+    print(f"{name:<13} |mean residual| = {abs(np.mean(mdl.predict(res.x) - y)):.3f}")
+assert abs(np.mean(with_bias.predict(fit_bias.x) - y)) < 1e-6
+assert abs(np.mean(no_bias.predict(fit_no_bias.x) - y)) > 0.1
+
+# %% [markdown]
+# **The fix** is `add_bias(X)` (a first column of ones), used above as `X`; the fit with bias equals `lstsq`:
+
+# %%
+assert np.allclose(fit_bias.x, theta_star, atol=1e-8)
+print("with bias == lstsq:", np.allclose(fit_bias.x, theta_star, atol=1e-8))
+
+# %% [markdown]
+# ## Features left unscaled
+#
+# A learning rate is only safe below $2/L$, where $L$ is the largest curvature of the loss, here the largest
+# eigenvalue of $X^\top X / n$. For standardized features $L$ is a small number; a raw feature measured in
+# the thousands (a floor area in square feet, an income in dollars) makes $L$ about the square of its size.
+# A rate that works well for standardized data then diverges within a few steps.
+
+# %%
+area = rng.normal(1500.0, 300.0, size=n)                   # a feature in the thousands
+rooms = rng.integers(1, 6, size=n).astype(float)
+price = 50.0 + 0.1 * area + 20.0 * rooms + rng.normal(scale=10.0, size=n)
+raw_features = np.column_stack([area, rooms])
+X_raw = add_bias(raw_features)
+Z, mean, std = standardize(raw_features)
+X_std = add_bias(Z)
+for name, A in (("raw", X_raw), ("standardized", X_std)):
+    eig = np.linalg.eigvalsh(A.T @ A / n)
+    print(f"{name:<13} L = {eig.max():.3g}, condition number {eig.max() / eig.min():.3g}")
+raw_run = minimize(LinearRegression(X_raw, price), np.zeros(3), SGD(lr=0.5), max_steps=1000)
+print("raw features, lr 0.5:", raw_run.status, "|", raw_run.message)
+assert raw_run.status == "diverged"
+
+# %% [markdown]
+# `minimize` rejected the very first step, whose loss was more than $10^{12}$ times the starting loss.
+# **The check** in a hand-written loop is the cheapest of all: the loss must go down in the first steps. A
+# run whose second loss exceeds its first has a learning rate too large for its features:
+
+# %%
+raw_model = LinearRegression(X_raw, price)
+w = np.zeros(3)
+first_losses = [raw_model.value(w)]
+for _ in range(3):
+    w = w - 0.5 * raw_model.grad(w)
+    first_losses.append(raw_model.value(w))
+print("first losses on raw features:", [f"{v:.3g}" for v in first_losses])
+try:
+    assert first_losses[1] < first_losses[0], "the loss went up: learning rate too large for these features?"
+except AssertionError as err:
+    print("AssertionError:", err)
+
+# %% [markdown]
+# **The fix.** Standardize the features (mean 0, standard deviation 1), train, and convert the weights back
+# to the raw units: a weight $w_j$ on the standardized feature $(x_j - \mu_j)/\sigma_j$ is the weight
+# $w_j/\sigma_j$ on $x_j$, and the intercept absorbs $-\sum_j w_j\mu_j/\sigma_j$.
+
+# %%
+std_run = minimize(LinearRegression(X_std, price), np.zeros(3), SGD(lr=0.5), max_steps=1000, gtol=1e-8)
+w_raw = std_run.x[1:] / std
+b_raw = std_run.x[0] - np.sum(std_run.x[1:] * mean / std)
+theta_raw = np.linalg.lstsq(X_raw, price, rcond=None)[0]
+print(f"standardized, lr 0.5: {std_run.status} after {std_run.n_steps} steps")
+print("back in raw units:", np.r_[b_raw, w_raw], " lstsq on raw data:", theta_raw)
+assert std_run.converged and np.allclose(np.r_[b_raw, w_raw], theta_raw, rtol=1e-6)
+
+# %% [markdown]
+# ## Ordered data and no shuffling
+#
+# Data files are often sorted: by date, by customer, by label. SGD that walks through them in file order sees
+# long runs of similar examples, and the parameters drift toward whatever the most recent run prefers. On a
+# label-sorted classification set, every epoch ends with a block of positive examples, so the model is
+# biased toward predicting "positive" at exactly the moments you evaluate it. Logistic regression on 200
+# label-sorted points, minibatches of 5, learning rate 0.5, 10 epochs, with and without reshuffling each
+# epoch:
+
+# %%
+X_cls, y_cls, _ = make_logistic(200, 2, rng, scale=3.0)
+order = np.argsort(y_cls, kind="stable")
+X_cls, y_cls = add_bias(X_cls[order]), y_cls[order]
+clf = LogisticRegression(X_cls, y_cls)
+best = minimize(clf, np.zeros(3), SGD(lr=1.0), max_steps=2000, gtol=1e-8)
+runs = {shuffle: fit(clf, np.zeros(3), SGD(lr=0.5), epochs=10, batch_size=5, rng=np.random.default_rng(SEED),
+                     shuffle=shuffle, eval_every=4)
+        for shuffle in (False, True)}
+print(f"minimum loss {best.fun:.4f}, fraction of positive labels {y_cls.mean():.3f}")
+for shuffle, r in runs.items():
+    print(f"shuffle={shuffle!s:<5}: final loss {r.fun:.4f}, intercept {r.x[0]:+.3f} (best {best.x[0]:+.3f}), "
+          f"mean predicted probability {clf.predict_proba(r.x).mean():.3f}")
+assert runs[False].fun - best.fun > 5 * (runs[True].fun - best.fun)
+assert clf.predict_proba(runs[False].x).mean() > y_cls.mean() + 0.1
+
+# %%
+fig, ax = plt.subplots(figsize=(6.5, 4))
+steps = 4 * np.arange(len(runs[False].history.loss))
+ax.plot(steps, runs[False].history.loss, label="in file order (sorted by label)")
+ax.plot(steps, runs[True].history.loss, label="reshuffled every epoch")
+ax.axhline(best.fun, color="k", ls="--", lw=1, label="minimum")
+ax.set_ylim(best.fun - 0.02, best.fun + 0.15)
+ax.set_xlabel("update")
+ax.set_ylabel("full-data loss")
+ax.set_title("SGD on label-sorted data, with and without shuffling")
+ax.legend()
+plt.show()
+
+
+# %% [markdown]
+# *The figure shows the full-data loss against the update number for SGD on label-sorted data: the run in
+# file order swings up and down twice per epoch of 40 updates, peaking after the block of negative examples
+# and again after the block of positive ones, and never settles near the dashed minimum, while the
+# reshuffled run stays close to it.*
+#
+# Evaluating only once per epoch hides the swing: every evaluation then lands at the same phase of it, here
+# at a peak right after the block of positive examples, and the curve looks smooth, merely stuck above the
+# minimum. **The check** is an assertion on the data before training (are the labels, or the inputs, in
+# sorted order?), or a look at the loss *within* an epoch: a swing with the period of an epoch is the
+# fingerprint of ordered data.
+
+# %%
+def is_sorted(a):
+    return bool(np.all(np.diff(a) >= 0))
+
+
+print("labels sorted:", is_sorted(y_cls))
+last_epoch = {s: r.history.loss[-10:] for s, r in runs.items()}
+for shuffle, losses in last_epoch.items():
+    print(f"shuffle={shuffle!s:<5}: loss within the last epoch from {losses.min():.4f} to {losses.max():.4f}")
+sorted_losses = runs[False].history.loss
+epoch_ends = sorted_losses[10::10]                 # 10 evaluations (40 updates) per epoch
+epoch_peaks = np.array([sorted_losses[10 * e - 9: 10 * e + 1].max() for e in range(1, 11)])
+print("sorted run, loss at the end of each epoch:", [f"{v:.3f}" for v in epoch_ends])
+print("sorted run, highest loss within each epoch:", [f"{v:.3f}" for v in epoch_peaks])
+assert is_sorted(y_cls)
+assert np.ptp(last_epoch[False]) > 5 * np.ptp(last_epoch[True])
+assert np.all(epoch_ends[1:] >= epoch_peaks[1:] - 0.01)
+
+# %% [markdown]
+# **The fix** is to reshuffle every epoch (`fit(..., shuffle=True)`, the default, or
+# `gdlearn.data.minibatches(n, batch_size, rng)`), as asserted above: the shuffled run ends far closer to the
+# minimum. See {doc}`../part3/batch_sgd_minibatch`.
+#
+# ## An array updated in place and stored by reference
+#
+# `theta -= alpha * g` changes the array `theta` in place, and `history.append(theta)` stores a *reference*
+# to that one array, not a copy of its current values. Every entry of the history is the same object, so
+# after the loop they all show the final point:
+
+# %%
+theta = np.zeros(2)
+history = []
+for _ in range(5):
+    theta -= 0.5 * grad(theta)                    # in place
+    history.append(theta)                         # a reference, not a copy
+print(np.array(history))
+print("all entries are the same object:", all(h is theta for h in history))
+assert all(h is theta for h in history) and np.ptp(np.array(history), axis=0).max() == 0.0
+
+# %% [markdown]
+# The run itself is correct; only its record is wrong, which makes this bug hard to spot: a loss curve
+# computed from such a history is flat. **The check**: assert that the recorded losses decrease.
+
+# %%
+recorded = [loss(h) for h in history]
+print("losses computed from the history:", [f"{v:.4f}" for v in recorded])
+print("the recorded loss decreases:", recorded[-1] < recorded[0])
+assert recorded[-1] == recorded[0]
+
+# %% [markdown]
+# **The fix**: append a copy (`history.append(theta.copy())`), or write the update as `theta = theta - ...`,
+# which creates a new array each step. The fixed history equals the points that `minimize` records (it copies
+# every point):
+
+# %%
+theta = np.zeros(2)
+history = []
+for _ in range(5):
+    theta = theta - 0.5 * grad(theta)             # a new array each step
+    history.append(theta)
+reference = minimize((loss, grad), np.zeros(2), SGD(lr=0.5), max_steps=5).history.x[1:]
+print(np.array(history))
+recorded = [loss(h) for h in history]
+assert np.all(np.diff(recorded) < 0) and np.allclose(np.array(history), reference)
+
+
+# %% [markdown]
+# ## Key points
+#
+# - Shape bugs are the most common and the most silent: assert `pred.shape == y.shape` after every
+#   prediction, keep targets flat, and use `@` for matrix products.
+# - Check every hand-written gradient, including per-sample ones, with `check_grad` at a random point: a
+#   flipped sign gives relative error 1, a missing factor or term an error far above the tolerance.
+# - A loss that climbs in the first steps means a wrong sign or a learning rate too large for the features;
+#   standardize features and convert the weights back afterwards.
+# - A run that "converges" is not necessarily right: the missing bias column and the wrong SGD gradient
+#   both converge, to the wrong point. Compare with an exact answer (`lstsq`) whenever one exists.
+# - Shuffle every epoch; never name a value like the function that computes it; copy arrays you store.
+#
+# ## Exercises
+#
+# ```{exercise} A missing factor 2
+# :label: ex-mis-factor
+# Someone minimizes $\frac1n\|X\theta - y\|^2$ (without the $\tfrac12$) with the gradient
+# $\frac1n X^\top(X\theta - y)$. What relative error does `check_grad` report? Does gradient descent still
+# reach the least-squares answer?
+# ```
+#
+# ```{solution-start} ex-mis-factor
+# :class: dropdown
+# ```
+#
+# The true gradient is twice the one supplied, so with $a = n/2$ the relative error is
+# $\|a - n\| / (\|a\| + \|n\|) = \tfrac12 / \tfrac32 = 1/3$. The direction is right, so gradient descent still
+# converges to the same minimizer, only with a step half as long as intended: the gradient check catches a
+# bug that the final answer does not reveal.
+
+# %%
+def loss_no_half(theta):
+    return np.mean((X @ theta - y) ** 2)
+
+
+check = check_grad(loss_no_half, grad, np.array([0.5, -1.0]))
+res = minimize((loss_no_half, grad), np.zeros(2), SGD(lr=0.5), max_steps=5000, gtol=1e-10)
+print(f"relative error {check.rel_error:.4f}; gradient descent ends at {res.x}")
+assert abs(check.rel_error - 1 / 3) < 1e-6 and np.allclose(res.x, theta_star, atol=1e-8)
+
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} The caller's array changes
+# :label: ex-mis-inplace
+# A helper `def step(theta, g): theta -= 0.5 * g; return theta` is called as `new = step(theta0, grad(theta0))`.
+# What happens to `theta0`? Write a version that leaves it alone.
+# ```
+#
+# ```{solution-start} ex-mis-inplace
+# :class: dropdown
+# ```
+#
+# `theta -= ...` modifies the array the caller passed in, so `theta0` changes too and `new is theta0`.
+# Writing `theta - 0.5 * g` returns a new array (this is why `gdlearn`'s optimizers never modify their
+# inputs).
+
+# %%
+def step_in_place(theta, g):
+    theta -= 0.5 * g
+    return theta
+
+
+def step_new(theta, g):
+    return theta - 0.5 * g
+
+
+theta0 = np.ones(2)
+new = step_in_place(theta0, grad(theta0))
+print("in place:  theta0 =", theta0, " new is theta0:", new is theta0)
+theta0 = np.ones(2)
+new = step_new(theta0, grad(theta0))
+print("new array: theta0 =", theta0, " new is theta0:", new is theta0)
+assert np.all(theta0 == 1.0) and new is not theta0
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ## References
+#
+# Gradient checking and the practical advice on shuffling and learning rates follow {cite:t}`goodfellow2016`
+# (Chapters 8 and 11) and the survey of {cite:t}`ruder2016`; the SGD step-size conditions are those of
+# {cite:t}`robbins1951`, discussed in {cite:t}`bottou2018`; the broadcasting rules are numpy's
+# {cite:p}`harris2020`. The chapters that go deeper are {doc}`../part2/derivatives_and_gradients` (gradient
+# checking), {doc}`../part3/gd_from_scratch` (the bias column and feature scaling),
+# {doc}`../part3/batch_sgd_minibatch` (per-sample gradients and shuffling) and
+# {doc}`../part4/ill_conditioning` (why scaling matters).

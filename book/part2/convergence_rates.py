@@ -1,0 +1,638 @@
+# %% [markdown]
+# # Convexity, smoothness and convergence rates
+#
+# The previous chapter, {doc}`update_rule`, worked out on quadratic bowls how fast gradient descent shrinks
+# the error. This chapter says *which* functions behave like that and proves how fast gradient descent
+# converges on them. Two properties carry the whole theory: **convexity** (the function has no dents, so
+# every point where the gradient vanishes is a global minimum) and **smoothness** (the gradient does not
+# change faster than a known constant $L$). Add **strong convexity** (the function curves up at least at rate
+# $\mu$) and the error shrinks by a constant factor per step. Each rate is derived, then measured on the
+# iterates of `gdlearn`, and the notebook asserts that measurement and theory agree. The chapter ends where
+# the guarantees stop: on non-convex functions.
+#
+# ```{admonition} Learning goals
+# :class: tip
+# After this chapter you can
+# - state the definitions of a convex set, a convex function, $L$-smoothness and $\mu$-strong convexity, and
+#   check them on a picture and with the Hessian;
+# - derive the $O(1/k)$ bound $f(x_k) - f^\star \le L\|x_0 - x^\star\|^2/(2k)$ for gradient descent with step $1/L$;
+# - derive the linear rates $(\kappa-1)/(\kappa+1)$ (step $2/(L+\mu)$) and $1 - 1/\kappa$ (step $1/L$), and turn a
+#   rate into the number of steps per digit of accuracy;
+# - measure a convergence rate from iterates and compare it with the theory;
+# - recognise what is lost without convexity, and the one guarantee that remains.
+# ```
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_breast_cancer
+
+from gdlearn.data import add_bias, standardize
+from gdlearn.loop import minimize
+from gdlearn.models import LogisticRegression
+from gdlearn.objectives import Quadratic, Rastrigin
+from gdlearn.optim import SGD, Newton
+
+np.set_printoptions(precision=4, suppress=True)
+SEED = 0
+rng = np.random.default_rng(SEED)
+
+
+# %% [markdown]
+# ## Convex sets and convex functions
+#
+# A set $C \subseteq \mathbb{R}^d$ is **convex** if the segment between any two of its points stays inside it:
+#
+# $$
+# a, b \in C,\ \theta \in [0, 1] \ \Longrightarrow\ \theta a + (1-\theta) b \in C .
+# $$
+#
+# A function $f$ on a convex set is **convex** if every chord lies on or above its graph:
+#
+# $$
+# f\big(\theta a + (1-\theta) b\big) \le \theta f(a) + (1-\theta) f(b) \quad \text{for all } a, b,\ \theta \in [0,1].
+# $$
+#
+# For a differentiable $f$ this is equivalent to the graph lying above each of its tangent planes,
+#
+# $$
+# f(b) \ge f(a) + \nabla f(a)^\top (b - a) \quad \text{for all } a, b,
+# $$
+#
+# and for a twice-differentiable $f$ to a positive semidefinite Hessian, $\nabla^2 f(x) \succeq 0$ everywhere
+# {cite:p}`boyd2004`. The tangent-plane form gives the property optimizers care about: if $\nabla f(a) = 0$ then
+# $f(b) \ge f(a)$ for every $b$, so **every stationary point of a convex function is a global minimum**. Two
+# more facts follow directly from the definitions: the sublevel sets $\{x : f(x) \le c\}$ of a convex function
+# are convex sets, and so is the set of its minimizers.
+#
+# We test the chord inequality on a convex function, $f(x) = \log\cosh x$, and on a tilted double well,
+# $w(x) = (x^2 - 1)^2 + 0.3x$, at many random pairs $a, b$ and weights $\theta$, and report whether, and by how much,
+# the graph rises above a chord (any rise means the inequality fails).
+
+# %%
+def logcosh(x):
+    return np.logaddexp(x, -x) - np.log(2.0)
+
+
+def well(x):
+    return (x**2 - 1) ** 2 + 0.3 * x
+
+
+def chord_violation(f, n=20_000):
+    """Largest f(theta a + (1-theta) b) - [theta f(a) + (1-theta) f(b)] over random a, b in [-2, 2]."""
+    a, b = rng.uniform(-2, 2, size=(2, n))
+    theta = rng.uniform(0, 1, size=n)
+    return np.max(f(theta * a + (1 - theta) * b) - (theta * f(a) + (1 - theta) * f(b)))
+
+
+v_convex, v_well = chord_violation(logcosh), chord_violation(well)
+print(f"log cosh:    graph never rises above a chord (up to rounding): {bool(v_convex <= 1e-12)}")
+print(f"double well: largest rise above a chord {v_well:.3f}")
+assert v_convex <= 1e-12 and v_well > 0.5
+
+# %%
+fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+xs = np.linspace(-2.5, 2.5, 400)
+
+ax = axes[0, 0]
+a, b, t0 = -2.0, 1.5, 0.8
+ax.plot(xs, logcosh(xs), color="C0", label=r"$f(x) = \log\cosh x$")
+ax.plot([a, b], [logcosh(a), logcosh(b)], "o-", color="C1", label="a chord: above the graph")
+slope = np.tanh(t0)
+ax.plot(xs, logcosh(t0) + slope * (xs - t0), "--", color="C2", label="a tangent: below the graph")
+ax.set_ylim(-0.6, 2.2)
+ax.set_title("A convex function")
+ax.set_xlabel("x")
+ax.set_ylabel("f(x)")
+ax.legend(fontsize=8, loc="upper center")
+
+ax = axes[0, 1]
+ax.plot(xs, well(xs), color="C0", label=r"$w(x) = (x^2-1)^2 + 0.3x$")
+ax.plot([-1, 1], [well(-1.0), well(1.0)], "o-", color="C3", label="a chord that passes below the graph")
+ax.set_ylim(-0.6, 3)
+ax.set_title("A non-convex function")
+ax.set_xlabel("x")
+ax.set_ylabel("w(x)")
+ax.legend(fontsize=8, loc="upper center")
+
+g1, g2 = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1.5, 1.5, 300))
+bowl_values = 0.5 * (g1**2 + 4 * g2**2)
+well_values = (g1**2 - 1) ** 2 + g2**2
+panels = [
+    (axes[1, 0], bowl_values, 1.0, ((-1.2, -0.3), (0.8, 0.5)), r"Convex set: $\frac{1}{2}(x^2 + 4y^2) \leq 1$"),
+    (axes[1, 1], well_values, 0.5, ((-1.0, 0.0), (1.0, 0.0)), r"Non-convex set: $(x^2-1)^2 + y^2 \leq 0.5$"),
+]
+for (ax, values, level, (p, q), title), color in zip(panels, ["C2", "C3"], strict=True):
+    ax.contourf(g1, g2, values, levels=[values.min(), level], colors=["0.8"])
+    ax.contour(g1, g2, values, levels=[level], colors=["0.3"], linewidths=1)
+    ax.plot([p[0], q[0]], [p[1], q[1]], "o-", color=color, label="segment between two points of the set")
+    ax.set_aspect("equal")
+    ax.set_title(title)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(fontsize=8, loc="lower center")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *The figure shows four panels. Top left: the convex curve $\log\cosh x$ with a chord lying above it and a
+# tangent line lying below it. Top right: the double well, whose chord between the two valley points passes
+# below the hump of the curve. Bottom left: a filled ellipse with a segment between two of its points staying
+# inside. Bottom right: two separate filled blobs, a sublevel set of the double well in two variables, with a
+# segment between their centres that leaves the set.*
+#
+# The last panel is the sublevel-set fact at work: a function whose sublevel set falls apart into pieces
+# cannot be convex, and its minima can lie in different pieces. Gradient descent, which only ever walks
+# downhill, cannot cross from one piece to another.
+#
+# ## Smoothness and strong convexity
+#
+# Convexity says nothing about *how fast* gradient descent converges. Two constants do.
+#
+# $f$ is **$L$-smooth** if its gradient is $L$-Lipschitz, $\|\nabla f(a) - \nabla f(b)\| \le L\|a - b\|$. As shown in
+# {doc}`update_rule`, this gives a quadratic *upper* bound around every point:
+#
+# $$
+# f(b) \le f(a) + \nabla f(a)^\top (b - a) + \frac{L}{2}\|b - a\|^2 .
+# $$
+#
+# $f$ is **$\mu$-strongly convex** ($\mu > 0$) if it has a quadratic *lower* bound around every point:
+#
+# $$
+# f(b) \ge f(a) + \nabla f(a)^\top (b - a) + \frac{\mu}{2}\|b - a\|^2 .
+# $$
+#
+# For twice-differentiable $f$ both are statements about the Hessian: $\mu I \preceq \nabla^2 f(x) \preceq L I$ for all
+# $x$. Their ratio $\kappa = L/\mu \ge 1$ is the **condition number**. For the quadratic
+# $f(x) = \tfrac12 (x - c)^\top A (x - c)$, $L$ and $\mu$ are the largest and smallest eigenvalues of $A$; `gdlearn`'s
+# `Quadratic` stores them as `L`, `mu` and `kappa`.
+#
+# Convex is not enough for strong convexity. $\log\cosh$ has $f'' = 1/\cosh^2 x$, which is at most 1 (so $L = 1$)
+# but tends to 0 far out: $\mu = 0$. Logistic regression behaves the same way. Its Hessian
+# $\frac1n X^\top \operatorname{diag}(\sigma_i(1-\sigma_i)) X$ is at most $\lambda_{\max}(X^\top X)/(4n)$ because
+# $\sigma(1-\sigma) \le \tfrac14$, but its smallest eigenvalue collapses as the weights grow and the
+# predictions saturate. On the breast-cancer data {cite:p}`street1993`:
+
+# %%
+cancer = load_breast_cancer()
+Xc = add_bias(standardize(cancer.data)[0])
+logreg = LogisticRegression(Xc, cancer.target)
+L_log = np.linalg.eigvalsh(Xc.T @ Xc / len(Xc))[-1] / 4
+direction = rng.normal(size=Xc.shape[1])
+direction /= np.linalg.norm(direction)
+print(f"smoothness bound L = lambda_max(X^T X)/(4n) = {L_log:.3f}")
+print(f"{'|w|':>6} {'largest Hessian eigenvalue':>27} {'smallest':>12}")
+for r in [0.0, 1.0, 10.0, 100.0]:
+    eig = np.linalg.eigvalsh(logreg.hess(r * direction))
+    print(f"{r:6.0f} {eig[-1]:27.4f} {eig[0]:12.2e}")
+    assert eig[-1] <= L_log + 1e-12 and eig[0] >= -1e-12
+
+# %% [markdown]
+# The curvature never exceeds the bound $L$, and its smallest value drops by orders of magnitude as $\|w\|$ grows:
+# there is no $\mu > 0$ that works everywhere. (It is small even at $w = 0$, because several of the 30 measurements
+# are nearly collinear: an ill-conditioned $X^\top X$ is a second way to lose strong convexity in practice.) Adding an L2 penalty $\tfrac{\lambda}{2}\|w\|^2$ adds $\lambda I$ to the
+# Hessian and makes the loss $\lambda$-strongly convex (one of the exercises measures what that buys).
+#
+# ## Convex and smooth: the $O(1/k)$ rate
+#
+# Let $f$ be convex and $L$-smooth with a minimizer $x^\star$, and run gradient descent with $\alpha = 1/L$. Three
+# inequalities give the rate {cite:p}`nesterov2004`.
+#
+# 1. *Descent lemma* (smoothness, {doc}`update_rule`): $f(x_{k+1}) \le f(x_k) - \frac{1}{2L}\|g_k\|^2$, where
+#    $g_k = \nabla f(x_k)$. The loss never goes up.
+# 2. *Convexity* (tangent plane at $x_k$, evaluated at $x^\star$): $f(x_k) - f^\star \le g_k^\top (x_k - x^\star)$.
+# 3. *Add them* and complete the square, using $x_{k+1} = x_k - g_k/L$:
+#
+#    $$
+#    f(x_{k+1}) - f^\star \le g_k^\top (x_k - x^\star) - \frac{1}{2L}\|g_k\|^2
+#    = \frac{L}{2}\Big(\|x_k - x^\star\|^2 - \|x_{k+1} - x^\star\|^2\Big).
+#    $$
+#
+# The right-hand side telescopes. Summing over the first $k$ steps,
+# $\sum_{i=1}^{k} \big(f(x_i) - f^\star\big) \le \frac{L}{2}\|x_0 - x^\star\|^2$, and because the losses decrease, the
+# last one is at most the average:
+#
+# $$
+# f(x_k) - f^\star \le \frac{L\,\|x_0 - x^\star\|^2}{2k} .
+# $$
+#
+# Two lessons hide in the proof. The distance to $x^\star$ never grows (the bracket is non-negative), and the bound
+# holds for *any* minimizer $x^\star$, so the best one to use is the nearest.
+#
+# We check the bound at every step on two convex functions that are not strongly convex.
+#
+# - A 16-dimensional quadratic with eigenvalues $0, 1, \tfrac12, \tfrac14, \dots, 2^{-14}$ in a random orientation,
+#   started one unit along each eigenvector. The zero eigenvalue gives a whole line of minimizers; the nearest
+#   one is $x_0$'s projection onto that line.
+# - $f(x) = x^4$ from $x_0 = 0.5$. It is not $L$-smooth on all of $\mathbb{R}$ ($f'' = 12x^2$ is unbounded), but gradient
+#   descent never leaves the sublevel set $|x| \le 0.5$, where $f'' \le 3$; so $L = 3$ is the constant that matters.
+
+# %%
+eigs = np.r_[0.0, 2.0 ** -np.arange(15)]
+d = eigs.size
+Q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+valley = Quadratic(eigs, rotation=Q)
+x0_v = Q @ np.ones(d)                          # centre 0, one unit along every eigenvector
+lam, V = np.linalg.eigh(valley.A)
+null = V[:, np.abs(lam) < 1e-12 * valley.L]
+x_star_v = null @ (null.T @ x0_v)              # nearest minimizer
+print(f"quadratic: L = {valley.L:g}, mu = {valley.mu:g}, kappa = {valley.kappa}, "
+      f"|x0 - x*| = {np.linalg.norm(x0_v - x_star_v):.4f}")
+
+n = 1000
+k = np.arange(1, n + 1)
+res_v = minimize(valley, x0_v, SGD(lr=1 / valley.L), max_steps=n)
+gap_v = res_v.history.loss[1:] - valley.min_value
+bound_v = valley.L * np.sum((x0_v - x_star_v) ** 2) / (2 * k)
+
+quartic = (lambda x: float(x[0] ** 4), lambda x: 4 * x**3)
+x0_4 = 0.5
+L4 = 12 * x0_4**2
+res_4 = minimize(quartic, np.array([x0_4]), SGD(lr=1 / L4), max_steps=n)
+gap_4 = res_4.history.loss[1:]
+bound_4 = L4 * x0_4**2 / (2 * k)
+assert np.all(np.abs(res_4.history.x) <= x0_4)           # stays where f'' <= L4
+
+fit = k >= 10
+for name, gap, bound in [("quadratic", gap_v, bound_v), ("x^4", gap_4, bound_4)]:
+    slope = np.polyfit(np.log(k[fit]), np.log(gap[fit]), 1)[0]
+    print(f"{name:>9}: bound holds at all {n} steps: {bool(np.all(gap <= bound))}; "
+          f"largest gap/bound {np.max(gap / bound):.3f}; log-log slope of the gap {slope:.2f}")
+    assert np.all(gap <= bound)
+
+# %% [markdown]
+# For quadratics we can also see why the bound has the right *shape*. With $\alpha = 1/L$, the part of the gap along
+# an eigenvector with eigenvalue $\lambda$ is $\tfrac12\lambda c^2 (1 - \lambda/L)^{2k}$. Over $\lambda \in [0, L]$ this is
+# largest at $\lambda = L/(2k+1)$, where it is about $L c^2/(4ek)$: an eigenvalue that is small but not too small
+# is still unsolved after $k$ steps, and any quadratic with eigenvalues spread down towards zero loses a $1/k$
+# amount at every scale. That is within the factor $2e \approx 5.4$ of the bound, and the measured largest
+# gap/bound ratio above stays below $1/(2e) \approx 0.18$. The quartic decays faster, like $1/k^2$: the update is
+# $x_{k+1} = x_k\,(1 - x_k^2/(3x_0^2))$, which gives $x_k^2 \approx 3x_0^2/(2k)$ and a gap $x_k^4 \approx 9x_0^4/(4k^2)$. The
+# bound is loose here because it uses the worst curvature $L = 3$, while near the minimum the curvature tends to 0.
+
+# %%
+envelope = 1 / (2 * np.e)
+print(f"quadratic: largest gap/bound {np.max(gap_v / bound_v):.3f} <= 1/(2e) = {envelope:.3f}")
+assert np.max(gap_v / bound_v) <= envelope
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+ax1.loglog(k, gap_v, color="C0", label="measured gap")
+ax1.loglog(k, bound_v, "--", color="C3", label=r"bound $L\|x_0-x^\star\|^2/(2k)$")
+ax1.loglog(k, envelope * bound_v, ":", color="C3", label="bound / (2e)")
+ax1.set_title("Quadratic, eigenvalues 0, 1, 1/2, ..., 2⁻¹⁴")
+ax2.loglog(k, gap_4, color="C0", label="measured gap")
+ax2.loglog(k, bound_4, "--", color="C3", label=r"bound $L\|x_0-x^\star\|^2/(2k)$, L = 3")
+ax2.set_title("$x^4$ from $x_0 = 0.5$")
+for ax in (ax1, ax2):
+    ax.set_xlabel("step k (log scale)")
+    ax.legend(fontsize=8)
+ax1.set_ylabel("f(x_k) − f* (log scale)")
+fig.suptitle("Convex, not strongly convex: measured gap against the O(1/k) bound")
+fig.tight_layout()
+plt.show()
+
+
+# %% [markdown]
+# *The figure shows two log-log panels with the measured loss gap of gradient descent and the $O(1/k)$ bound as a
+# dashed straight line of slope $-1$. Left, the quadratic: its gap runs parallel to the bound, below even the dotted
+# line at the bound divided by $2e$. Right, $x^4$: its gap stays below the bound and falls about twice as steeply.*
+#
+# A $1/k$ rate is slow: each extra digit of accuracy costs ten times as many steps as all the previous ones.
+# Accelerated methods improve it to $1/k^2$ ({doc}`../part3/momentum`); on convex, smooth functions no first-order
+# method can do better in the worst case {cite:p}`nesterov2004`.
+#
+# ## Strongly convex: the linear rate
+#
+# ### On quadratics
+#
+# On $f(x) = \tfrac12 (x - x^\star)^\top A (x - x^\star)$ the error obeys $e_{k+1} = (I - \alpha A)e_k$, and each
+# eigen-direction is multiplied by $1 - \alpha\lambda_i$ ({doc}`update_rule`). Hence
+#
+# $$
+# \|e_{k+1}\| \le \rho(\alpha)\,\|e_k\|, \qquad \rho(\alpha) = \max\big(|1 - \alpha\mu|, |1 - \alpha L|\big),
+# $$
+#
+# with equality in the long run whenever $e_0$ has a component along the eigenvector where the maximum is
+# attained. The two classic choices:
+#
+# - $\alpha = 1/L$: $\rho = 1 - \mu/L = 1 - 1/\kappa$;
+# - $\alpha = 2/(L+\mu)$, the minimizer of $\rho(\alpha)$ (where $1 - \alpha\mu = \alpha L - 1$):
+#   $\rho = (L - \mu)/(L + \mu) = (\kappa - 1)/(\kappa + 1)$.
+#
+# The error after $k$ steps is $\rho^k$ times the initial one, a straight line on a log scale: **linear
+# convergence**. To gain one decimal digit we need $\rho^m = 1/10$, that is
+#
+# $$
+# m = \frac{\ln 10}{-\ln \rho} \approx
+# \begin{cases} \kappa \ln 10 \approx 2.3\,\kappa & \alpha = 1/L, \\ \tfrac{\kappa}{2}\ln 10 \approx 1.15\,\kappa
+# & \alpha = 2/(L+\mu), \end{cases}
+# $$
+#
+# using $-\ln(1 - x) \approx x$ for small $x$ and $(\kappa-1)/(\kappa+1) = 1 - 2/(\kappa+1)$. Steps grow in proportion
+# to $\kappa$; this is what "ill-conditioned" costs.
+#
+# ### Beyond quadratics
+#
+# The same rates hold for every $\mu$-strongly convex, $L$-smooth function. The quickest proof is for function
+# values with $\alpha = 1/L$. Minimizing both sides of the strong-convexity inequality over $b$ (the right side is
+# a quadratic in $b$, smallest at $b = a - \nabla f(a)/\mu$) gives $f^\star \ge f(a) - \|\nabla f(a)\|^2/(2\mu)$, i.e.
+#
+# $$
+# \|\nabla f(x)\|^2 \ge 2\mu\,\big(f(x) - f^\star\big)
+# $$
+#
+# (the Polyak–Łojasiewicz inequality {cite:p}`polyak1963`). Put it into the descent lemma:
+# $f(x_{k+1}) - f^\star \le f(x_k) - f^\star - \frac{1}{2L}\|g_k\|^2 \le (1 - \mu/L)\big(f(x_k) - f^\star\big)$.
+# The gap shrinks by at least $1 - 1/\kappa$ per step. For the iterates and $\alpha = 2/(L+\mu)$, a sharper argument
+# (co-coercivity of the gradient) gives $\|x_{k+1} - x^\star\| \le \frac{\kappa-1}{\kappa+1}\|x_k - x^\star\|$
+# {cite:p}`nesterov2004`.
+#
+# ### Measured rates
+#
+# We build five-dimensional bowls with eigenvalues $1, 0.3\kappa, 0.5\kappa, 0.7\kappa, \kappa$ in a random orientation
+# for $\kappa = 10, 100, 1000$, start one unit away from the minimum along every eigenvector (so both extreme
+# directions are present), and run `gdlearn`'s gradient descent with both step sizes. The measured rate is the average
+# contraction per step over the second half of the run,
+# $\hat\rho = \big(\|e_n\|/\|e_{n/2}\|\big)^{2/n}$, after the faster directions have died out; each run is stopped
+# before the error reaches rounding level ($n \le 400$).
+
+# %%
+def bowl_with_condition(kappa):
+    eigenvalues = np.array([1.0, 0.3 * kappa, 0.5 * kappa, 0.7 * kappa, kappa])
+    q, _ = np.linalg.qr(rng.normal(size=(5, 5)))
+    return Quadratic(eigenvalues, rotation=q)
+
+
+def measured_rate(f, x0, lr, n):
+    res = minimize(f, x0, SGD(lr=lr), max_steps=n)
+    err = np.linalg.norm(res.history.x - f.minima[0], axis=1)
+    half = n // 2
+    return (err[n] / err[half]) ** (1 / (n - half)), err / err[0]
+
+
+rows, curves = [], {}
+for kappa in [10, 100, 1000]:
+    f = bowl_with_condition(float(kappa))
+    lam_k, V_k = np.linalg.eigh(f.A)
+    x0 = f.minima[0] + V_k @ np.ones(5)                    # one unit along every eigenvector
+    for rule, lr, theory in [("2/(L+mu)", 2 / (f.L + f.mu), (kappa - 1) / (kappa + 1)),
+                             ("1/L", 1 / f.L, 1 - 1 / kappa)]:
+        n = min(400, int(np.ceil(np.log(1e-10) / np.log(theory))))
+        rate, curve = measured_rate(f, x0, lr, n)
+        rows.append((kappa, rule, theory, rate, np.log(10) / -np.log(theory), np.log(10) / -np.log(rate)))
+        multipliers = np.abs(1 - lr * lam_k)
+        slowest = np.isclose(multipliers, multipliers.max(), rtol=1e-9)
+        share = np.sqrt(slowest.sum() / lam_k.size)     # part of e_0 along the slowest eigenvectors
+        curves[(kappa, rule)] = (curve, theory, share)
+
+print(f"{'kappa':>6} {'step':>9} {'theory rate':>12} {'measured':>10} {'steps/digit theory':>19} "
+      f"{'measured':>9} {'approx':>7}")
+for kappa, rule, theory, rate, m_theory, m_meas in rows:
+    approx = kappa * np.log(10) / (2 if rule == "2/(L+mu)" else 1)
+    print(f"{kappa:6d} {rule:>9} {theory:12.6f} {rate:10.6f} {m_theory:19.1f} {m_meas:9.1f} {approx:7.1f}")
+    assert abs(rate - theory) <= 0.01 * theory
+    assert abs(m_meas - m_theory) <= 0.02 * m_theory
+
+# %% [markdown]
+# Every measured rate agrees with the theory to all six printed digits (the asserts demand 1 % for the rate and 2 % in
+# the more sensitive steps-per-digit form: for $\kappa = 1000$ the rates $0.998$ and $0.999$ look alike but mean 1151
+# against 2301 steps per digit). The approximation $\kappa\ln 10/2$ or $\kappa \ln 10$ is already good at $\kappa = 10$, and the best
+# step needs half as many steps as $1/L$.
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+for (kappa, rule), (curve, theory, share) in curves.items():
+    ax = axes[0] if rule == "2/(L+mu)" else axes[1]
+    color = {10: "C0", 100: "C1", 1000: "C2"}[kappa]
+    steps = np.arange(len(curve))
+    ax.semilogy(steps, curve, "-", color=color, lw=3, alpha=0.6, label=f"κ = {kappa}, measured")
+    ax.semilogy(steps, share * theory**steps, "--", color="k", lw=0.8)
+for ax, rule in zip(axes, ["2/(L+μ)", "1/L"], strict=True):
+    ax.plot([], [], "--", color="k", lw=0.8, label="prediction")
+    ax.set_ylim(1e-11, 3)
+    ax.set_xlabel("step k")
+    ax.set_title(f"step α = {rule}")
+    ax.legend(fontsize=8, loc="lower right")
+axes[0].set_ylabel("relative error ‖x_k − x*‖ / ‖x_0 − x*‖")
+fig.suptitle("Linear convergence on bowls with κ = 10, 100, 1000")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *The figure shows two panels, one per step size, with the relative error on a log scale against the step number
+# for three condition numbers. After the first few steps every coloured curve is a straight line lying on its
+# dashed black prediction, $\rho^k$ times the share of the starting error along the slowest eigenvectors. The lines
+# for $\kappa = 10$ drop fastest, those for $\kappa = 1000$ barely fall in 400 steps, and each line in the left panel
+# (step $2/(L+\mu)$) falls about twice as fast as its partner in the right panel (step $1/L$).*
+#
+# ## Without convexity the guarantees stop
+#
+# Nothing above survives the loss of convexity intact. Take the tilted double well $w(x) = (x^2-1)^2 + 0.3x$ from the
+# first figure. It has three stationary points: two minima and a maximum between them. Gradient descent started on
+# the right converges, quickly and at a linear rate, to the minimum on the right, which is *not* the global one.
+
+# %%
+dwell = (lambda x: float(well(x[0])), lambda x: 4 * x * (x**2 - 1) + 0.3)
+stationary = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)
+kind = ["minimum" if 12 * s**2 - 4 > 0 else "maximum" for s in stationary]
+for s, t in zip(stationary, kind, strict=True):
+    print(f"stationary point x = {s:7.4f}: local {t}, w = {well(s):7.4f}")
+runs_w = {x0: minimize(dwell, np.array([x0]), SGD(lr=0.05), gtol=1e-8, max_steps=2000) for x0 in (2.0, -2.0)}
+for x0, r in runs_w.items():
+    print(f"start {x0:4.1f}: {r.status} after {r.n_steps} steps at x = {r.x[0]:.4f}, w = {r.fun:.4f}")
+x_global = stationary[0]
+assert abs(runs_w[2.0].x[0] - stationary[2]) < 1e-6 and runs_w[2.0].fun > well(x_global) + 0.5
+assert abs(runs_w[-2.0].x[0] - x_global) < 1e-6
+
+# %% [markdown]
+# The rates fail too. Rastrigin's function {cite:p}`rastrigin1974` $f(x) = 10d + \sum_i (x_i^2 - 10\cos 2\pi x_i)$ is
+# smooth, with $L = 2 + 40\pi^2$, but far from convex: its Hessian has negative eigenvalues between the ripples.
+# Gradient descent with $\alpha = 1/L$ from $(2.2, -3.1)$ settles in the nearest ripple. The "$O(1/k)$ bound"
+# $L\|x_0 - x^\star\|^2/(2k)$, computed with the global minimizer $x^\star = 0$, is violated from some step on, because
+# the gap stays at a positive constant.
+#
+# One guarantee does survive. Summing the descent lemma, which needs only smoothness, over $k$ steps gives
+# $\frac{1}{2L}\sum_{i<k}\|g_i\|^2 \le f(x_0) - f(x_k) \le f(x_0) - f_{\text{low}}$ for any lower bound $f_{\text{low}}$, so
+#
+# $$
+# \min_{i < k} \|\nabla f(x_i)\|^2 \le \frac{2L\,\big(f(x_0) - f_{\text{low}}\big)}{k} :
+# $$
+#
+# gradient descent always finds an approximately *stationary* point, at rate $O(1/k)$ in the squared gradient norm,
+# but nothing says which one {cite:p}`bottou2018`.
+
+# %%
+rast = Rastrigin(n=2)
+L_r = 2 + 4 * np.pi**2 * rast.A
+x0_r = np.array([2.2, -3.1])
+print(f"Hessian eigenvalues at (0.5, 0.5): {np.linalg.eigvalsh(rast.hess([0.5, 0.5]))}")
+n_r = 500
+res_r = minimize(rast, x0_r, SGD(lr=1 / L_r), max_steps=n_r)
+kr = np.arange(1, n_r + 1)
+gap_r = res_r.history.loss[1:] - rast.min_value
+bound_r = L_r * np.sum(x0_r**2) / (2 * kr)
+first_fail = int(kr[np.argmax(gap_r > bound_r)])
+print(f"GD ends at {res_r.x}, f = {res_r.fun:.4f} (global minimum 0 at the origin)")
+print(f"convex O(1/k) bound first violated at step {first_fail}; at step {n_r}: gap {gap_r[-1]:.3f} "
+      f"> bound {bound_r[-1]:.3f}")
+min_g2 = np.minimum.accumulate(res_r.history.grad_norm[:-1] ** 2)
+stationarity_bound = 2 * L_r * (rast.value(x0_r) - rast.min_value) / kr
+print(f"stationarity guarantee holds at all {n_r} steps: {bool(np.all(min_g2 <= stationarity_bound))}")
+assert np.linalg.eigvalsh(rast.hess([0.5, 0.5]))[0] < 0
+assert np.any(gap_r > bound_r) and res_r.fun > 10
+assert np.all(min_g2 <= stationarity_bound)
+
+# %%
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+xw = np.linspace(-2.05, 2.05, 400)
+ax1.plot(xw, well(xw), color="0.4", label="w(x)")
+for (x0, r), color in zip(runs_w.items(), ["C3", "C2"], strict=True):
+    path = r.history.x[:, 0]
+    ax1.plot(path, well(path), "o", ms=4, color=color, label=f"GD from x₀ = {x0:g} ({r.n_steps} steps)")
+ax1.set_xlabel("x")
+ax1.set_ylabel("w(x)")
+ax1.set_title("Double well: the start decides the minimum")
+ax1.legend(fontsize=8)
+ax2.loglog(kr, gap_r, color="C0", label="Rastrigin: measured gap f(x_k) − f*")
+ax2.loglog(kr, bound_r, "--", color="C0", label="the convex bound L‖x₀ − x*‖²/(2k)")
+ax2.axvline(first_fail, color="C3", ls=":", label=f"bound violated from step {first_fail}")
+ax2.set_xlabel("step k (log scale)")
+ax2.set_ylabel("gap (log scale)")
+ax2.set_title("Rastrigin: the O(1/k) rate fails")
+ax2.legend(fontsize=8)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *The figure shows, on the left, the double-well curve with the iterates of gradient descent as dots: started at
+# $x_0 = 2$ they slide into the right-hand valley, which is higher, and started at $x_0 = -2$ into the deeper left-hand
+# valley. On the right, log-log axes with Rastrigin's loss gap, which levels off at a constant, and the falling
+# dashed line of the convex bound, which it crosses at the dotted vertical line.*
+#
+# Non-convex losses, the rule for neural networks, are the subject of {doc}`../part3/local_minima`. The practical
+# reading of this chapter: the convex rates are the best case, they tell you how step size and conditioning
+# interact, and they are exactly right near a minimum, where every smooth loss looks like a quadratic bowl.
+#
+# ## Key points
+#
+# - Convex: chords above the graph, tangents below it, Hessian $\succeq 0$; every stationary point is a global minimum.
+# - $L$-smooth: curvature at most $L$ (quadratic upper bound); $\mu$-strongly convex: curvature at least $\mu$ (quadratic
+#   lower bound); $\kappa = L/\mu$.
+# - Convex and $L$-smooth, step $1/L$: $f(x_k) - f^\star \le L\|x_0 - x^\star\|^2/(2k)$, derived by telescoping; checked at every
+#   step on a quadratic with a zero eigenvalue and on $x^4$.
+# - Strongly convex: linear rate $(\kappa-1)/(\kappa+1)$ with step $2/(L+\mu)$ and $1 - 1/\kappa$ with step $1/L$; measured
+#   within 1 % for $\kappa = 10, 100, 1000$. One digit costs about $\kappa\ln 10/2$ or $\kappa\ln 10$ steps.
+# - Without convexity gradient descent can stop at a non-global minimum and the convex rates fail; what remains is
+#   $\min_{i<k}\|\nabla f(x_i)\|^2 \le 2L(f(x_0) - f_{\text{low}})/k$.
+#
+# ## Exercises
+#
+# ```{exercise} The best step, measured
+# :label: ex-rate-bestlr
+# On a two-dimensional bowl with eigenvalues 1 and 100, measure the rate (average contraction per step over steps
+# 100 to 200) for $\alpha = c \cdot 2/(L+\mu)$ with $c = 0.25, 0.5, 0.75, 0.9, 1, 1.004$. Compare with
+# $\rho(\alpha) = \max(|1 - \alpha\mu|, |1 - \alpha L|)$. Which $\alpha$ wins?
+# ```
+#
+# ```{solution-start} ex-rate-bestlr
+# :class: dropdown
+# ```
+
+# %%
+bowl2 = Quadratic([1.0, 100.0], rotation=0.4)
+x0_2 = np.array([1.0, 1.0])
+best = 2 / (bowl2.L + bowl2.mu)
+print(f"{'alpha / (2/(L+mu))':>19} {'measured':>9} {'rho(alpha)':>11}")
+measured_2 = {}
+for factor in [0.25, 0.5, 0.75, 0.9, 1.0, 1.004]:
+    a = factor * best
+    res = minimize(bowl2, x0_2, SGD(lr=a), max_steps=200)
+    err = np.linalg.norm(res.history.x, axis=1)
+    measured_2[factor] = (err[200] / err[100]) ** (1 / 100)
+    rho_a = max(abs(1 - a * bowl2.mu), abs(1 - a * bowl2.L))
+    print(f"{factor:19.3f} {measured_2[factor]:9.5f} {rho_a:11.5f}")
+    assert measured_2[factor] <= rho_a + 1e-9
+    if factor <= 1.0:
+        assert abs(measured_2[factor] - rho_a) <= 1e-4
+assert min(measured_2, key=measured_2.get) == 1.0
+
+# %% [markdown]
+# Up to $2/(L+\mu)$ the measured rates match $\rho(\alpha)$, and $2/(L+\mu)$ has the smallest. Just above it the steep
+# direction becomes the slow one and the rate gets worse again (at $2/L$, only 1 % above $2/(L+\mu)$ here, it reaches
+# 1). At $1.004 \cdot 2/(L+\mu)$ the two directions shrink at almost the same speed, so after 100 steps the steep one
+# has not yet taken over: the measured value lies between the two multipliers, below $\rho(\alpha)$, as it must.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Strong convexity from an L2 penalty
+# :label: ex-rate-ridge
+# Logistic regression with penalty $\tfrac{\lambda}{2}\|w\|^2$ is $\lambda$-strongly convex and
+# $(\lambda_{\max}(X^\top X)/(4n) + \lambda)$-smooth. On the breast-cancer data with $\lambda = 0.1$, run gradient descent
+# with $\alpha = 1/L$ and check that the loss gap shrinks at least by the factor $1 - \mu/L$ every step. (Find $f^\star$
+# with `gdlearn`'s `Newton` optimizer.)
+# ```
+#
+# ```{solution-start} ex-rate-ridge
+# :class: dropdown
+# ```
+
+# %%
+ridge = LogisticRegression(Xc, cancer.target, l2=0.1)
+L_ridge, mu_ridge = L_log + 0.1, 0.1
+w_star = minimize(ridge, np.zeros(Xc.shape[1]), Newton(), gtol=1e-12, max_steps=50).x
+f_star = ridge.value(w_star)
+res = minimize(ridge, np.zeros(Xc.shape[1]), SGD(lr=1 / L_ridge), max_steps=300, record_points=False)
+gap = res.history.loss - f_star
+usable = gap[:-1] > 1e-10                       # stay away from rounding level
+ratios = gap[1:][usable] / gap[:-1][usable]
+print(f"kappa <= {L_ridge / mu_ridge:.1f}; guaranteed factor 1 - mu/L = {1 - mu_ridge / L_ridge:.4f}")
+print(f"largest measured gap ratio over {usable.sum()} steps: {ratios.max():.4f}")
+assert ratios.max() <= 1 - mu_ridge / L_ridge
+
+# %% [markdown]
+# The measured contraction is comfortably better than guaranteed: the bound uses the worst curvature $\mu = \lambda$,
+# while near the solution the data term adds curvature of its own.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Basins of the double well
+# :label: ex-rate-basins
+# Run gradient descent ($\alpha = 0.05$, 300 steps) on $w(x) = (x^2-1)^2 + 0.3x$ from 161 starting points evenly spaced in
+# $[-2, 2]$. Which starts reach the global minimum? Where is the boundary? (Hint: `SGD.step` works on a whole array,
+# so one optimizer can move all 161 independent one-dimensional problems at once.)
+# ```
+#
+# ```{solution-start} ex-rate-basins
+# :class: dropdown
+# ```
+
+# %%
+starts = np.linspace(-2, 2, 161)
+pts = starts.copy()
+opt = SGD(lr=0.05)
+for _ in range(300):
+    pts = opt.step(pts, 4 * pts * (pts**2 - 1) + 0.3)
+to_global = np.abs(pts - x_global) < 1e-6
+boundary = starts[to_global].max()
+print(f"{to_global.sum()} of {starts.size} starts reach the global minimum: all starts x0 <= {boundary:.3f}")
+print(f"the local maximum sits at x = {stationary[1]:.4f}")
+assert np.all(to_global == (starts < stationary[1]))
+
+# %% [markdown]
+# The basin of the global minimum is everything left of the local maximum: on a one-dimensional function, gradient
+# descent with a small step never crosses a hump.
+#
+# ```{solution-end}
+# ```
+#
+# ## References
+#
+# The definitions and the convex-analysis facts follow {cite:t}`boyd2004` (chapters 2, 3 and 9). The $O(1/k)$ and
+# linear rates, with the step sizes $1/L$ and $2/(L+\mu)$, are proved in {cite:t}`nesterov2004` (section 2.1). The
+# gradient-domination (Polyak–Łojasiewicz) inequality is from {cite:t}`polyak1963`; {cite:t}`polyak1964` compared the
+# rate $(\kappa-1)/(\kappa+1)$ of gradient descent with that of the heavy-ball method; {cite:t}`bottou2018` survey these
+# rates, and the stationarity guarantee for non-convex losses, for machine learning. {cite:t}`nocedal2006` treat the same rates in the
+# language of numerical optimization; the method itself is {cite:t}`cauchy1847`'s. The breast-cancer data come from
+# {cite:t}`street1993`, and the rippled test function from {cite:t}`rastrigin1974`.

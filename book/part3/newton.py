@@ -1,0 +1,673 @@
+# %% [markdown]
+# # Second-order methods: Newton's method
+#
+# Gradient descent uses one number about the shape of the loss, the slope, and has to guess the step length.
+# Newton's method also uses the curvature, the matrix of second derivatives, and with it computes both the
+# direction and the length of the step. Near a minimum this is spectacularly fast: the number of correct
+# digits doubles at every step. Far from it, or where the loss is not convex, the raw method can walk
+# uphill, and it needs the safeguards of this chapter. Each step is also far more expensive than a gradient
+# step, which is why deep learning rarely uses it, and why quasi-Newton methods such as BFGS exist.
+#
+# ```{admonition} Learning goals
+# :class: tip
+# After this chapter you can
+# - derive the Newton step from the second-order Taylor model and implement it in a few lines;
+# - explain why Newton solves a quadratic in one step, whatever its condition number;
+# - recognise quadratic convergence in a table of errors (digits of accuracy doubling);
+# - say when pure Newton fails (indefinite Hessian, step too long) and repair it with damping and a line search;
+# - count the cost of a Newton step against a gradient step, and place BFGS between the two.
+# ```
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from scipy.optimize import minimize as scipy_minimize
+from sklearn.datasets import load_breast_cancer
+from threadpoolctl import threadpool_limits
+
+import gdlearn
+from gdlearn.data import add_bias, make_logistic, standardize
+from gdlearn.linesearch import backtracking
+from gdlearn.loop import minimize
+from gdlearn.models import LogisticRegression
+from gdlearn.objectives import Himmelblau, Quadratic, Rosenbrock
+from gdlearn.optim import SGD, Newton
+from gdlearn.plot import contour, plot_path
+
+SEED = 0
+# One BLAS thread: fast enough for the matrices of this chapter (at most 1000 x 1000), and it makes every
+# printed number independent of how many cores the machine has.
+threadpool_limits(limits=1)
+np.set_printoptions(precision=4, suppress=True)
+print("gdlearn", gdlearn.__version__)
+
+# %% [markdown]
+# ## The Newton step from the Taylor model
+#
+# Around the current point $x_k$, a twice-differentiable $f$ is approximated by its second-order Taylor
+# polynomial in the step $p$:
+#
+# $$
+# f(x_k + p) \approx m_k(p) = f(x_k) + \nabla f(x_k)^\top p + \tfrac12\, p^\top \nabla^2 f(x_k)\, p .
+# $$
+#
+# Gradient descent minimizes the first two terms plus a penalty $\frac{1}{2\alpha}\|p\|^2$ on the step
+# length, which gives $p = -\alpha \nabla f(x_k)$. Newton's method keeps the true curvature instead. If the
+# Hessian $H_k = \nabla^2 f(x_k)$ is positive definite, $m_k$ is a convex quadratic in $p$, and setting its
+# gradient to zero, $\nabla f(x_k) + H_k p = 0$, gives the **Newton step**
+#
+# $$
+# p_k = -H_k^{-1} \nabla f(x_k), \qquad x_{k+1} = x_k + p_k .
+# $$
+#
+# In code one never forms $H_k^{-1}$: one solves the linear system $H_k p = -\nabla f(x_k)$. There is no
+# learning rate; the curvature sets the step length in every direction ({cite:t}`nocedal2006`, chapter 3;
+# {cite:t}`boyd2004`, section 9.5).
+#
+# Here it is from scratch, on logistic regression for the breast-cancer data {cite:p}`street1993` with a
+# small L2 penalty (standardized features plus an intercept: 31 parameters), checked against
+# `gdlearn.optim.Newton`:
+
+# %%
+X_bc, y_bc = load_breast_cancer(return_X_y=True)
+X_bc = add_bias(standardize(X_bc)[0])
+logreg = LogisticRegression(X_bc, y_bc, l2=1e-2)
+w0 = np.zeros(X_bc.shape[1])
+
+
+def newton_by_hand(model, w, n_steps):
+    """Pure Newton: solve H p = -g and step by p."""
+    path = [w]
+    for _ in range(n_steps):
+        w = w + np.linalg.solve(model.hess(w), -model.grad(w))
+        path.append(w)
+    return np.array(path)
+
+
+path_hand = newton_by_hand(logreg, w0, 10)
+opt = Newton(lr=1.0)
+w, path_gd = w0, [w0]
+for _ in range(10):
+    w = opt.step(w, logreg.grad(w), logreg.hess(w))
+    path_gd.append(w)
+assert np.allclose(path_hand, np.array(path_gd))
+print("hand-written Newton and gdlearn.optim.Newton give the same 10 iterates")
+print(f"loss after 0..5 steps: {np.array([logreg.value(p) for p in path_hand[:6]])}")
+
+# %% [markdown]
+# ## One step on a quadratic
+#
+# If $f$ *is* a quadratic, $f(x) = \frac12 (x - c)^\top A (x - c)$ with $A$ positive definite, the Taylor
+# model is exact, and one Newton step lands on the minimizer from anywhere:
+# $x_1 = x_0 - A^{-1} A (x_0 - c) = c$. The condition number $\kappa = \lambda_{\max}/\lambda_{\min}$ of $A$,
+# which governs how many steps gradient descent needs, plays no role. We take a rotated bowl with
+# $\kappa = 100$ and compare with gradient descent at the rate $1/L$ and at its best constant rate
+# $2/(L + \mu)$.
+
+# %%
+bowl = Quadratic([1.0, 100.0], rotation=np.pi / 6, center=[2.0, -1.0])
+x0 = np.array([-1.0, 2.0])
+newton_bowl = minimize(bowl, x0, Newton(), max_steps=10, gtol=1e-8)
+gd_bowl = minimize(bowl, x0, SGD(lr=1 / bowl.L), max_steps=10_000, gtol=1e-8)
+gd_best = minimize(bowl, x0, SGD(lr=2 / (bowl.L + bowl.mu)), max_steps=10_000, gtol=1e-8)
+print(f"condition number {bowl.kappa:.0f}")
+print(f"Newton              : {newton_bowl.n_steps} step,  x = {newton_bowl.x}, "
+      f"error below 1e-12: {np.linalg.norm(newton_bowl.x - bowl.center) < 1e-12}")
+print(f"GD, rate 1/L        : {gd_bowl.n_steps} steps, x = {gd_bowl.x}")
+print(f"GD, rate 2/(L + mu) : {gd_best.n_steps} steps, x = {gd_best.x}")
+left60 = np.linalg.norm(gd_bowl.history.x[60] - bowl.center) / np.linalg.norm(x0 - bowl.center)
+print(f"GD (rate 1/L) after 60 steps: {left60:.0%} of the initial distance to the minimum left")
+assert newton_bowl.n_steps == 1 and np.allclose(newton_bowl.history.x[1], bowl.center, atol=1e-12)
+assert gd_bowl.converged and gd_best.converged and min(gd_bowl.n_steps, gd_best.n_steps) > 1000
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 5))
+contour(bowl, ax=ax, xlim=(-1.5, 4.5), ylim=(-3.0, 3.0))
+plot_path(ax, gd_bowl.history.x[:61], label="gradient descent (rate 1/L), first 60 steps", color="C1")
+plot_path(ax, newton_bowl.history.x, label="Newton, 1 step", color="C3")
+ax.set_title("A quadratic with condition number 100")
+ax.legend(loc="lower right", fontsize="small")
+plt.show()
+
+# %% [markdown]
+# *The figure shows the elongated elliptical contours of a rotated quadratic bowl. Gradient descent
+# (orange) drops to the valley floor in its first step and then creeps along the floor towards the centre,
+# with 14% of the initial distance still to go after 60 steps; Newton's single step (red) goes straight from
+# the start to the minimum, marked by a star.*
+#
+# Newton's step is gradient descent in the right coordinates: multiplying by $A^{-1}$ undoes the stretching
+# of the bowl, so every direction is as easy as every other. That is also why Newton's method is
+# **affine invariant**: rescaling or rotating the parameters changes nothing about its iterates, whereas it
+# changes gradient descent's ({cite:t}`boyd2004`, section 9.5).
+#
+# ## Quadratic convergence
+#
+# Most losses are not quadratic, but near a minimum with a positive definite Hessian they look like one, and
+# the quadratic model becomes more accurate the closer we get. The classical result
+# ({cite:t}`nocedal2006`, theorem 3.5) is that if the Hessian is Lipschitz near the minimizer $x^\star$,
+# Newton's iterates started close enough satisfy
+#
+# $$
+# \|x_{k+1} - x^\star\| \le C\, \|x_k - x^\star\|^2 .
+# $$
+#
+# With $e_k = \|x_k - x^\star\|$ and $C$ of order one this means $\log_{10} e_{k+1} \approx 2 \log_{10} e_k$:
+# the number of correct digits doubles at every step. We measure it on the logistic regression above. The
+# reference $x^\star$ is the Newton iterate after ten steps; its gradient is at the level of rounding
+# error, so errors below about $10^{-13}$ are noise.
+
+# %%
+w_star = path_hand[-1]
+err = np.linalg.norm(path_hand - w_star, axis=1)[:-1]
+print(f"gradient norm at x* below 1e-14: {np.linalg.norm(logreg.grad(w_star)) < 1e-14}")
+print(" k   error e_k   digits -log10(e_k)   ratio log(e_k)/log(e_k-1)")
+for k in range(len(err)):
+    if err[k] < 1e-13:
+        print(f"{k:2d}   below 1e-13: rounding level")
+        continue
+    ratio = np.log(err[k]) / np.log(err[k - 1]) if k > 0 and err[k - 1] < 0.1 else np.nan
+    print(f"{k:2d}   {err[k]:9.1e}   {-np.log10(err[k]):8.1f}            {ratio:6.2f}")
+
+# %% [markdown]
+# For the first few steps the error shrinks slowly: the start is far from the minimum, and the quadratic
+# model is only a rough guide. Then the method locks on, and the digits go roughly
+# 1.3, 2.8, 5.7, 11.7: each step about doubles them. We check the ratio
+# $\log e_{k+1} / \log e_k$ on the last steps before the error reaches the rounding level ($10^{-12}$):
+
+# %%
+tail = [k for k in range(1, len(err)) if err[k] > 1e-12 and err[k - 1] < 1e-1]
+ratios = np.log(err[tail]) / np.log(err[np.array(tail) - 1])
+print("steps", tail, "ratios", np.round(ratios, 2))
+assert len(tail) >= 2 and np.all((ratios > 1.8) & (ratios < 2.5))
+
+# %% [markdown]
+# Gradient descent on the same problem converges only **linearly**: its error shrinks by a roughly constant
+# factor per step, so it gains a fixed number of digits per step, not a doubling. We run it with the rate 8
+# that the previous chapter found best on this model ({doc}`../part3/schedules_linesearch`) and plot both
+# errors.
+
+# %%
+gd_log = minimize(logreg, w0, SGD(lr=8.0), max_steps=400, record_points=True)
+err_gd = np.linalg.norm(gd_log.history.x - w_star, axis=1)
+k_gd = int(np.argmax(err_gd < 1e-10))
+print(f"GD reaches an error below 1e-10 after {k_gd} steps; Newton after {int(np.argmax(err < 1e-10))} steps")
+assert 0 < k_gd and np.argmax(err < 1e-10) < 10
+
+fig, ax = plt.subplots(figsize=(7, 4))
+ax.semilogy(np.arange(len(err)), err, "o-", label="Newton")
+ax.semilogy(np.arange(len(err_gd)), err_gd, label="gradient descent, rate 8")
+ax.set_xlabel("iteration k")
+ax.set_ylabel(r"error $\|x_k - x^\star\|$ (log scale)")
+ax.set_title("Logistic regression: quadratic against linear convergence")
+ax.set_ylim(1e-16, 10)
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# *The figure shows the error against the iteration on a logarithmic axis. Newton's curve stays between 0.3
+# and 2.4 for five steps and then plunges, ever more steeply, to about $10^{-15}$ by step 9; gradient descent's curve
+# falls along a straight line and needs about 260 steps to pass $10^{-10}$.*
+#
+# ## When pure Newton fails
+#
+# The derivation assumed that $H_k$ is positive definite and that the quadratic model can be trusted for a
+# full step. Far from a minimum, neither needs to hold, and the pure method can go badly wrong.
+#
+# **An indefinite Hessian turns the step around.** If $H_k$ has a negative eigenvalue, the model $m_k$ has
+# no minimum, and $p_k = -H_k^{-1}\nabla f$ is the step to its *stationary point*, which may be a saddle or a
+# maximum. Whether $p_k$ points downhill is decided by the sign of $\nabla f^\top p_k = -\nabla f^\top
+# H_k^{-1} \nabla f$, negative for every gradient only when $H_k$ is positive definite. Himmelblau's
+# function has four minima, one local maximum and four saddle points; at the origin its Hessian is negative
+# definite. Pure Newton from there:
+
+# %%
+himmel = Himmelblau()
+x = np.array([0.0, 0.0])
+print(" k   x                   f(x)      Hessian eigenvalues     g.p (>0: uphill)")
+pure_himmel = [x]
+f_himmel = [himmel.value(x)]
+for k in range(6):
+    g, H = himmel.grad(x), himmel.hess(x)
+    p = np.linalg.solve(H, -g)
+    if k < 4:                                  # later steps change x only at the rounding level
+        print(f"{k:2d}   {x}   {himmel.value(x):8.3f}   {np.linalg.eigvalsh(H)}     {g @ p:9.2e}")
+    x = x + p
+    pure_himmel.append(x)
+    f_himmel.append(himmel.value(x))
+print(f"pure Newton stops at x = {x}, f = {himmel.value(x):.3f}, "
+      f"gradient norm < 1e-10: {np.linalg.norm(himmel.grad(x)) < 1e-10}, "
+      f"Hessian eigenvalues {np.linalg.eigvalsh(himmel.hess(x))}")
+assert himmel.value(pure_himmel[1]) > himmel.value(pure_himmel[0]) and np.all(np.diff(f_himmel) >= -1e-12)
+assert np.all(np.linalg.eigvalsh(himmel.hess(x)) < 0)
+
+# %% [markdown]
+# Every step went uphill ($g^\top p > 0$ until the gradient vanished; the loss never decreased), and the
+# method converged, quadratically, to the **local maximum** of Himmelblau's function. Newton's method looks for a zero of the gradient; it cannot tell a
+# minimum from a maximum or a saddle.
+#
+# **A positive definite Hessian can still overshoot.** On Rosenbrock's valley {cite:p}`rosenbrock1960` from
+# the classic start $(-1.2, 1)$ the Hessian is positive definite at every iterate, but the quadratic model is
+# only good nearby, and the second full step lands far outside the valley, multiplying the loss by about
+# 300:
+
+# %%
+rosen = Rosenbrock()
+x_start = np.array([-1.2, 1.0])
+pure = minimize(rosen, x_start, Newton(), max_steps=50, gtol=1e-10)
+print(" k   x                    f(x)       smallest Hessian eigenvalue")
+for k, xk in enumerate(pure.history.x):
+    fk = f"{rosen.value(xk):9.2e}" if rosen.value(xk) > 1e-15 else "  < 1e-15"
+    print(f"{k:2d}   {xk}   {fk}   {np.linalg.eigvalsh(rosen.hess(xk))[0]:8.3f}")
+print(f"pure Newton: {pure.status} after {pure.n_steps} steps")
+jump = np.argmax(np.diff(pure.history.loss))
+assert pure.history.loss[jump + 1] > 100 * pure.history.loss[jump]
+assert all(np.linalg.eigvalsh(rosen.hess(xk))[0] > 0 for xk in pure.history.x)
+
+
+# %% [markdown]
+# Here pure Newton recovers and converges in 7 steps, but only by luck: the wild step happened to land
+# where the next model was good.
+#
+# ## Damped Newton: two safeguards
+#
+# Both failures have standard repairs ({cite:t}`nocedal2006`, section 3.4; {cite:t}`boyd2004`,
+# section 9.5):
+#
+# 1. **Damping (Hessian modification).** Solve with $H_k + \delta_k I$ instead of $H_k$, with $\delta_k \ge 0$
+#    just large enough to make the matrix positive definite: $\delta_k = \max(0,\ \beta - \lambda_{\min}(H_k))$
+#    with a small $\beta > 0$. The direction is then always a descent direction. `gdlearn.optim.Newton`
+#    has this as its `damping` argument.
+# 2. **Step length by line search.** Try the full step $\alpha = 1$ first and backtrack until the Armijo
+#    condition of the {doc}`../part3/schedules_linesearch` chapter holds. Near the minimum the full step
+#    passes, so quadratic convergence is kept.
+#
+# `gdlearn.optim.Newton` takes a fixed step length (`lr`), so we write the loop with a line search here, in a
+# dozen lines, reusing `Newton` for the damped direction and `gdlearn.linesearch.backtracking` for the step.
+# The loop counts its function, gradient and Hessian evaluations.
+
+# %%
+def damped_newton(obj, x0, gtol=1e-8, max_iter=200, beta=1e-3, verbose=False):
+    """Newton with Hessian modification and Armijo backtracking; returns (x, path, counts)."""
+    x, f, g = np.array(x0, dtype=float), obj.value(x0), obj.grad(x0)
+    counts = {"iterations": 0, "f": 1, "g": 1, "H": 0}
+    path = [x]
+    while np.linalg.norm(g) > gtol and counts["iterations"] < max_iter:
+        H = obj.hess(x)
+        counts["H"] += 1
+        lam_min = np.linalg.eigvalsh(H)[0]
+        delta = max(0.0, beta - lam_min)
+        p = Newton(damping=delta).step(x, g, H) - x          # -(H + delta I)^{-1} g
+        ls = backtracking(obj.value, x, g, direction=p, alpha0=1.0, fx=f)
+        assert ls.success, "the line search found no acceptable step"
+        counts["f"] += ls.n_evals
+        if verbose:
+            print(f"{counts['iterations']:2d}   {x}   {f:9.2e}   {lam_min:9.3f}   {delta:7.3f}   {ls.alpha:.4f}")
+        x, f = ls.x_new, ls.f_new
+        g = obj.grad(x)
+        counts["g"] += 1
+        counts["iterations"] += 1
+        path.append(x)
+    return x, np.array(path), counts
+
+
+print(" k   x                    f(x)       λ_min(H)    damping   step α")
+x_dn, path_dn, counts_dn = damped_newton(rosen, x_start, verbose=True)
+print(f"converged to {x_dn} after {counts_dn['iterations']} iterations; evaluations: {counts_dn}")
+loss_dn = np.array([rosen.value(p) for p in path_dn])
+assert np.allclose(x_dn, [1.0, 1.0], atol=1e-8) and np.all(np.diff(loss_dn) < 0)
+
+# %% [markdown]
+# On this path the Hessian stayed positive definite, so the damping column is zero and all the repair was
+# done by the line search. It refused the wild second step: it halved that step three times
+# ($\alpha = 0.125$), and the loss went down, as it did at every iteration. Near the minimum the full step
+# $\alpha = 1$ is accepted again, and the fast local convergence is back: the loss falls from $8 \cdot 10^{-5}$
+# to $3 \cdot 10^{-7}$ to $9 \cdot 10^{-12}$ in the last three steps. On Himmelblau, damping turns the uphill direction at the origin into a downhill
+# one:
+
+# %%
+x_hd, path_hd, counts_hd = damped_newton(himmel, np.array([0.0, 0.0]))
+dist = min(np.linalg.norm(x_hd - m) for m in himmel.minima)
+print(f"damped Newton from (0, 0): x = {x_hd}, f = {himmel.value(x_hd):.0f} (a global minimum), "
+      f"{counts_hd['iterations']} iterations, distance to the nearest minimum below 1e-8: {dist < 1e-8}")
+assert dist < 1e-8
+
+# %% [markdown]
+# A fixed short step is the crudest form of damping: `Newton(lr=0.5)` takes half of every Newton step. It
+# never lets the loss jump up on Rosenbrock, but near the minimum it also only halves the error per step:
+# quadratic convergence is gone.
+
+# %%
+half = minimize(rosen, x_start, Newton(lr=0.5), max_steps=200, gtol=1e-8)
+print(f"Newton lr=0.5: {half.status} after {half.n_steps} steps; loss never increased: "
+      f"{bool(np.all(np.diff(half.history.loss) <= 0))}")
+e_half = np.linalg.norm(half.history.x - 1.0, axis=1)
+print(f"error ratio e_k+1/e_k over the last 5 steps: {e_half[-5:] / e_half[-6:-1]}")
+assert half.converged and np.allclose(e_half[-5:] / e_half[-6:-1], 0.5, atol=0.01)
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 5.5))
+contour(rosen, ax=ax, xlim=(-2.0, 2.0), ylim=(-3.5, 3.0))
+plot_path(ax, half.history.x, label=f"Newton with lr = 0.5 ({half.n_steps} steps)", color="C1", ls="--",
+          markersize=2)
+plot_path(ax, path_dn, label=f"Newton + damping + backtracking ({counts_dn['iterations']} steps)", color="C0",
+          markersize=4)
+plot_path(ax, pure.history.x, label=f"pure Newton ({pure.n_steps} steps)", color="C3", markersize=4)
+ax.set_title("Newton's method on Rosenbrock from (-1.2, 1)")
+ax.legend(loc="lower right", fontsize="small")
+plt.show()
+
+
+# %% [markdown]
+# *The figure shows Rosenbrock's curved valley as contour lines. Pure Newton (red) jumps from near the start
+# far below the valley to about $(0.76, -3.2)$ and back up to the minimum at $(1, 1)$; the damped Newton with
+# backtracking (blue) follows the valley floor around the bend to the minimum; Newton with a fixed half
+# step (orange) takes a similar but more densely dotted route.*
+#
+# ## What a Newton step costs
+#
+# Fast convergence is only half the story. For a model with $n$ examples and $d$ parameters, say logistic
+# regression, count the floating-point operations (a multiply and an add count as two):
+#
+# | piece | operations |
+# | --- | --- |
+# | gradient $X^\top(\sigma(Xw) - y)/n$ | two matrix-vector products: $\approx 4nd$ |
+# | Hessian $X^\top \operatorname{diag}(s) X / n$ | one matrix-matrix product: $\approx 2nd^2$ |
+# | solve $H p = -g$ (LU, as `np.linalg.solve`) | $\approx \tfrac23 d^3$ |
+#
+# and the Hessian needs $d^2$ numbers of memory. A gradient step costs $O(nd)$; a Newton step
+# $O(nd^2 + d^3)$. Whether Newton's few steps beat gradient descent's many depends on $d$. We measure the
+# step counts, not the time (timings vary from machine to machine): synthetic logistic regressions
+# (`gdlearn.data.make_logistic`) with $n = 500$ rows and $d = 10, 100, 1000$ features and an L2 penalty of
+# 0.1, solved to $\|\nabla f\| \le 10^{-8}$ by gradient descent with rate $1/L$ and by pure Newton.
+# A small wrapper counts Hessian evaluations.
+
+# %%
+class Counted:
+    """Wrap a model and count its value, gradient and Hessian evaluations."""
+
+    def __init__(self, model):
+        self.model, self.n = model, {"f": 0, "g": 0, "H": 0}
+
+    def value(self, w):
+        self.n["f"] += 1
+        return self.model.value(w)
+
+    def grad(self, w):
+        self.n["g"] += 1
+        return self.model.grad(w)
+
+    def hess(self, w):
+        self.n["H"] += 1
+        return self.model.hess(w)
+
+
+def flops_gd(n, d, n_grad):
+    return n_grad * 4 * n * d
+
+
+def flops_newton(n, d, n_grad, n_hess):
+    return n_grad * 4 * n * d + n_hess * (2 * n * d**2 + 2 * d**3 / 3)
+
+
+rng = np.random.default_rng(SEED)
+n_rows = 500
+print(f"{'d':>5s} | {'GD grads':>8s} {'GD flops':>9s} | {'Newton grads':>12s} {'Hessians':>8s} {'Newton flops':>12s}"
+      f" | {'flops per step N/GD':>19s} | {'total N/GD':>10s}")
+scaling = {}
+for d in (10, 100, 1000):
+    X, y, _ = make_logistic(n_rows, d, rng, scale=1 / np.sqrt(d))
+    model = LogisticRegression(X, y, l2=0.1)
+    gram = X @ X.T if n_rows < d else X.T @ X                    # same largest eigenvalue, smaller matrix
+    L = np.linalg.eigvalsh(gram / n_rows)[-1] / 4 + 0.1          # sigma' <= 1/4 bounds the curvature
+    c_gd, c_nt = Counted(model), Counted(model)
+    r_gd = minimize(c_gd, np.zeros(d), SGD(lr=1 / L), max_steps=20_000, gtol=1e-8, record_points=False)
+    r_nt = minimize(c_nt, np.zeros(d), Newton(), max_steps=50, gtol=1e-8, record_points=False)
+    assert r_gd.converged and r_nt.converged and np.allclose(r_gd.x, r_nt.x, atol=1e-6)
+    fg, fn = flops_gd(n_rows, d, c_gd.n["g"]), flops_newton(n_rows, d, c_nt.n["g"], c_nt.n["H"])
+    per_step = flops_newton(n_rows, d, 1, 1) / flops_gd(n_rows, d, 1)
+    scaling[d] = (c_gd.n["g"], c_nt.n["g"], c_nt.n["H"], fg, fn)
+    print(f"{d:5d} | {c_gd.n['g']:8d} {fg:9.1e} | {c_nt.n['g']:12d} {c_nt.n['H']:8d} {fn:12.1e}"
+          f" | {per_step:19.0f} | {fn / fg:10.2f}")
+
+n_bc, d_bc = X_bc.shape
+k_newton = int(np.argmax(err < 1e-10))
+fl_gd_bc = flops_gd(n_bc, d_bc, k_gd + 1)
+fl_nt_bc = flops_newton(n_bc, d_bc, k_newton + 1, k_newton)
+print(f"\nbreast cancer (n = {n_bc}, d = {d_bc}, L2 0.01), to an error below 1e-10:")
+print(f"  GD (rate 8) {k_gd} steps, {fl_gd_bc:.1e} flops;  Newton {k_newton} steps, {fl_nt_bc:.1e} flops")
+assert fl_nt_bc < fl_gd_bc
+assert all(scaling[d][4] > scaling[d][3] for d in scaling) and scaling[1000][4] > 10 * scaling[1000][3]
+
+
+# %% [markdown]
+# Newton's step count hardly moves with the dimension (three to five Hessians), while gradient descent
+# needs more steps as $d$ grows (15, 43 and 182 gradient evaluations: with $n$ fixed, more features make the
+# problem harder for it). But the price of a Newton step grows much faster: 6, 54 and 834 gradient steps' worth of
+# operations. On these well-conditioned problems gradient descent needs fewer operations at every $d$, and the
+# gap widens from a factor 1.3 at $d = 10$ to 23 at $d = 1000$. The balance tips the other way when the
+# problem is badly conditioned and $d$ is small: on the breast-cancer regression ($d = 31$, a small penalty)
+# Newton reaches an error of $10^{-10}$ with about half the operations of a well-tuned gradient descent.
+#
+# Memory makes the case against Newton for large models even stronger: the Hessian has $d^2$ entries, 8 MB
+# for $d = 1000$ but 8 TB for a network with a million weights. That is why deep learning uses first-order
+# methods, and why the methods in the next section avoid storing, or even computing, the Hessian.
+#
+# ## Quasi-Newton: BFGS
+#
+# Quasi-Newton methods keep most of Newton's speed without ever computing a Hessian. They maintain an
+# approximation $B_k \approx \nabla^2 f(x_k)$ (or, in practice, $H_k \approx B_k^{-1}$) and update it after
+# every step from gradients alone. The update is built around the **secant condition**. With the step
+# $s_k = x_{k+1} - x_k$ and the change of gradient $y_k = \nabla f(x_{k+1}) - \nabla f(x_k)$, the true
+# Hessian satisfies $\nabla^2 f\, s_k \approx y_k$ (a finite difference of the gradient along $s_k$). The new
+# approximation is required to satisfy it exactly,
+#
+# $$
+# B_{k+1} s_k = y_k \qquad\Longleftrightarrow\qquad H_{k+1} y_k = s_k ,
+# $$
+#
+# and, among all symmetric matrices that do, to be the closest to the previous one. For the inverse this gives
+# the BFGS update (Broyden, Fletcher, Goldfarb and Shanno; {cite:t}`nocedal2006`, section 6.1), with
+# $\rho_k = 1/(y_k^\top s_k)$:
+#
+# $$
+# H_{k+1} = (I - \rho_k s_k y_k^\top)\, H_k\, (I - \rho_k y_k s_k^\top) + \rho_k s_k s_k^\top .
+# $$
+#
+# It costs $O(d^2)$ per step (no solve: $H_k$ multiplies the gradient directly), stays positive definite as
+# long as $y_k^\top s_k > 0$ (which the Wolfe line search guarantees), and converges superlinearly. One
+# update, checked:
+
+# %%
+def bfgs_update(H, s, y):
+    rho = 1.0 / (y @ s)
+    V = np.eye(len(s)) - rho * np.outer(s, y)
+    return V @ H @ V.T + rho * np.outer(s, s)
+
+
+x_a, x_b = x_start, x_start + np.array([0.01, -0.02])
+s, yv = x_b - x_a, rosen.grad(x_b) - rosen.grad(x_a)
+H1 = bfgs_update(np.eye(2), s, yv)
+print(f"y.s = {yv @ s:.3f} > 0;  H1 y = {H1 @ yv},  s = {s}")
+print("H1 symmetric positive definite:", bool(np.allclose(H1, H1.T) and np.all(np.linalg.eigvalsh(H1) > 0)))
+assert np.allclose(H1 @ yv, s) and np.all(np.linalg.eigvalsh(H1) > 0)
+
+# %% [markdown]
+# ## Newton, BFGS and gradient descent side by side
+#
+# Finally we compare, on Rosenbrock from $(-1.2, 1)$ and on the breast-cancer logistic regression from
+# zero: gradient descent with a tuned constant rate (from `gdlearn`), the damped Newton above, and SciPy's
+# `BFGS` and `Newton-CG` (a Newton method that solves $H p = -g$ approximately by conjugate gradients,
+# using Hessian-vector products). Each stops when the gradient norm is at most $10^{-6}$ (for `Newton-CG`,
+# which has no gradient tolerance, when its steps become tiny). The columns count iterations and
+# evaluations of $f$, $\nabla f$ and $\nabla^2 f$. For gradient descent, $f$ is not needed by the method, so
+# we count it as 0.
+
+# %%
+problems = {
+    "Rosenbrock": (rosen, x_start, np.array([1.0, 1.0]), 2**-9),
+    "logistic regression": (logreg, w0, w_star, 8.0),
+}
+print(f"{'problem':>19s}  {'method':>13s}  {'iterations':>10s}  {'f evals':>7s}  {'g evals':>7s}  {'H evals':>7s}"
+      f"  {'distance to x*':>14s}")
+table = {}
+for pname, (obj, start, x_min, lr) in problems.items():
+    rows = {}
+    gd = minimize(obj, start, SGD(lr=lr), max_steps=30_000, gtol=1e-6, record_points=False)
+    rows["GD (gdlearn)"] = (gd.n_steps, 0, gd.n_grad_evals, 0, gd.x)
+    x_n, _, cn = damped_newton(obj, start, gtol=1e-6)
+    rows["damped Newton"] = (cn["iterations"], cn["f"], cn["g"], cn["H"], x_n)
+    for method in ("BFGS", "Newton-CG"):
+        extra = {"hess": obj.hess} if method == "Newton-CG" else {}
+        options = {"gtol": 1e-6} if method == "BFGS" else {"xtol": 1e-8}
+        sp = scipy_minimize(obj.value, start, jac=obj.grad, method=method, options=options, **extra)
+        rows[method] = (sp.nit, sp.nfev, sp.njev, getattr(sp, "nhev", 0), sp.x)
+    for mname, (it, nf, ng, nh, xf) in rows.items():
+        print(f"{pname:>19s}  {mname:>13s}  {it:10d}  {nf:7d}  {ng:7d}  {nh:7d}  {np.linalg.norm(xf - x_min):14.1e}")
+        assert np.linalg.norm(xf - x_min) < 1e-3 and obj.value(xf) - obj.value(x_min) < 1e-8, (pname, mname)
+    table[pname] = rows
+rb, lg = table["Rosenbrock"], table["logistic regression"]
+assert 2**-9 < 2 / np.linalg.eigvalsh(rosen.hess(np.array([1.0, 1.0])))[-1] < 2**-8   # largest stable power of 2
+assert 100 * rb["BFGS"][2] < rb["GD (gdlearn)"][2] and rb["damped Newton"][2] < rb["BFGS"][2] < 2 * rb["damped Newton"][2]
+assert lg["damped Newton"][0] < lg["Newton-CG"][0] < lg["BFGS"][0] < lg["GD (gdlearn)"][0]
+
+# %% [markdown]
+# Every method reaches the minimum; the costs differ by orders of magnitude. Gradient descent is hopeless in
+# Rosenbrock's curved valley (16386 iterations with the largest stable power-of-two rate, $2^{-9}$) and
+# respectable on the logistic regression once its rate is tuned (98). The second-order methods need a
+# handful to a few dozen iterations. BFGS computes no Hessian at all and still reaches Rosenbrock's minimum
+# with 40 gradient evaluations, about 400 times fewer than gradient descent and fewer than twice the damped
+# Newton's 22 (which also needed 21 Hessians). On the logistic regression, where Newton's method shines
+# (7 iterations), BFGS needs 65: it has to build up its picture of a 31-dimensional curvature from gradient
+# differences, one step at a time. It still beats the tuned gradient descent, and it had no rate to tune.
+# Newton-CG trades exact solves for a few cheap Hessian-vector products per step, which is what makes Newton's
+# idea usable when $d$ is large; here it needs 10 iterations on the logistic regression and 85 on Rosenbrock.
+#
+# In practice the limited-memory variant L-BFGS, which keeps only the last few pairs $(s_k, y_k)$ instead of
+# a $d \times d$ matrix, is the standard choice for smooth, deterministic problems with many parameters
+# ({cite:t}`nocedal2006`, chapter 7).
+#
+# ## Key points
+#
+# - Newton's step minimizes the second-order Taylor model: solve $\nabla^2 f(x_k)\, p = -\nabla f(x_k)$.
+#   It has no learning rate and is unaffected by rescaling or rotating the parameters.
+# - On a quadratic one step is exact, whatever the condition number; near any minimum with a positive
+#   definite Hessian, convergence is quadratic: the digits of accuracy double per step.
+# - Pure Newton seeks any zero of the gradient. With an indefinite Hessian it can walk uphill to a maximum or
+#   a saddle, and even with a positive definite one a full step can overshoot. Damping the Hessian and
+#   backtracking on the step fix both and keep fast local convergence.
+# - A Newton step costs $O(nd^2 + d^3)$ operations and $O(d^2)$ memory against $O(nd)$ for a gradient
+#   step; with many parameters the few steps no longer pay for themselves.
+# - Quasi-Newton methods like BFGS build a curvature estimate from gradient differences that satisfies the
+#   secant condition $B_{k+1} s_k = y_k$; they need only gradients and converge superlinearly.
+#
+# ## Exercises
+#
+# ```{exercise} Newton in one dimension
+# :label: ex-newton-1d
+# Minimize $f(x) = x - \log x$ ($x > 0$, minimum at $x^\star = 1$) with Newton's method from $x_0 = 0.5$.
+# Show that the step is $x_{k+1} = 2x_k - x_k^2$ and that the error $e_k = 1 - x_k$ satisfies
+# $e_{k+1} = e_k^2$ exactly. What happens from $x_0 = 3$?
+# ```
+#
+# ```{solution-start} ex-newton-1d
+# :class: dropdown
+# ```
+#
+# $f'(x) = 1 - 1/x$, $f''(x) = 1/x^2$, so $x_{k+1} = x_k - (1 - 1/x_k)\,x_k^2 = 2x_k - x_k^2$ and
+# $1 - x_{k+1} = (1 - x_k)^2$. From $x_0 = 0.5$ the errors are $0.5, 0.25, 0.0625, \dots$. From $x_0 = 3$
+# the first step gives $x_1 = 6 - 9 = -3$, outside the domain: the model is only trustworthy close to
+# the minimum.
+
+# %%
+x, errors = 0.5, []
+for _ in range(6):
+    errors.append(1 - x)
+    x = x - (1 - 1 / x) * x**2
+print("errors:", [f"{e:.3g}" for e in errors])
+assert all(np.isclose(b, a**2, rtol=1e-12, atol=1e-300) for a, b in zip(errors[:-1], errors[1:], strict=True))
+x3 = 3.0 - (1 - 1 / 3.0) * 3.0**2
+print(f"from x0 = 3: x1 = {x3:.1f}")
+assert x3 < 0
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Affine invariance
+# :label: ex-newton-affine
+# Multiply the first feature of the breast-cancer data (column 1, after the intercept) by 1000, as if it had
+# been recorded in other units, and drop the L2 penalty. Run 10 Newton steps on the rescaled problem and map
+# the iterates back ($v_1 \to 1000\,v_1$). Do you get the same iterates as on the original problem? What
+# happens to gradient descent with rate 8 after 200 steps?
+# ```
+#
+# ```{solution-start} ex-newton-affine
+# :class: dropdown
+# ```
+#
+# Multiplying feature 1 by 1000 is the change of variables $w_1 = 1000\,v_1$: the weights $v$ of the rescaled
+# problem give the same predictions as $w$ on the original one. The L2 penalty is not invariant under this
+# change (it would penalize $v_1$ differently from $w_1$), so both problems here have no penalty.
+
+# %%
+X_scaled = X_bc.copy()
+X_scaled[:, 1] *= 1000.0                 # feature 1 now in different units; v_1 = w_1 / 1000
+orig, scaled = LogisticRegression(X_bc, y_bc), LogisticRegression(X_scaled, y_bc)
+p_orig = newton_by_hand(orig, w0, 10)
+p_scaled = newton_by_hand(scaled, w0, 10)
+p_back = p_scaled.copy()
+p_back[:, 1] *= 1000.0
+print("Newton iterates equal after mapping back:", bool(np.allclose(p_back, p_orig, rtol=1e-6, atol=1e-8)))
+gd_o = minimize(orig, w0, SGD(lr=8.0), max_steps=200)
+gd_s = minimize(scaled, w0, SGD(lr=8.0), max_steps=200)
+print(f"GD after 200 steps: loss {gd_o.fun:.3g} (original) vs {gd_s.fun:.3g} (rescaled)")
+assert np.allclose(p_back, p_orig, rtol=1e-6, atol=1e-8)
+assert gd_s.fun > 100 * gd_o.fun
+
+# %% [markdown]
+# Newton's iterates are the same after mapping back: the change of units is undone by the Hessian. Gradient
+# descent with the rate that suits the original problem is thrown far out of the valley, because the rescaled
+# feature has a curvature a million times larger; its loss after 200 steps is enormous. (Standardizing the
+# features, as we do everywhere in this book, is the first-order method's substitute for affine invariance.)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Levenberg-style damping without eigenvalues
+# :label: ex-newton-levenberg
+# Computing $\lambda_{\min}(H)$ costs as much as a solve. Replace it with a fixed damping: run
+# `gdlearn.optim.Newton(damping=δ)` on Rosenbrock from $(-1.2, 1)$ for $\delta = 1, 10, 100$ (step length 1,
+# at most 1000 steps, $\|\nabla f\| \le 10^{-8}$). How does the number of steps change, and why?
+# ```
+#
+# ```{solution-start} ex-newton-levenberg
+# :class: dropdown
+# ```
+
+# %%
+steps_by_delta = {}
+for delta in (1.0, 10.0, 100.0):
+    r = minimize(rosen, x_start, Newton(damping=delta), max_steps=1000, gtol=1e-8)
+    steps_by_delta[delta] = r.n_steps
+    print(f"damping {delta:5.0f}: {r.status} after {r.n_steps} steps, x = {r.x}")
+assert steps_by_delta[1.0] < steps_by_delta[10.0] < steps_by_delta[100.0]
+
+# %% [markdown]
+# A fixed $\delta$ keeps every direction downhill where $H + \delta I$ is positive definite, but it also
+# shrinks the step in the flat directions of the Hessian (those with eigenvalues $\lambda \ll \delta$ get the
+# factor $\lambda/(\lambda+\delta)$), all the way to the minimum. The larger $\delta$, the more the method
+# behaves like gradient descent with rate $1/\delta$, and the more steps it needs: with $\delta = 100$ it has not
+# converged after 1000 steps. Adaptive damping,
+# large far away and shrinking near the minimum, is the Levenberg-Marquardt idea.
+#
+# ```{solution-end}
+# ```
+#
+# ## References
+#
+# Newton's method, its convergence theory, Hessian modification and BFGS are covered in chapters 3 and 6 of
+# {cite:t}`nocedal2006` and section 9.5 of {cite:t}`boyd2004`. The line search uses the condition of
+# {cite:t}`armijo1966`. The test functions are {cite:t}`rosenbrock1960`'s valley and
+# {cite:t}`himmelblau1972`'s function; the data are from {cite:t}`street1993`. Full entries are in the
+# {doc}`../appendix/bibliography`.

@@ -1,0 +1,486 @@
+# %% [markdown]
+# # Learning the learning rate: hypergradient descent
+#
+# Every chapter so far has had to choose a learning rate, usually by trying several. The source articles
+# close by predicting that optimizers will tune their own hyper-parameters, the learning rate first, by
+# "meta-learning". This chapter makes the simplest version of that idea concrete. The loss after a step
+# depends on the learning rate used for the step, so it has a derivative with respect to the rate, and we
+# can do gradient descent on the rate too. This is **hypergradient descent** {cite}`baydin2018`. It costs
+# one dot product per step and needs no extra evaluations of the loss. We derive it, write it in a few lines,
+# check it against `gdlearn`, and measure what it buys against a tuned and a badly tuned constant rate.
+#
+# ```{admonition} Learning goals
+# :class: tip
+# After this chapter you can
+# - derive the hypergradient $\partial f(\theta_t)/\partial\alpha = -\nabla f(\theta_t)\cdot\nabla f(\theta_{t-1})$
+#   of plain gradient descent and the corresponding formula for Adam;
+# - implement SGD-HD in a few lines and check it against `gdlearn.optim.SGDHD`;
+# - explain why the rate grows when successive gradients agree and shrinks when they alternate, and link
+#   this to exact line search;
+# - compare it fairly with a grid-searched constant rate, and say what its own hyper-parameter $\beta$
+#   depends on;
+# - place it among the current research directions: adaptive, parallel and learned optimizers.
+# ```
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_breast_cancer
+
+from gdlearn.data import add_bias, standardize
+from gdlearn.loop import fit, minimize
+from gdlearn.models import LogisticRegression
+from gdlearn.objectives import Quadratic
+from gdlearn.optim import SGD, SGDHD, Adam, AdamHD, Newton
+
+np.set_printoptions(precision=4, suppress=True)
+SEED = 0
+rng = np.random.default_rng(SEED)
+
+# %% [markdown]
+# ## The derivative of the loss with respect to the learning rate
+#
+# One step of gradient descent is $\theta_t = \theta_{t-1} - \alpha\, \nabla f(\theta_{t-1})$. Hold
+# $\theta_{t-1}$ fixed and read the loss after the step as a function of $\alpha$ alone. The chain rule gives
+#
+# $$
+# \frac{\partial f(\theta_t)}{\partial \alpha}
+# = \nabla f(\theta_t) \cdot \frac{\partial \theta_t}{\partial \alpha}
+# = -\,\nabla f(\theta_t) \cdot \nabla f(\theta_{t-1}) .
+# $$
+#
+# This is the **hypergradient**. It needs nothing new: both gradients are computed anyway, one for this step
+# and one for the last. Its sign has a plain meaning:
+#
+# - successive gradients point the same way ($\nabla f(\theta_t)\cdot\nabla f(\theta_{t-1}) > 0$): a longer
+#   step would have gone further downhill, so the rate was too small;
+# - they point in opposite directions (a zig-zag): the step overshot, so the rate was too large;
+# - they are orthogonal: $\alpha$ minimized the loss along the direction, which is exactly the condition of
+#   exact line search ({doc}`../part3/schedules_linesearch`).
+#
+# We check the formula with a centred difference on an ill-conditioned quadratic bowl, $\kappa = 100$ in
+# ten dimensions, with randomly rotated axes.
+
+# %%
+bowl = Quadratic.with_condition(100.0, dim=10, rng=rng)
+theta0 = rng.normal(size=10)
+print(f"L = {bowl.L:.0f}, mu = {bowl.mu:.0f}, kappa = {bowl.kappa:.0f}, f(theta0) = {bowl.value(theta0):.3f}")
+
+
+def loss_after_step(alpha, theta=theta0):
+    """f(theta - alpha * grad f(theta)): the loss after one step, as a function of the rate."""
+    return bowl.value(theta - alpha * bowl.grad(theta))
+
+
+alpha, h = 0.005, 1e-7
+hypergrad = -bowl.grad(theta0 - alpha * bowl.grad(theta0)) @ bowl.grad(theta0)
+numeric = (loss_after_step(alpha + h) - loss_after_step(alpha - h)) / (2 * h)
+print(f"hypergradient formula {hypergrad:.3f}, centred difference {numeric:.3f}")
+assert np.isclose(hypergrad, numeric, rtol=1e-6)
+
+
+# %% [markdown]
+# ## Hypergradient descent
+#
+# Treat $\alpha$ as one more parameter and take a gradient step on it, with its own small step size
+# $\beta$, before each ordinary step. With $g_t = \nabla f(\theta_{t-1})$ the gradient the $t$-th update
+# uses, the previous update was $\theta_{t-1} = \theta_{t-2} - \alpha_{t-1} g_{t-1}$, so
+# $\partial f(\theta_{t-1}) / \partial \alpha_{t-1} = -g_t \cdot g_{t-1}$, and **SGD-HD** reads
+#
+# $$
+# \alpha_t = \alpha_{t-1} + \beta\, g_t \cdot g_{t-1}, \qquad
+# \theta_t = \theta_{t-1} - \alpha_t\, g_t ,
+# $$
+#
+# with $g_0 = 0$, so the first step uses $\alpha_0$. With minibatch gradients $g_t$ the same rule uses noisy
+# hypergradients, just as SGD uses noisy gradients. The derivation treats $\theta_{t-1}$ as fixed: it ignores
+# how the rate changed the earlier iterates, so it is greedy, one step deep. (Differentiating through the
+# whole training run instead gives exact hypergradients of the final loss {cite:p}`maclaurin2015`, at far
+# greater cost.)
+#
+# **Adam-HD.** Adam steps along $d_t = \hat m_t / (\sqrt{\hat v_t} + \epsilon)$ instead of $g_t$:
+# $\theta_t = \theta_{t-1} - \alpha\, d_t$. The same chain rule gives
+# $\partial f(\theta_{t-1})/\partial\alpha_{t-1} = -g_t \cdot d_{t-1}$, hence
+# $\alpha_t = \alpha_{t-1} + \beta\, g_t\cdot d_{t-1}$, and Adam's moments are updated as usual
+# {cite:p}`kingma2015`. (Exercise 2 checks it against `gdlearn.optim.AdamHD`.)
+#
+# SGD-HD from scratch:
+
+# %%
+def sgd_hd(grad, theta0, alpha0, beta, steps):
+    """Gradient descent whose rate follows its hypergradient; returns the iterates and the rates used."""
+    theta, alpha, g_prev = theta0, alpha0, np.zeros_like(theta0)
+    thetas, alphas = [theta0], []
+    for _ in range(steps):
+        g = grad(theta)
+        alpha = alpha + beta * (g @ g_prev)        # gradient step on the rate
+        theta = theta - alpha * g                  # gradient step on the parameters
+        g_prev = g
+        thetas.append(theta)
+        alphas.append(alpha)
+    return np.array(thetas), np.array(alphas)
+
+
+thetas, alphas = sgd_hd(bowl.grad, theta0, alpha0=1e-4, beta=1e-6, steps=200)
+opt = SGDHD(lr=1e-4, hyper_lr=1e-6)
+res = minimize(bowl, theta0, opt, max_steps=200)
+print("same iterates as gdlearn.optim.SGDHD:", np.allclose(thetas, res.history.x))
+print("same learning rates:", np.allclose(alphas, res.history.lr), np.allclose(alphas, opt.lr_history))
+print(f"rate used by update 1, 10, 50, 200: {alphas[0]:.2e}, {alphas[9]:.2e}, {alphas[49]:.2e}, {alphas[-1]:.2e}")
+assert np.allclose(thetas, res.history.x) and np.allclose(alphas, res.history.lr)
+assert np.allclose(alphas, opt.lr_history)
+
+# %% [markdown]
+# Started a hundred times below the safe rate $1/L = 0.01$, the rate climbs by two orders of magnitude
+# within ten steps, and then hardly moves: the hypergradient is a product of two gradients, so it fades as
+# the iterates converge and the rate freezes.
+#
+# ## An ill-conditioned quadratic
+#
+# The fair comparison is with a constant rate that somebody took the trouble to tune. We grid-search the
+# constant rate of gradient descent on the bowl: 13 rates from $0.01/L$ to $2.5/L$, each run for at most 1000
+# steps, scored by the number of steps to reach $f \le 10^{-6} f(\theta_0)$. The minimum value is 0.
+
+# %%
+TARGET_Q = 1e-6 * bowl.value(theta0)
+MAX_STEPS = 1000
+
+
+def steps_to(losses, target):
+    """First index where the loss is at or below target (None if never)."""
+    hit = np.flatnonzero(losses <= target)
+    return int(hit[0]) if hit.size else None
+
+
+def steps_on_bowl(optimizer):
+    """Steps until f <= TARGET_Q (the run stops there), or None."""
+    r = minimize(bowl, theta0, optimizer, max_steps=MAX_STEPS, callback=lambda k, x, f, g: f <= TARGET_Q)
+    return steps_to(r.history.loss, TARGET_Q)
+
+
+grid_q = np.geomspace(0.01, 2.5, 13) / bowl.L
+grid_steps = [steps_on_bowl(SGD(lr=a)) for a in grid_q]
+print("alpha * L : " + " ".join(f"{a * bowl.L:6.3f}" for a in grid_q))
+print("steps     : " + " ".join(f"{'-' if s is None else s:>6}" for s in grid_steps))
+tuned_q = grid_q[np.argmin([np.inf if s is None else s for s in grid_steps])]
+print(f"tuned constant rate: {tuned_q:.4g} = {tuned_q * bowl.L:.3f}/L")
+
+# %% [markdown]
+# Rates below about $0.4/L$ do not reach the target within 1000 steps, and $2.5/L$, beyond the stability
+# limit $2/L$, diverges ("-" marks both). Now the contest: the tuned constant rate, a rate 100 times
+# too small ($0.01/L$), a too-large rate ($2.5/L$), and SGD-HD started from each of the two bad rates, with
+# $\beta = 10^{-6}$.
+
+# %%
+BETA_Q = 1e-6
+small_q, large_q = grid_q[0], grid_q[-1]
+runs_q = {
+    "constant, tuned": (SGD(lr=tuned_q), tuned_q),
+    "constant, too small": (SGD(lr=small_q), small_q),
+    "constant, too large": (SGD(lr=large_q), large_q),
+    "SGD-HD from too small": (SGDHD(lr=small_q, hyper_lr=BETA_Q), small_q),
+    "SGD-HD from too large": (SGDHD(lr=large_q, hyper_lr=BETA_Q), large_q),
+}
+results_q = {name: minimize(bowl, theta0, o, max_steps=MAX_STEPS) for name, (o, _) in runs_q.items()}
+
+
+def print_table(results, starts, target, unit):
+    print(f"{'method':24s} {'alpha_0':>9s} {'status':>10s} {'final loss':>11s} {unit:>16s}")
+    for name, r in results.items():
+        s = steps_to(r.history.loss, target)
+        print(f"{name:24s} {starts[name]:9.3g} {r.status:>10s} {r.fun:11.3g} {'-' if s is None else s:>16}")
+
+
+print_table(results_q, {k: v[1] for k, v in runs_q.items()}, TARGET_Q, "steps to target")
+steps_q = {k: steps_to(r.history.loss, TARGET_Q) for k, r in results_q.items()}
+assert steps_q["constant, too small"] is None and results_q["constant, too large"].status == "diverged"
+assert steps_q["SGD-HD from too small"] is not None and steps_q["SGD-HD from too large"] is not None
+assert steps_q["SGD-HD from too small"] <= 1.25 * steps_q["constant, tuned"]
+assert steps_q["SGD-HD from too large"] <= 1.6 * steps_q["constant, tuned"]
+assert min(steps_q["SGD-HD from too small"], steps_q["SGD-HD from too large"]) >= steps_q["constant, tuned"]
+
+# %% [markdown]
+# From a rate 100 times too small, SGD-HD reaches the target with at most a quarter more steps than the tuned
+# constant rate; from a rate at which plain gradient descent diverges, it recovers and converges, needing at
+# most about half as many steps again as the tuned rate. Neither bad start needed a grid search, and neither
+# beat it.
+#
+# ## Logistic regression with minibatches
+#
+# The same contest on real data and noisy gradients: logistic regression on the breast cancer data set
+# {cite}`street1993` (standardized, with an intercept and a small penalty $\lambda = 0.01$), minibatches of
+# 32 and 20 epochs (360 updates) with `gdlearn.loop.fit`, the same shuffling for every run. The target is a
+# full-data loss within $0.01$ of the minimum, which Newton's method gives us ({doc}`../part3/newton`).
+
+# %%
+data = load_breast_cancer()
+X = add_bias(standardize(data.data)[0])
+y = data.target
+logreg = LogisticRegression(X, y, l2=0.01)
+w0 = np.zeros(X.shape[1])
+f_min = minimize(logreg, w0, Newton(), max_steps=50, gtol=1e-10).fun
+TARGET_LR = f_min + 0.01
+print(f"n = {X.shape[0]}, parameters = {X.shape[1]}, loss at 0: {logreg.value(w0):.4f}, minimum: {f_min:.4f}")
+
+
+def train(optimizer):
+    """20 epochs of minibatch training; the full-data loss is recorded after every update."""
+    return fit(logreg, w0, optimizer, epochs=20, batch_size=32, rng=np.random.default_rng(SEED), eval_every=1)
+
+
+grid_lr = 10.0 ** np.arange(-3, 1.6, 0.5)
+grid_res = [train(SGD(lr=a)) for a in grid_lr]
+scores = [steps_to(r.history.loss, TARGET_LR) for r in grid_res]
+print("alpha       : " + " ".join(f"{a:7.3g}" for a in grid_lr))
+print("updates     : " + " ".join(f"{'-' if s is None else s:>7}" for s in scores))
+print("final excess: " + " ".join(f"{r.fun - f_min:7.1e}" for r in grid_res))
+tuned_lr = grid_lr[np.argmin([np.inf if s is None else s for s in scores])]
+print(f"tuned constant rate: {tuned_lr:.3g}")
+
+# %% [markdown]
+# The grid search picks the rate that reaches the target in the fewest updates. Now the contest, with
+# $\beta = 3$ for SGD-HD, and also Adam at its customary default rate $10^{-3}$ against Adam-HD from the same
+# rate (with $\beta = 10^{-3}$).
+
+# %%
+BETA_LR = 3.0
+small_lr, large_lr = grid_lr[0], grid_lr[-2]
+runs_lr = {
+    "constant, tuned": (SGD(lr=tuned_lr), tuned_lr),
+    "constant, too small": (SGD(lr=small_lr), small_lr),
+    "constant, too large": (SGD(lr=large_lr), large_lr),
+    "SGD-HD from too small": (SGDHD(lr=small_lr, hyper_lr=BETA_LR), small_lr),
+    "SGD-HD from too large": (SGDHD(lr=large_lr, hyper_lr=BETA_LR), large_lr),
+    "Adam": (Adam(lr=1e-3), 1e-3),
+    "Adam-HD": (AdamHD(lr=1e-3, hyper_lr=1e-3), 1e-3),
+}
+results_lr = {name: train(o) for name, (o, _) in runs_lr.items()}
+print_table(results_lr, {k: v[1] for k, v in runs_lr.items()}, TARGET_LR, "updates to target")
+steps_lr = {k: steps_to(r.history.loss, TARGET_LR) for k, r in results_lr.items()}
+final_rates = {k: results_lr[k].history.lr[-1] for k in ("SGD-HD from too small", "SGD-HD from too large")}
+print("final rate of SGD-HD: " + ", ".join(f"{k[7:]}: {v:.3g}" for k, v in final_rates.items()))
+adam_hd_rate = results_lr["Adam-HD"].history.lr[-1]
+print(f"final rate of Adam-HD: {adam_hd_rate:.3g}")
+assert steps_lr["constant, too small"] is None and steps_lr["constant, too large"] is None
+assert steps_lr["SGD-HD from too small"] is not None and steps_lr["SGD-HD from too large"] is not None
+assert all(tuned_lr / 3 < v < 3 * tuned_lr for v in final_rates.values())
+assert min(steps_lr["SGD-HD from too small"], steps_lr["SGD-HD from too large"]) >= steps_lr["constant, tuned"]
+assert steps_lr["Adam"] is None and steps_lr["Adam-HD"] is not None and adam_hd_rate > 10 * 1e-3
+
+# %% [markdown]
+# Both badly started SGD-HD runs reach the target, which neither bad constant rate does, end at the same loss
+# as the tuned constant rate, and finish with a rate close to the one the grid search found. The tuned constant rate is still the
+# fastest: hypergradient descent does not beat a good grid search, it replaces it. Adam's default rate is too
+# small for this problem; Adam-HD raises it more than tenfold on its own.
+
+# %%
+fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
+styles = {"constant, tuned": ("C0", "-"), "constant, too small": ("C1", "--"), "constant, too large": ("C3", "--"),
+          "SGD-HD from too small": ("C1", "-"), "SGD-HD from too large": ("C3", "-")}
+for row, (results, unit, min_value) in enumerate([(results_q, "step", 0.0), (results_lr, "update", f_min)]):
+    ax_loss, ax_rate = axes[row]
+    for name, (color, ls) in styles.items():
+        ax_loss.semilogy(results[name].history.loss - min_value, color=color, ls=ls, label=name)
+    for name in ("SGD-HD from too small", "SGD-HD from too large"):
+        ax_rate.semilogy(results[name].history.lr, color=styles[name][0], label=name)
+    tuned = tuned_q if row == 0 else tuned_lr
+    ax_rate.axhline(tuned, color="C0", ls=":", label="tuned constant rate")
+    ax_loss.set_xlabel(unit)
+    ax_rate.set_xlabel(unit)
+    ax_loss.set_ylabel("loss - minimum")
+    ax_rate.set_ylabel(r"learning rate $\alpha_t$")
+    ax_rate.legend(fontsize=8)
+axes[0, 0].legend(fontsize=8)
+axes[0, 0].set_ylim(1e-12, 1e4)
+axes[0, 1].set_xlim(-1, 60)
+axes[0, 0].set_title("Quadratic, kappa = 100: loss")
+axes[0, 1].set_title("Quadratic: the learned rate (first 60 steps)")
+axes[1, 0].set_title("Logistic regression, minibatches: loss (colours as above)")
+axes[1, 1].set_title("Logistic regression: the learned rate")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *The figure shows four panels. Top left: on the quadratic, the loss above its minimum (log scale) against
+# the step for the five methods; the too-small constant rate barely moves, the too-large one shoots up, and
+# both SGD-HD runs fall nearly as fast as the tuned constant rate. Top right: within a few steps the learned
+# rate of SGD-HD rises from 0.0001 and falls from 0.025, to levels somewhat below the tuned rate (dotted),
+# where it stays. Bottom row: the same for logistic regression with minibatches; the losses are noisy, the
+# learned rate jumps from 0.001 to about 5 in the first updates and falls from 10, and both then decrease
+# slowly towards the tuned rate of 1.*
+#
+# ## What $\beta$ depends on
+#
+# Hypergradient descent replaces the learning rate by a new hyper-parameter, $\beta$. Two observations:
+#
+# - One $\beta$ served two starting rates 250 times apart on the bowl and $10^4$ times apart on the logistic
+#   loss: what hypergradient descent buys is insensitivity to the starting rate.
+# - But the two problems needed very different $\beta$ ($10^{-6}$ and $3$). The rate moves by
+#   $\beta\, g_t\cdot g_{t-1}$, which scales with the squared size of the gradients, so $\beta$ must be
+#   matched to it. At the start the bowl's gradient is long and the logistic loss's short (printed below).
+#   Exercise 3 shows that starting the bowl ten times further from its minimum needs a $\beta$ a hundred
+#   times smaller.
+#
+# A scan of $\beta$ on the bowl, from both bad starts, shows the usable range:
+
+# %%
+print(f"gradient norm at the start: bowl {np.linalg.norm(bowl.grad(theta0)):.0f}, "
+      f"logistic loss {np.linalg.norm(logreg.grad(w0)):.2f}")
+print(f"{'beta':>8s} | steps from 0.01/L | steps from 2.5/L")
+scan = {}
+for beta in [1e-8, 1e-7, 1e-6, 3e-6, 1e-5]:
+    scan[beta] = [steps_on_bowl(SGDHD(lr=a, hyper_lr=beta)) for a in (small_q, large_q)]
+    print(f"{beta:8.0e} | {'-' if scan[beta][0] is None else scan[beta][0]:>17} |"
+          f" {'-' if scan[beta][1] is None else scan[beta][1]:>16}")
+assert all(s is not None for s in scan[1e-7] + scan[1e-6])
+assert scan[1e-8][0] is None and all(s is None for s in scan[3e-6] + scan[1e-5])
+
+# %% [markdown]
+# Both bad starts succeed for $\beta$ from $10^{-7}$ to $10^{-6}$, a range of ten. With too small a $\beta$
+# the rate climbs too slowly from $0.01/L$ (the start from $2.5/L$ is still rescued: as the iterates blow up,
+# the gradients and with them the hypergradient grow); with too large a $\beta$ the rate itself overshoots
+# and the runs diverge. So $\beta$ needs tuning too, on a scale set by the gradients.
+#
+# ## Where research is going
+#
+# Hypergradient descent is one answer to the question the source articles leave open: how should an optimizer
+# set its own step? Current research pursues several others.
+#
+# - **Adaptive rates per coordinate.** AdaGrad {cite:p}`duchi2011` and Adam {cite:p}`kingma2015` scale each
+#   coordinate's step by the history of its gradients ({doc}`../part3/adaptive_methods`); the analysis of
+#   AMSGrad {cite:p}`reddi2018` showed that such methods can fail to converge and how to repair them. Adam-HD
+#   above tunes Adam's one remaining global rate on top.
+# - **Large-scale parallel training.** Asynchronous parameter servers {cite:p}`dean2012` and very large
+#   synchronous minibatches need their own rate rules: linear scaling with warm-up {cite:p}`goyal2017` and
+#   layer-wise trust ratios (LAMB) {cite:p}`you2020`; {doc}`distributed_dask` measures how stale gradients
+#   shrink the safe rate.
+# - **Learned optimizers.** Instead of a rule with one learned number, {cite:t}`andrychowicz2016` learn the
+#   whole update rule: a small recurrent network reads the gradient and outputs the step, trained by gradient
+#   descent on the performance of the optimizee.
+# - **Gradient-based hyper-parameter optimization.** {cite:t}`maclaurin2015` differentiate the validation
+#   loss after a whole training run with respect to learning-rate schedules, initialization and
+#   regularization, reversing the training dynamics to keep the memory cost small; hypergradient descent is the
+#   cheap, one-step, online version of the same idea {cite:p}`baydin2018`.
+#
+# ## Key points
+#
+# - The loss after a step depends on the learning rate; its derivative, the **hypergradient**, is
+#   $-\nabla f(\theta_t)\cdot\nabla f(\theta_{t-1})$ for gradient descent and $-g_t\cdot d_{t-1}$ for Adam.
+# - **SGD-HD** takes a gradient step on the rate before each step on the parameters: the rate grows while
+#   successive gradients agree and shrinks when they zig-zag; its resting point is the exact line-search
+#   condition.
+# - Our from-scratch version and `gdlearn.optim.SGDHD` give the same iterates and rates.
+# - Measured: from rates 100 times too small or beyond the stability limit, SGD-HD reaches the targets that
+#   the same bad constant rates miss, close to a grid-tuned constant rate but not faster.
+# - Its own step $\beta$ still needs tuning, and the right value depends on the scale of the gradients; what
+#   it buys is insensitivity to the starting rate.
+#
+# ## Exercises
+#
+# ```{exercise} Check the hypergradient on logistic regression
+# :label: ex-hd-fd
+# At $w = 0$ on the breast cancer loss, take one gradient step with $\alpha = 0.5$. Compare the formula
+# $-\nabla f(\theta_1)\cdot\nabla f(\theta_0)$ with a centred difference of $\alpha \mapsto f(\theta_0 - \alpha
+# \nabla f(\theta_0))$. Is $0.5$ too small or too large for this step?
+# ```
+#
+# ```{solution-start} ex-hd-fd
+# :class: dropdown
+# ```
+
+# %%
+g0 = logreg.grad(w0)
+step_loss = lambda a: logreg.value(w0 - a * g0)  # noqa: E731
+formula = -logreg.grad(w0 - 0.5 * g0) @ g0
+centred = (step_loss(0.5 + 1e-6) - step_loss(0.5 - 1e-6)) / 2e-6
+print(f"formula {formula:.6f}, centred difference {centred:.6f}")
+assert np.isclose(formula, centred, rtol=1e-5) and formula < 0
+
+
+# %% [markdown]
+# The derivative is negative: a larger rate would have lowered the loss more, so $0.5$ is too small for the
+# first step, and SGD-HD would increase it.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Adam-HD from scratch
+# :label: ex-hd-adam
+# Write Adam-HD in a few lines of numpy from the update rule in this chapter (bias-corrected moments,
+# $\epsilon$ outside the square root) and check it against `gdlearn.optim.AdamHD` on the bowl: same iterates
+# and same learning rates for 100 steps.
+# ```
+#
+# ```{solution-start} ex-hd-adam
+# :class: dropdown
+# ```
+
+# %%
+def adam_hd(grad, theta0, alpha0, beta, steps, betas=(0.9, 0.999), eps=1e-8):
+    b1, b2 = betas
+    theta, alpha = theta0, alpha0
+    m, v, d_prev = np.zeros_like(theta0), np.zeros_like(theta0), np.zeros_like(theta0)
+    thetas, alphas = [theta0], []
+    for t in range(1, steps + 1):
+        g = grad(theta)
+        alpha = alpha + beta * (g @ d_prev)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        d = (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        theta = theta - alpha * d
+        d_prev = d
+        thetas.append(theta)
+        alphas.append(alpha)
+    return np.array(thetas), np.array(alphas)
+
+
+thetas_a, alphas_a = adam_hd(bowl.grad, theta0, 1e-3, 1e-5, 100)
+res_a = minimize(bowl, theta0, AdamHD(lr=1e-3, hyper_lr=1e-5), max_steps=100)
+print("iterates equal:", np.allclose(thetas_a, res_a.history.x), " rates equal:",
+      np.allclose(alphas_a, res_a.history.lr))
+print(f"rate: {alphas_a[0]:.4f} -> {alphas_a[-1]:.4f}")
+assert np.allclose(thetas_a, res_a.history.x) and np.allclose(alphas_a, res_a.history.lr)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} How beta scales
+# :label: ex-hd-scale
+# Start the bowl from $10\,\theta_0$ instead of $\theta_0$. The best constant rate does not change (the
+# curvature is the same), but does $\beta = 10^{-6}$ still work from the too-small start? Which $\beta$ does,
+# and why?
+# ```
+#
+# ```{solution-start} ex-hd-scale
+# :class: dropdown
+# ```
+#
+# All gradients are ten times larger, so $g_t\cdot g_{t-1}$ is a hundred times larger, and so is every change
+# of the rate. Dividing $\beta$ by 100 restores the original run exactly (scaled by 10), because on a
+# quadratic with minimum 0 the whole SGD-HD trajectory is then just the original one scaled by 10.
+
+# %%
+far = 10 * theta0
+target_far = 1e-6 * bowl.value(far)
+far_runs = {beta: minimize(bowl, far, SGDHD(lr=small_q, hyper_lr=beta), max_steps=MAX_STEPS)
+            for beta in (BETA_Q, BETA_Q / 100)}
+for beta, r in far_runs.items():
+    print(f"beta = {beta:.0e}: {r.status}, steps to target {steps_to(r.history.loss, target_far)}")
+original = results_q["SGD-HD from too small"].history.x
+print("with beta / 100 the trajectory is 10 x the original one:",
+      np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original))
+assert far_runs[BETA_Q].status == "diverged"
+assert np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ## References
+#
+# Hypergradient descent, SGD-HD and Adam-HD are from {cite:t}`baydin2018`; Adam from {cite:t}`kingma2015`.
+# Exact hypergradients through a whole training run are in {cite:t}`maclaurin2015`, learned optimizers in
+# {cite:t}`andrychowicz2016`. The research overview also cites {cite:t}`duchi2011`, {cite:t}`reddi2018`,
+# {cite:t}`dean2012`, {cite:t}`goyal2017` and {cite:t}`you2020`; the data set is from {cite:t}`street1993`.
+# Full entries are in the {doc}`../appendix/bibliography`.

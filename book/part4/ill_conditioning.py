@@ -1,0 +1,430 @@
+# %% [markdown]
+# # Ill-conditioning and feature scaling
+#
+# Gradient descent needs few steps on a round bowl and very many on a long, narrow valley. The
+# **condition number** $\kappa$ of the Hessian measures how narrow the valley is. On real data it is often
+# huge for a reason that has nothing to do with the problem itself: the features are measured in
+# different units. This chapter measures $\kappa$ on a real data set before and after standardization and
+# counts the gradient-descent steps each needs. It then shows the zig-zag that a large $\kappa$ causes,
+# fixes scales with a diagonal preconditioner, and ends with the case a diagonal preconditioner cannot fix.
+#
+# ```{admonition} Learning goals
+# :class: tip
+# After this chapter you can
+# - compute the condition number of a least-squares Hessian $X^\top X/n$ and predict from it how many
+#   gradient-descent steps a tolerance needs;
+# - explain why centering and scaling the features can lower $\kappa$ by orders of magnitude;
+# - draw the zig-zag path of gradient descent on an ill-conditioned quadratic;
+# - apply a diagonal (Jacobi) preconditioner and relate it to AdaGrad and Adam;
+# - recognize ill-conditioning that only a full (Newton-type) preconditioner removes.
+# ```
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_diabetes
+
+import gdlearn
+from gdlearn.data import add_bias
+from gdlearn.loop import minimize
+from gdlearn.models import LinearRegression
+from gdlearn.objectives import Quadratic
+from gdlearn.optim import SGD, AdaGrad, Adam, Newton
+from gdlearn.plot import contour, plot_path
+
+np.set_printoptions(precision=4, suppress=True)
+SEED = 0
+rng = np.random.default_rng(SEED)
+print("gdlearn", gdlearn.__version__)
+
+# %% [markdown]
+# ## The condition number and the speed of gradient descent
+#
+# For least squares $J(w) = \frac1{2n}\|Xw - y\|^2$ the Hessian is $H = X^\top X / n$, the same everywhere.
+# With eigenvalues $\mu = \lambda_{\min}$ and $L = \lambda_{\max}$, gradient descent with step $\alpha = 1/L$
+# multiplies the error's component along eigenvector $i$ by $1 - \lambda_i / L$ per step. The slowest
+# component shrinks by $1 - 1/\kappa$ with $\kappa = L/\mu$, so
+#
+# $$
+# \|w_k - w^\star\| \le \left(1 - \tfrac1\kappa\right)^k \|w_0 - w^\star\| \le e^{-k/\kappa}\,\|w_0 - w^\star\| ,
+# $$
+#
+# and a relative tolerance $\|w_k - w^\star\| \le \text{tol}\cdot\|w_0 - w^\star\|$ takes at most
+# $k \le \kappa \ln(1/\text{tol})$ steps {cite:p}`nocedal2006,boyd2004`. The step count grows *linearly* in
+# $\kappa$ (see {doc}`../part2/convergence_rates`).
+#
+# ## A real data set in its raw units
+#
+# The diabetes data {cite:p}`efron2004` in its original units (`load_diabetes(scaled=False)`) has ten
+# measurements: age in years, sex coded $1$/$2$, body-mass index, blood pressure, six blood serum values.
+# Their means and spreads differ a lot:
+
+# %%
+X_raw, y = load_diabetes(scaled=False, return_X_y=True)
+names = load_diabetes().feature_names
+mean, std = X_raw.mean(axis=0), X_raw.std(axis=0)
+print(" ".join(f"{nm:>7}" for nm in names))
+print(" ".join(f"{m:7.1f}" for m in mean), "  <- mean")
+print(" ".join(f"{s:7.2f}" for s in std), "  <- standard deviation")
+
+# %% [markdown]
+# We fit $y \approx w_0 + x^\top w$, with a column of ones for the intercept, on four versions of the
+# features: raw; only scaled (divided by their standard deviations); only centered (mean subtracted); and
+# standardized (both). For each we print $\kappa(H)$. We also print the exact number of steps gradient
+# descent with $\alpha = 1/L$ needs from $w_0 = 0$ to the tolerance $10^{-6}$, next to the bound
+# $\kappa\ln(10^6)$.
+#
+# Running $10^8$ steps would take hours, so we count them exactly instead. On a quadratic the error after
+# $k$ steps has the closed form $\|w_k - w^\star\|^2 = \sum_i c_i^2 (1 - \lambda_i/L)^{2k}$, where $c_i$ are
+# the components of $w_0 - w^\star$ in the eigenvectors of $H$. The error falls monotonically, so a
+# bisection on $k$ finds the first step below the tolerance. Below, real runs check the formula.
+
+# %%
+TOL = 1e-6
+
+
+def kappa(H):
+    lam = np.linalg.eigvalsh(H)
+    return lam[-1] / lam[0]
+
+
+def gd_error(H, e0, k, alpha=None):
+    """||w_k - w*|| after k steps of gradient descent with step alpha (default 1/L) from e0 = w_0 - w*."""
+    lam, V = np.linalg.eigh(H)
+    alpha = 1 / lam[-1] if alpha is None else alpha
+    q = np.abs(1 - alpha * lam)
+    return np.sqrt(np.sum((V.T @ e0) ** 2 * q ** (2.0 * k)))
+
+
+def gd_steps(H, e0, tol=TOL, alpha=None):
+    """Smallest k with ||w_k - w*|| <= tol ||w_0 - w*|| (exact, by bisection on the closed form)."""
+    target = tol * np.linalg.norm(e0)
+    hi = 1
+    while gd_error(H, e0, hi, alpha) > target:
+        hi *= 2
+    lo = hi // 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if gd_error(H, e0, mid, alpha) <= target else (mid, hi)
+    return hi
+
+
+versions = {
+    "raw": X_raw,
+    "scaled only": X_raw / std,
+    "centered only": X_raw - mean,
+    "standardized": (X_raw - mean) / std,
+}
+models, table = {}, {}
+print(f"{'features':>13} {'kappa(H)':>10} {'GD steps':>12} {'kappa ln(1/tol)':>16}")
+for name, A in versions.items():
+    model = LinearRegression(add_bias(A), y)
+    H, w_star = model.hess(), model.solve()
+    k = gd_steps(H, -w_star)
+    models[name], table[name] = model, (kappa(H), k)
+    print(f"{name:>13} {kappa(H):10.3e} {k:12,d} {kappa(H) * np.log(1 / TOL):16.3e}")
+    assert k <= kappa(H) * np.log(1 / TOL)
+assert table["raw"][0] > 1e5 * table["standardized"][0]
+
+# %% [markdown]
+# Standardizing lowers the condition number by five orders of magnitude. Gradient descent then needs
+# thousands of steps instead of hundreds of millions. Both fixes are needed. Scaling alone leaves the
+# offsets: a feature with mean $189$ and spread $35$ is almost parallel to the column of ones, and the
+# intercept and that weight can trade off against each other along a long valley. Centering alone leaves
+# the units. In every row the exact count is close to the bound, because the start $w_0 = 0$ has a sizeable
+# component along the flattest direction.
+#
+# The closed form is checked against 300 real steps of `gdlearn`'s gradient descent on the raw and on the
+# standardized features:
+
+# %%
+for name in ("raw", "standardized"):
+    model = models[name]
+    w_star = model.solve()
+    L = np.linalg.eigvalsh(model.hess())[-1]
+    run = minimize(model, np.zeros(11), SGD(lr=1 / L), max_steps=300, record_points=False)
+    err_run, err_formula = np.linalg.norm(run.x - w_star), gd_error(model.hess(), -w_star, 300)
+    print(f"{name:>12}: error after 300 steps {err_run:.5g} (run) vs {err_formula:.5g} (closed form), "
+          f"{err_run / np.linalg.norm(w_star):.1%} of the initial error left")
+    assert np.isclose(err_run, err_formula, rtol=1e-6)
+raw, w_raw = models["raw"], models["raw"].solve()
+
+# %% [markdown]
+# ## The zig-zag
+#
+# Why is a large $\kappa$ slow? Look at a 2-D quadratic $f(x) = \tfrac12(x_1^2 + \kappa\, x_2^2)$. Gradient
+# descent has one step size for both coordinates. The steep coordinate limits it to $\alpha < 2/L$, and
+# with that step the shallow coordinate barely moves. We use the best fixed step $\alpha = 2/(L+\mu)$, which
+# shrinks *both* coordinates by $\rho = (\kappa-1)/(\kappa+1)$ per step, with the sign of the steep one
+# flipping each time. With $\alpha = 1/L$ the steep coordinate would vanish in one step and the walk would
+# creep instead of zig-zag, taking about twice as many steps (exercise 3).
+
+# %%
+x0 = np.array([-1.8, 0.9])
+paths, steps = {}, {}
+for kap in (1, 10, 100):
+    f = Quadratic([1.0, float(kap)])
+    alpha = 2 / (f.L + f.mu)
+    res = minimize(f, x0, SGD(lr=alpha), max_steps=10_000,
+                   callback=lambda k, x, fx, g: np.linalg.norm(x) <= TOL * np.linalg.norm(x0))
+    rho = (kap - 1) / (kap + 1)
+    predicted = 1 if kap == 1 else int(np.ceil(np.log(TOL) / np.log(rho)))
+    paths[kap], steps[kap] = res.history.x, res.n_steps
+    print(f"kappa = {kap:3d}: rate {rho:.4f}, steps to 1e-6: {res.n_steps:4d} (predicted {predicted})")
+    assert abs(res.n_steps - predicted) <= 1
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
+for ax, (kap, path) in zip(axes, paths.items(), strict=True):
+    f = Quadratic([1.0, float(kap)])
+    contour(f, ax=ax, xlim=(-2, 2), ylim=(-1.2, 1.2), levels=15)
+    shown = min(40, len(path) - 1)
+    plot_path(ax, path[:shown + 1], label=f"GD, first {shown} step{'s' if shown > 1 else ''}", color="C3",
+              marker=".")
+    ax.set_title(rf"$\kappa$ = {kap}: {steps[kap]} step{'s' if steps[kap] > 1 else ''} to 1e-6")
+    ax.set_aspect("equal")
+    ax.legend(loc="lower right", fontsize=8)
+fig.suptitle(r"Gradient descent with $\alpha = 2/(L+\mu)$ on $\frac{1}{2}(x_1^2 + \kappa x_2^2)$")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# *The figure shows three contour plots of quadratic bowls with condition numbers 1, 10 and 100, each with
+# the path of gradient descent from the same start. On the round bowl the path is a single step to the
+# center; at $\kappa = 10$ it zig-zags across the ellipses a few times; at $\kappa = 100$ it bounces across
+# a very narrow valley and is still far from the center after 40 steps.*
+#
+# Each step points along the negative gradient, which is perpendicular to the contour and so mostly
+# *across* the valley. The walker overshoots the valley floor, turns back and overshoots again, while
+# the progress along the valley is small. The step count grows like $\kappa$: about $\frac\kappa2\ln(1/\text{tol})$
+# with this step.
+#
+# ## Diagonal preconditioning
+#
+# If the trouble is units, change the units. Substituting $w = D^{-1/2} v$ for a positive diagonal $D$ turns
+# the Hessian into $D^{-1/2} H D^{-1/2}$. Gradient descent on $v$, written back in terms of $w$, is
+# **preconditioned gradient descent**:
+#
+# $$
+# w_{k+1} = w_k - \alpha\, D^{-1} \nabla J(w_k).
+# $$
+#
+# The **Jacobi** choice $D = \operatorname{diag}(H)$ gives every coordinate curvature one along its own
+# axis. Here is the update from scratch. Because it is exactly gradient descent on rescaled features
+# $X D^{-1/2}$, `gdlearn`'s plain `SGD` on those features, mapped back, gives the same iterates.
+
+# %%
+H_raw = raw.hess()
+D = np.diag(H_raw)
+H_jac = H_raw / np.sqrt(np.outer(D, D))
+alpha = 1 / np.linalg.eigvalsh(H_jac)[-1]
+w = np.zeros(11)
+for _ in range(50):
+    w = w - alpha * raw.grad(w) / D
+rescaled = LinearRegression(add_bias(X_raw) / np.sqrt(D), y)
+v = minimize(rescaled, np.zeros(11), SGD(lr=alpha), max_steps=50).x
+print("preconditioned GD equals GD on rescaled features:", np.allclose(w, v / np.sqrt(D)))
+assert np.allclose(w, v / np.sqrt(D))
+
+print(f"{'features':>13} {'kappa(H)':>10} {'kappa(Jacobi)':>14} {'GD steps':>12} {'Jacobi GD steps':>16}")
+jac = {}
+for name, model in models.items():
+    H = model.hess()
+    Dn = np.diag(H)
+    Hj = H / np.sqrt(np.outer(Dn, Dn))
+    kj, sj = kappa(Hj), gd_steps(Hj, -np.sqrt(Dn) * model.solve())
+    jac[name] = kj
+    print(f"{name:>13} {kappa(H):10.3e} {kj:14.3e} {table[name][1]:12,d} {sj:16,d}")
+assert np.isclose(jac["centered only"], table["standardized"][0])
+assert jac["raw"] > 10 * table["standardized"][0]
+
+# %% [markdown]
+# Two results. On centered features, Jacobi preconditioning gives *exactly* the condition number of the
+# standardized features. It is the same thing: dividing column $j$ by $\sqrt{H_{jj}}$, its root mean
+# square, is dividing by its standard deviation once the column is centered. On the raw features it helps
+# by three orders of magnitude, but $\kappa$ stays far above the standardized value. A diagonal
+# $D$ cannot undo the offsets, which couple each feature with the intercept: that coupling is an
+# off-diagonal entry of $H$. Feature scaling is preconditioning done once, on the data, before training
+# {cite:p}`lecun1998`; centering is the part no diagonal scaling can do.
+#
+# ## Adaptive methods estimate a diagonal preconditioner
+#
+# We rarely know $H$. AdaGrad {cite:p}`duchi2011` and Adam {cite:p}`kingma2015` divide each coordinate's step
+# by the square root of a running sum or average of its squared gradients (see
+# {doc}`../part3/adaptive_methods`). That is a diagonal preconditioner estimated from gradients alone. It is
+# not exactly Jacobi's: a coordinate whose feature is $s$ times larger gets gradients about $s$ times
+# larger, so its step is divided by about $s$, where Jacobi divides by $s^2$. But it adapts to the units
+# without ever seeing the Hessian. Here is the relative error $\|w - w^\star\| / \|w^\star\|$ after 500
+# steps from $w = 0$ on the centered features, where the trouble is purely units, and on the raw ones.
+# AdaGrad's and Adam's learning rates were picked from a few powers of ten.
+
+# %%
+print(f"{'features':>13} {'GD, 1/L':>10} {'AdaGrad':>10} {'Adam':>10}")
+left = {}
+for name in ("centered only", "raw"):
+    model = models[name]
+    w_star = model.solve()
+    L_m = np.linalg.eigvalsh(model.hess())[-1]
+    finals = [minimize(model, np.zeros(11), opt, max_steps=500, record_points=False).x
+              for opt in (SGD(lr=1 / L_m), AdaGrad(lr=10.0), Adam(lr=1.0))]
+    left[name] = [np.linalg.norm(w - w_star) / np.linalg.norm(w_star) for w in finals]
+    print(f"{name:>13} " + " ".join(f"{v:10.2e}" for v in left[name]))
+gd_c, adagrad_c, adam_c = left["centered only"]
+assert adam_c < 0.01 < adagrad_c < 0.5 * gd_c
+assert min(left["raw"]) > 0.9
+
+# %% [markdown]
+# On the centered features plain gradient descent has removed less than a fifth of the initial error after
+# 500 steps. AdaGrad has removed more than three quarters of it, and Adam all but a fraction of a percent
+# (Adam's fast finish also owes something to its momentum). On the raw features none of the three has
+# removed even a tenth: the offset problem is not diagonal, so no per-coordinate step size removes it.
+#
+# ## When a diagonal preconditioner cannot help
+#
+# Rotate the narrow valley by $45°$: $f(x) = \tfrac12 x^\top A x$ with $A = Q \operatorname{diag}(1, 100)\,Q^\top$
+# and $Q$ a rotation by $45°$. Now both diagonal entries of $A$ are equal, so the Jacobi preconditioner is a
+# multiple of the identity and changes nothing. Only a full preconditioner $P \approx A^{-1}$ can straighten
+# the valley. With $P = A^{-1}$ exactly, the preconditioned Hessian is the identity ($\kappa = 1$). The
+# step $x - A^{-1}\nabla f(x)$ is **Newton's method** {cite:p}`nocedal2006` (see {doc}`../part3/newton`),
+# which lands on the minimum of a quadratic in one step.
+
+# %%
+f_rot = Quadratic([1.0, 100.0], rotation=np.pi / 4)
+A = f_rot.A
+DA = np.diag(A)
+A_jac = A / np.sqrt(np.outer(DA, DA))
+evals, evecs = np.linalg.eigh(A)
+A_inv_half = evecs @ np.diag(evals**-0.5) @ evecs.T
+print("A =\n", A)
+print(f"kappa(A) = {kappa(A):.1f}, after Jacobi {kappa(A_jac):.1f}, after full preconditioning "
+      f"{kappa(A_inv_half @ A @ A_inv_half):.1f}")
+assert np.isclose(kappa(A_jac), kappa(A)) and np.isclose(kappa(A_inv_half @ A @ A_inv_half), 1.0)
+
+start = np.array([1.5, 0.5])
+gd_count = gd_steps(A, start)
+newton_run = minimize(f_rot, start, Newton(lr=1.0), max_steps=10, gtol=1e-8)
+print(f"gradient descent, step 1/L: {gd_count} steps to 1e-6 (closed form)")
+print(f"Newton: {newton_run.status} after {newton_run.n_steps} step, "
+      f"|x - x*| < 1e-12: {np.linalg.norm(newton_run.x) < 1e-12}")
+assert newton_run.n_steps == 1 and np.allclose(newton_run.x, 0.0, atol=1e-12)
+assert gd_count > 100 * newton_run.n_steps
+
+# %% [markdown]
+# Newton's method reaches the minimum in one step where gradient descent needs more than a thousand.
+# It pays with a $d \times d$ linear solve per step, and it needs the Hessian. Between the two extremes sit
+# the diagonal methods above (cheap, blind to rotation) and quasi-Newton methods, which build an
+# approximation of $H^{-1}$ from gradient differences, one low-rank update per step {cite:p}`nocedal2006`.
+# On the diabetes data Newton's one step from zero lands on the least-squares solution whatever the units,
+# since the raw and standardized problems differ only by a linear change of variables:
+
+# %%
+one_step = minimize(raw, np.zeros(11), Newton(lr=1.0), max_steps=1)
+rel_err = np.linalg.norm(one_step.x - w_raw) / np.linalg.norm(w_raw)
+print(f"raw features, one Newton step: relative error below 1e-9: {rel_err < 1e-9}")
+assert rel_err < 1e-9
+
+# %% [markdown]
+# ## Key points
+#
+# - Gradient descent with $\alpha = 1/L$ needs at most $\kappa\ln(1/\text{tol})$ steps on a quadratic, and
+#   on the raw diabetes data it needs close to that many: about $7\times 10^8$ at $\kappa \approx 5\times 10^7$.
+# - Standardizing the features (center *and* scale) brought $\kappa$ down to about $470$ and the step count
+#   to about $6000$.
+# - The zig-zag: one step size for all directions; the steep direction caps it and the shallow one crawls.
+# - A diagonal preconditioner fixes units: Jacobi on centered features equals standardization. AdaGrad
+#   and Adam estimate a diagonal preconditioner from gradients.
+# - Correlations and rotations are off-diagonal. Diagonal scaling cannot fix them; a full preconditioner
+#   (Newton, quasi-Newton) can.
+#
+# ## Exercises
+#
+# ```{exercise} Another data set
+# :label: ex-cond-wine
+# Compute $\kappa$ of $X^\top X/n$ (with a column of ones) for scikit-learn's wine data (`load_wine`) raw and
+# standardized, and the number of gradient-descent steps to $10^{-6}$ for the least-squares fit of the class
+# label, using `gd_steps` from this chapter.
+# ```
+#
+# ```{solution-start} ex-cond-wine
+# :class: dropdown
+# ```
+
+# %%
+from sklearn.datasets import load_wine  # noqa: E402
+
+Xw, yw = load_wine(return_X_y=True)
+yw = yw.astype(float)
+for name, A in (("raw", Xw), ("standardized", (Xw - Xw.mean(0)) / Xw.std(0))):
+    m = LinearRegression(add_bias(A), yw)
+    print(f"{name:>12}: kappa = {kappa(m.hess()):.3e}, GD steps = {gd_steps(m.hess(), -m.solve()):,d}")
+
+# %% [markdown]
+# The raw wine features (proline is in the hundreds, hue around one) give a condition number of order
+# $10^8$; standardized, it drops below $100$, and the step count from billions to a few hundred.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} An offset is enough
+# :label: ex-cond-offset
+# Take the standardized diabetes features and add $100$ to the first column only (as if age were measured
+# from a different origin). What happens to $\kappa$? Can a diagonal preconditioner repair it?
+# ```
+#
+# ```{solution-start} ex-cond-offset
+# :class: dropdown
+# ```
+
+# %%
+Xs = versions["standardized"].copy()
+Xs[:, 0] += 100.0
+H_off = LinearRegression(add_bias(Xs), y).hess()
+d_off = np.diag(H_off)
+print(f"kappa with the offset: {kappa(H_off):.3e}; after Jacobi: {kappa(H_off / np.sqrt(np.outer(d_off, d_off))):.3e}")
+print(f"kappa standardized:   {table['standardized'][0]:.3e}")
+assert kappa(H_off / np.sqrt(np.outer(d_off, d_off))) > 100 * table["standardized"][0]
+
+# %% [markdown]
+# One shifted column raises $\kappa$ by five orders of magnitude, and Jacobi scaling removes only part of
+# it, leaving $\kappa$ about 200 times the standardized value: the shifted column and the column of ones are nearly parallel, and no rescaling of
+# columns makes two nearly parallel columns orthogonal. Centering does.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Step 1/L or 2/(L + mu)?
+# :label: ex-cond-step
+# On $\tfrac12(x_1^2 + 100\,x_2^2)$ from $(-1.8, 0.9)$, count the steps to $10^{-6}$ with $\alpha = 1/L$ and
+# with $\alpha = 2/(L + \mu)$. Which is faster, and by roughly how much? Compare with the rates
+# $1 - 1/\kappa$ and $(\kappa - 1)/(\kappa + 1)$.
+# ```
+#
+# ```{solution-start} ex-cond-step
+# :class: dropdown
+# ```
+
+# %%
+f100 = Quadratic([1.0, 100.0])
+count = {}
+for label, a in (("1/L", 1 / f100.L), ("2/(L+mu)", 2 / (f100.L + f100.mu))):
+    count[label] = gd_steps(f100.A, x0, alpha=a)
+    print(f"alpha = {label:>8}: {count[label]} steps")
+assert count["2/(L+mu)"] == steps[100]  # the real run of the zig-zag section
+print(f"rates: 1 - 1/kappa = {1 - 1 / 100:.4f}, (kappa-1)/(kappa+1) = {99 / 101:.4f}")
+assert 1.8 < count["1/L"] / count["2/(L+mu)"] < 2.2
+
+# %% [markdown]
+# The step $2/(L+\mu)$ is about twice as fast: $\ln(1 - 1/\kappa) \approx -1/\kappa$ while
+# $\ln\frac{\kappa-1}{\kappa+1} \approx -2/\kappa$. Both counts still grow linearly in $\kappa$; only a better
+# method (momentum, preconditioning) changes that.
+#
+# ```{solution-end}
+# ```
+#
+# ## References
+#
+# The convergence analysis of gradient descent in terms of the condition number is textbook material
+# {cite:p}`nocedal2006,boyd2004`. The practical advice to center and scale inputs comes from
+# {cite:t}`lecun1998`. AdaGrad {cite:p}`duchi2011` and Adam {cite:p}`kingma2015` adapt a diagonal
+# preconditioner online. The diabetes data are from {cite:t}`efron2004`. Full entries are in the
+# {doc}`../appendix/bibliography`.
