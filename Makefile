@@ -13,11 +13,13 @@ XDIST  ?= -n 2 --dist loadfile
 # faster here). Set OMP_NUM_THREADS yourself to override; .ci/run also checks nbval with 2 threads.
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: help install book test test-unit test-notebooks test-site lab notebooks serve bench clean lint
+.PHONY: help install book test test-unit test-notebooks test-portable test-site lab notebooks serve bench clean lint
 
 help:
 	@echo "make book        build the website into _build/html (warnings are errors)"
 	@echo "make test        run gdlearn's unit tests and re-run every notebook with nbval"
+	@echo "make test-portable  re-run every notebook with nbval as if on four other CPUs (OpenBLAS kernels,"
+	@echo "                 numpy SIMD off, 1 and 2 threads, other hash seeds)"
 	@echo "make test-site   build the book and test it in headless Chromium"
 	@echo "make lab         open the book's notebooks in JupyterLab"
 	@echo "make notebooks   sync each notebook with its .py twin, then re-execute it (one: NB=book/part1/why_optimization.ipynb)"
@@ -48,6 +50,10 @@ test-unit: $(STAMP)
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) book
+
+# The stored outputs must hold on a reader's CPU: nbval again under simulated other machines.
+test-portable: $(STAMP)
+	$(BIN)/python tools/test_portable.py
 
 test-site: book
 	$(BIN)/python -m pytest -m site tests/test_site.py
