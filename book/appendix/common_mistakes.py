@@ -230,7 +230,8 @@ def train(theta):
 try:
     train(np.zeros(2))
 except UnboundLocalError as err:
-    print("UnboundLocalError:", err)
+    # the wording of err itself changed in Python 3.11: print the class and a message of our own
+    print(type(err).__name__ + ": the local name 'gradient' is used before it has a value")
 
 
 # %% [markdown]
