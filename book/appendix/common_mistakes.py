@@ -31,6 +31,9 @@ from gdlearn.gradcheck import check_grad
 from gdlearn.loop import fit, minimize
 from gdlearn.models import LinearRegression, LogisticRegression
 from gdlearn.optim import SGD
+from gdlearn.plot import use_book_style
+
+use_book_style()
 
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
@@ -58,7 +61,8 @@ def grad(theta):
     return X.T @ (X @ theta - y) / n
 
 
-print("X", X.shape, " y", y.shape, " least-squares theta*", theta_star, f" J(theta*) = {loss(theta_star):.4f}")
+print("X", X.shape, " y", y.shape, " least-squares theta*", theta_star,
+      f" J(theta*) = {loss(theta_star):.4f}")
 assert check_grad(loss, grad, rng.normal(size=2)).passed
 
 # %% [markdown]
@@ -94,9 +98,11 @@ for _ in range(500):
     pred = x_col * theta                          # (n, 2), not (n,)
     theta = theta - 0.5 * np.mean(x_col * (pred - y_col), axis=0)
 slope_through_origin = (x @ y) / (x @ x)
-print("broken loop converged to", theta, " (both = the slope through the origin,", f"{slope_through_origin:.4f})")
+print("broken loop converged to", theta,
+      f" (both = the slope through the origin, {slope_through_origin:.4f})")
 print("least squares:          ", theta_star)
-assert np.allclose(theta, slope_through_origin) and not np.allclose(theta, theta_star, atol=0.5)
+assert np.allclose(theta, slope_through_origin)
+assert not np.allclose(theta, theta_star, atol=0.5)
 
 # %% [markdown]
 # **The check.** One line after computing the prediction catches every variant: the prediction must have
@@ -104,7 +110,7 @@ assert np.allclose(theta, slope_through_origin) and not np.allclose(theta, theta
 
 # %%
 try:
-    assert pred.shape == y.shape, f"prediction has shape {pred.shape}, targets {y.shape}"
+    assert pred.shape == y.shape, f"prediction has shape {pred.shape}, target {y.shape}"
 except AssertionError as err:
     print("AssertionError:", err)
 try:
@@ -175,11 +181,15 @@ assert not report.passed and abs(report.rel_error - 1.0) < 1e-6
 
 # %%
 good = check_grad(loss, grad, np.array([0.5, -1.0]))
-print(f"correct gradient: check passed {good.passed}, relative error below 1e-9: {good.rel_error < 1e-9}")
+print(f"correct gradient: check passed {good.passed}, "
+      f"relative error below 1e-9: {good.rel_error < 1e-9}")
 res = minimize((loss, grad), np.zeros(2), SGD(lr=0.5), max_steps=5000, gtol=1e-10)
 print(res.status, "after", res.n_steps, "steps:", res.x)
+
+# %%
 assert good.passed and good.rel_error < 1e-9
-assert np.all(np.diff(res.history.loss) <= 1e-15) and np.allclose(res.x, theta_star, atol=1e-8)
+assert np.all(np.diff(res.history.loss) <= 1e-15)
+assert np.allclose(res.x, theta_star, atol=1e-8)
 
 
 # %% [markdown]
@@ -200,7 +210,7 @@ def gradient(theta):
 theta = np.zeros(2)
 for step in range(3):
     print("step", step)
-    gradient = gradient(theta)                    # rebinds the name: the function is gone
+    gradient = gradient(theta)               # rebinds the name: the function is gone
     theta = theta - 0.5 * gradient
 
 # %% [markdown]
@@ -230,8 +240,8 @@ def train(theta):
 try:
     train(np.zeros(2))
 except UnboundLocalError as err:
-    # the wording of err itself changed in Python 3.11: print the class and a message of our own
-    print(type(err).__name__ + ": the local name 'gradient' is used before it has a value")
+    # Python 3.11 changed the wording of err: print its class and a message of our own
+    print(type(err).__name__ + ": local 'gradient' is used before it has a value")
 
 
 # %% [markdown]
@@ -285,10 +295,12 @@ def run_sgd(sample_gradient, epochs=100, lr0=0.5, seed=SEED):
     return theta
 
 
-sgd_results = {name: run_sgd(fn) for name, fn in
-               [("correct", sample_grad), ("no input row", sample_grad_no_x), ("extra 1/n", sample_grad_extra_n)]}
+sample_grads = {"correct": sample_grad, "no input row": sample_grad_no_x,
+                "extra 1/n": sample_grad_extra_n}
+sgd_results = {name: run_sgd(fn) for name, fn in sample_grads.items()}
 for name, theta in sgd_results.items():
-    print(f"{name:<13} -> {theta}, distance to least squares {np.linalg.norm(theta - theta_star):.4f}")
+    distance = np.linalg.norm(theta - theta_star)
+    print(f"{name:<13} -> {theta}, distance to least squares {distance:.4f}")
 print(f"{'lstsq':<13} -> {theta_star}")
 
 # %% [markdown]
@@ -299,7 +311,8 @@ print(f"{'lstsq':<13} -> {theta_star}")
 
 # %%
 predicted = y.mean() / (1 + x.mean())
-print(f"no input row: predicted fixed point {predicted:.4f}, reached {sgd_results['no input row']}")
+print(f"no input row: predicted fixed point {predicted:.4f}, "
+      f"reached {sgd_results['no input row']}")
 assert np.linalg.norm(sgd_results["correct"] - theta_star) < 0.01
 assert np.allclose(sgd_results["no input row"], predicted, atol=0.01)
 assert np.linalg.norm(sgd_results["extra 1/n"] - theta_star) > 0.5
@@ -312,12 +325,18 @@ assert np.linalg.norm(sgd_results["extra 1/n"] - theta_star) > 0.5
 # %%
 model = LinearRegression(X, y)
 i, theta_test = 7, rng.normal(size=2)
-for name, fn in [("correct", sample_grad), ("no input row", sample_grad_no_x), ("extra 1/n", sample_grad_extra_n)]:
-    check = check_grad(lambda th: model.value(th, idx=np.array([i])), fn(theta_test, i), theta_test)
+loss_i = lambda th: model.value(th, idx=np.array([i]))  # noqa: E731
+passed = {}
+for name, fn in sample_grads.items():
+    check = check_grad(loss_i, fn(theta_test, i), theta_test)
+    passed[name] = check.passed
     error = "below 1e-9" if check.rel_error < 1e-9 else f"{check.rel_error:.2f}"
     print(f"{name:<13} passed: {check.passed!s:<5}  relative error {error}")
-    assert check.passed == (name == "correct")
-assert np.allclose(sample_grad(theta_test, i), model.grad(theta_test, idx=np.array([i])))
+
+# %%
+assert passed == {"correct": True, "no input row": False, "extra 1/n": False}
+idx_i = np.array([i])
+assert np.allclose(sample_grad(theta_test, i), model.grad(theta_test, idx=idx_i))
 
 # %% [markdown]
 # **The fix** is the correct form, $(x_i^\top\theta - y_i)\,x_i$, which is what `model.grad(theta, idx)` computes
@@ -333,8 +352,8 @@ no_bias = LinearRegression(x[:, None], y)
 with_bias = LinearRegression(X, y)
 fit_no_bias = minimize(no_bias, np.zeros(1), SGD(lr=1.0), max_steps=1000, gtol=1e-10)
 fit_bias = minimize(with_bias, np.zeros(2), SGD(lr=1.0), max_steps=1000, gtol=1e-10)
-print(f"without bias: theta = {fit_no_bias.x}, loss {fit_no_bias.fun:.4f} ({fit_no_bias.status})")
-print(f"with bias:    theta = {fit_bias.x}, loss {fit_bias.fun:.4f} ({fit_bias.status})")
+for name, res in (("without bias:", fit_no_bias), ("with bias:", fit_bias)):
+    print(f"{name:<13} theta = {res.x}, loss {res.fun:.4f} ({res.status})")
 assert fit_no_bias.converged and fit_no_bias.fun > 10 * fit_bias.fun
 
 # %% [markdown]
@@ -344,7 +363,8 @@ assert fit_no_bias.converged and fit_no_bias.fun > 10 * fit_bias.fun
 # unconverged:
 
 # %%
-for name, mdl, res in [("without bias", no_bias, fit_no_bias), ("with bias", with_bias, fit_bias)]:
+for name, mdl, res in [("without bias", no_bias, fit_no_bias),
+                       ("with bias", with_bias, fit_bias)]:
     print(f"{name:<13} |mean residual| = {abs(np.mean(mdl.predict(res.x) - y)):.3f}")
 assert abs(np.mean(with_bias.predict(fit_bias.x) - y)) < 1e-6
 assert abs(np.mean(no_bias.predict(fit_no_bias.x) - y)) > 0.1
@@ -365,7 +385,7 @@ print("with bias == lstsq:", np.allclose(fit_bias.x, theta_star, atol=1e-8))
 # A rate that works well for standardized data then diverges within a few steps.
 
 # %%
-area = rng.normal(1500.0, 300.0, size=n)                   # a feature in the thousands
+area = rng.normal(1500.0, 300.0, size=n)           # a feature in the thousands
 rooms = rng.integers(1, 6, size=n).astype(float)
 price = 50.0 + 0.1 * area + 20.0 * rooms + rng.normal(scale=10.0, size=n)
 raw_features = np.column_stack([area, rooms])
@@ -374,8 +394,10 @@ Z, mean, std = standardize(raw_features)
 X_std = add_bias(Z)
 for name, A in (("raw", X_raw), ("standardized", X_std)):
     eig = np.linalg.eigvalsh(A.T @ A / n)
-    print(f"{name:<13} L = {eig.max():.3g}, condition number {eig.max() / eig.min():.3g}")
-raw_run = minimize(LinearRegression(X_raw, price), np.zeros(3), SGD(lr=0.5), max_steps=1000)
+    print(f"{name:<13} L = {eig.max():.3g}, "
+          f"condition number {eig.max() / eig.min():.3g}")
+raw_run = minimize(LinearRegression(X_raw, price), np.zeros(3), SGD(lr=0.5),
+                   max_steps=1000)
 print("raw features, lr 0.5:", raw_run.status, "|", raw_run.message)
 assert raw_run.status == "diverged"
 
@@ -393,7 +415,7 @@ for _ in range(3):
     first_losses.append(raw_model.value(w))
 print("first losses on raw features:", [f"{v:.3g}" for v in first_losses])
 try:
-    assert first_losses[1] < first_losses[0], "the loss went up: learning rate too large for these features?"
+    assert first_losses[1] < first_losses[0], "the loss went up: rate too large?"
 except AssertionError as err:
     print("AssertionError:", err)
 
@@ -403,7 +425,8 @@ except AssertionError as err:
 # $w_j/\sigma_j$ on $x_j$, and the intercept absorbs $-\sum_j w_j\mu_j/\sigma_j$.
 
 # %%
-std_run = minimize(LinearRegression(X_std, price), np.zeros(3), SGD(lr=0.5), max_steps=1000, gtol=1e-8)
+std_run = minimize(LinearRegression(X_std, price), np.zeros(3), SGD(lr=0.5),
+                   max_steps=1000, gtol=1e-8)
 w_raw = std_run.x[1:] / std
 b_raw = std_run.x[0] - np.sum(std_run.x[1:] * mean / std)
 theta_raw = np.linalg.lstsq(X_raw, price, rcond=None)[0]
@@ -427,18 +450,21 @@ order = np.argsort(y_cls, kind="stable")
 X_cls, y_cls = add_bias(X_cls[order]), y_cls[order]
 clf = LogisticRegression(X_cls, y_cls)
 best = minimize(clf, np.zeros(3), SGD(lr=1.0), max_steps=2000, gtol=1e-8)
-runs = {shuffle: fit(clf, np.zeros(3), SGD(lr=0.5), epochs=10, batch_size=5, rng=np.random.default_rng(SEED),
-                     shuffle=shuffle, eval_every=4)
+runs = {shuffle: fit(clf, np.zeros(3), SGD(lr=0.5), epochs=10, batch_size=5,
+                     rng=np.random.default_rng(SEED), shuffle=shuffle, eval_every=4)
         for shuffle in (False, True)}
 print(f"minimum loss {best.fun:.4f}, fraction of positive labels {y_cls.mean():.3f}")
 for shuffle, r in runs.items():
-    print(f"shuffle={shuffle!s:<5}: final loss {r.fun:.4f}, intercept {r.x[0]:+.3f} (best {best.x[0]:+.3f}), "
+    print(f"shuffle={shuffle!s:<5}: final loss {r.fun:.4f}, "
+          f"intercept {r.x[0]:+.3f} (best {best.x[0]:+.3f}), "
           f"mean predicted probability {clf.predict_proba(r.x).mean():.3f}")
+
+# %%
 assert runs[False].fun - best.fun > 5 * (runs[True].fun - best.fun)
 assert clf.predict_proba(runs[False].x).mean() > y_cls.mean() + 0.1
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 4))
+fig, ax = plt.subplots()
 steps = 4 * np.arange(len(runs[False].history.loss))
 ax.plot(steps, runs[False].history.loss, label="in file order (sorted by label)")
 ax.plot(steps, runs[True].history.loss, label="reshuffled every epoch")
@@ -471,12 +497,16 @@ def is_sorted(a):
 print("labels sorted:", is_sorted(y_cls))
 last_epoch = {s: r.history.loss[-10:] for s, r in runs.items()}
 for shuffle, losses in last_epoch.items():
-    print(f"shuffle={shuffle!s:<5}: loss within the last epoch from {losses.min():.4f} to {losses.max():.4f}")
+    print(f"shuffle={shuffle!s:<5}: loss within the last epoch "
+          f"from {losses.min():.4f} to {losses.max():.4f}")
 sorted_losses = runs[False].history.loss
-epoch_ends = sorted_losses[10::10]                 # 10 evaluations (40 updates) per epoch
-epoch_peaks = np.array([sorted_losses[10 * e - 9: 10 * e + 1].max() for e in range(1, 11)])
+epoch_ends = sorted_losses[10::10]     # 10 evaluations (40 updates) per epoch
+epoch_peaks = np.array([sorted_losses[10 * e - 9: 10 * e + 1].max()
+                        for e in range(1, 11)])
 print("sorted run, loss at the end of each epoch:", [f"{v:.3f}" for v in epoch_ends])
 print("sorted run, highest loss within each epoch:", [f"{v:.3f}" for v in epoch_peaks])
+
+# %%
 assert is_sorted(y_cls)
 assert np.ptp(last_epoch[False]) > 5 * np.ptp(last_epoch[True])
 assert np.all(epoch_ends[1:] >= epoch_peaks[1:] - 0.01)
@@ -500,7 +530,8 @@ for _ in range(5):
     history.append(theta)                         # a reference, not a copy
 print(np.array(history))
 print("all entries are the same object:", all(h is theta for h in history))
-assert all(h is theta for h in history) and np.ptp(np.array(history), axis=0).max() == 0.0
+assert all(h is theta for h in history)
+assert np.ptp(np.array(history), axis=0).max() == 0.0
 
 # %% [markdown]
 # The run itself is correct; only its record is wrong, which makes this bug hard to spot: a loss curve
@@ -566,7 +597,8 @@ def loss_no_half(theta):
 
 
 check = check_grad(loss_no_half, grad, np.array([0.5, -1.0]))
-res = minimize((loss_no_half, grad), np.zeros(2), SGD(lr=0.5), max_steps=5000, gtol=1e-10)
+res = minimize((loss_no_half, grad), np.zeros(2), SGD(lr=0.5), max_steps=5000,
+               gtol=1e-10)
 print(f"relative error {check.rel_error:.4f}; gradient descent ends at {res.x}")
 assert abs(check.rel_error - 1 / 3) < 1e-6 and np.allclose(res.x, theta_star, atol=1e-8)
 
