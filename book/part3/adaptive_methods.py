@@ -55,14 +55,14 @@ res_gd = minimize(bowl, x_start, SGD(lr=0.019), max_steps=300)
 res_adam = minimize(bowl, x_start, Adam(lr=0.05), max_steps=300)
 for name, res in [("GD, lr 0.019", res_gd), ("Adam, lr 0.05", res_adam)]:
     step1 = res.history.x[1] - x_start
-    x300 = res.history.x[-1]
-    print(f"{name:<14} first step ({step1[0]:+.4f}, {step1[1]:+.4f});  after 300 steps "
-          f"x = ({x300[0]:.1e}, {x300[1]:.1e}), f = {res.fun:.1e}")
+    print(f"{name:<14} first step ({step1[0]:+.4f}, {step1[1]:+.4f})")
+print(f"after 300 steps: GD x_1 = {res_gd.x[0]:.2f}, f = {res_gd.fun:.2g};  "
+      f"Adam f < 1e-10: {res_adam.fun < 1e-10}")
 path_adam = res_adam.history.x
 lockstep = np.abs(path_adam[:, 0] - path_adam[:, 1]).max()
-print(f"Adam: largest difference between the two coordinates along the path: {lockstep:.1e}")
-assert lockstep < 1e-6
-assert res_adam.fun < 1e-6 < res_gd.fun
+print("Adam: the two coordinates agree to 1e-5 along the whole path:", lockstep < 1e-5)
+assert lockstep < 1e-5
+assert res_adam.fun < 1e-10 and res_gd.fun > 1e-3
 
 # %% [markdown]
 # Adam moves the two coordinates in lockstep: coordinate $i$'s gradient is $\lambda_i x_i$, and Adam's update does
@@ -91,9 +91,9 @@ def run_scratch(update, state, x0=r0, steps=N_CHECK, grad=rosen.grad):
 def same_as_gdlearn(name, scratch, optimizer):
     """Run the gdlearn optimizer for the same number of steps and compare the iterates."""
     lib = minimize(rosen, r0, optimizer, max_steps=len(scratch) - 1).history.x
-    diff = np.abs(scratch - lib).max()
-    print(f"{name:<9} x_20 = {scratch[-1]}, max |scratch - gdlearn| over 20 steps = {diff:.1e}")
-    assert np.allclose(scratch, lib, rtol=1e-10, atol=1e-12)
+    same = np.allclose(scratch, lib, rtol=1e-10, atol=1e-12)
+    print(f"{name:<9} x_20 = {scratch[-1]}, same iterates as gdlearn (to 1e-10): {same}")
+    assert same
 
 
 # %% [markdown]
@@ -425,8 +425,9 @@ opt_result = scipy_minimize(lambda w: (model.value(w.reshape(model.shape)), mode
                             W0.ravel(), jac=True, method="L-BFGS-B", options={"gtol": 1e-8, "maxiter": 1000})
 f_star = float(opt_result.fun)
 print(f"{model.n_samples} images, {model.n_features} features, {model.n_classes} classes")
-print(f"minimum training loss f* = {f_star:.5f} (gradient norm there {np.linalg.norm(opt_result.jac):.0e})")
-assert np.linalg.norm(opt_result.jac) < 1e-4
+grad_norm_star = np.linalg.norm(opt_result.jac)
+print(f"minimum training loss f* = {f_star:.5f} (gradient norm there < 1e-4: {grad_norm_star < 1e-4})")
+assert grad_norm_star < 1e-4
 
 # %% [markdown]
 # Every method gets a constant step size picked beforehand from a grid of values a factor of about 3 apart, as the
@@ -575,12 +576,13 @@ tilted = Quadratic([0.01, 100.0], rotation=np.pi / 4)
 for name, opt in [("GD, lr 0.019", SGD(lr=0.019)), ("Adam, lr 0.05", Adam(lr=0.05))]:
     f_axis = minimize(bowl, x_start, opt, max_steps=300).fun
     f_tilt = minimize(tilted, x_start, opt, max_steps=300).fun
-    print(f"{name:<14} f after 300 steps: axis-aligned {f_axis:.1e}, tilted {f_tilt:.1e}")
+    axis = f"{f_axis:.1e}" if f_axis > 1e-10 else "below 1e-10"
+    print(f"{name:<14} f after 300 steps: axis-aligned {axis}, tilted {f_tilt:.1e}")
 f_adam_tilt = minimize(tilted, x_start, Adam(lr=0.05), max_steps=300).fun
 f_gd_tilt = minimize(tilted, x_start, SGD(lr=0.019), max_steps=300).fun
 print(f"tilted bowl: Adam's loss is {f_gd_tilt / f_adam_tilt:.0f} times lower than GD's "
-      f"(axis-aligned: {res_gd.fun / res_adam.fun:.0e} times)")
-assert f_adam_tilt > 1e3 * res_adam.fun
+      f"(axis-aligned: more than 1e7 times: {res_gd.fun / res_adam.fun > 1e7})")
+assert f_adam_tilt > 1e3 * res_adam.fun and res_gd.fun / res_adam.fun > 1e7
 
 # %% [markdown]
 # On the tilted bowl Adam loses its lockstep advantage: it ends many orders of magnitude higher than on the aligned
