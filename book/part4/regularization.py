@@ -502,7 +502,8 @@ L_r = np.linalg.eigvalsh(ridge_under.hess())[-1]
 ends = [minimize(ridge_under, w_init, SGD(lr=1 / L_r), max_steps=5000, gtol=1e-10) for w_init in (np.zeros(d_), w_other)]
 w_ridge = ridge_under.solve()
 for name, res in zip(("from 0", "from w_other"), ends, strict=True):
-    print(f"{name:>12}: {res.status} in {res.n_steps} steps, "
+    steps = f"{float(f'{res.n_steps:.3g}'):,.0f}"  # a tolerance count: three figures
+    print(f"{name:>12}: {res.status} in about {steps} steps, "
           f"within 1e-8 of the ridge solution: {np.allclose(res.x, w_ridge, atol=1e-8)}")
     assert res.converged and np.allclose(res.x, w_ridge, atol=1e-8)
 
