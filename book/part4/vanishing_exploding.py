@@ -29,7 +29,9 @@ from gdlearn.loop import minimize
 from gdlearn.mlp import MLP
 from gdlearn.models import sigmoid
 from gdlearn.optim import SGD
+from gdlearn.plot import use_book_style
 
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -51,9 +53,11 @@ print("gdlearn", gdlearn.__version__)
 # $L - 1$ Jacobians:
 #
 # $$
-# \delta_1 = \delta_L \prod_{l=L}^{2} W_l^\top D_{l-1}, \qquad D_{l} = \operatorname{diag}\bigl(\phi'(z_{l})\bigr),
-# \qquad
-# \|\delta_1\| \le \|\delta_L\| \prod_{l=2}^{L} \|W_l\|\,\max_i |\phi'(z_{l-1,i})| .
+# \begin{aligned}
+# \delta_1 &= \delta_L \prod_{l=L}^{2} W_l^\top D_{l-1},
+# \qquad D_{l} = \operatorname{diag}\bigl(\phi'(z_{l})\bigr), \\
+# \|\delta_1\| &\le \|\delta_L\| \prod_{l=2}^{L} \|W_l\|\,\max_i |\phi'(z_{l-1,i})| .
+# \end{aligned}
 # $$
 #
 # The bound is a product of $L-1$ factors, and their size sets the behaviour. Factors below one make the
@@ -68,7 +72,10 @@ d_sigmoid = sigmoid(z) * (1 - sigmoid(z))
 d_tanh = 1 - np.tanh(z) ** 2
 print(f"max sigmoid'(z) = {d_sigmoid.max():.4f} at z = {z[np.argmax(d_sigmoid)]:.1f}")
 print(f"max tanh'(z)    = {d_tanh.max():.4f} at z = {z[np.argmax(d_tanh)]:.1f}")
-print(f"sigmoid'(z) at z = 2, 4: {d_sigmoid[z == 2.0][0]:.4f}, {d_sigmoid[z == 4.0][0]:.4f}")
+at_2, at_4 = d_sigmoid[z == 2.0][0], d_sigmoid[z == 4.0][0]
+print(f"sigmoid'(z) at z = 2, 4: {at_2:.4f}, {at_4:.4f}")
+
+# %%
 assert np.isclose(d_sigmoid.max(), 0.25) and np.all(d_sigmoid <= 0.25)
 assert np.isclose(d_tanh.max(), 1.0)
 
@@ -89,8 +96,14 @@ X = rng.normal(size=(n, d))
 y = np.sin(X[:, 0]) + 0.5 * X[:, 1]
 
 nets = {
-    "sigmoid, Xavier init": (MLP(X, y, hidden=(width,) * depth, activation="sigmoid"), "xavier_normal"),
-    "ReLU, He init": (MLP(X, y, hidden=(width,) * depth, activation="relu"), "he_normal"),
+    "sigmoid, Xavier init": (
+        MLP(X, y, hidden=(width,) * depth, activation="sigmoid"),
+        "xavier_normal",
+    ),
+    "ReLU, He init": (
+        MLP(X, y, hidden=(width,) * depth, activation="relu"),
+        "he_normal",
+    ),
 }
 norms = {}
 for name, (net, scheme) in nets.items():
@@ -103,14 +116,17 @@ for l in range(depth + 1):
 ratios = {name: g[0] / g[-1] for name, g in norms.items()}
 for name, r in ratios.items():
     print(f"{name}: first-layer / last-layer gradient norm = {r:.2e}")
-assert ratios["sigmoid, Xavier init"] < 1e-6
-assert 0.1 < ratios["ReLU, He init"] < 10
 relu = norms["ReLU, He init"]
-print(f"ReLU network: largest / smallest layer gradient norm = {relu.max() / relu.min():.2f}")
-assert relu.max() / relu.min() < 3
+spread = relu.max() / relu.min()
+print(f"ReLU network: largest / smallest layer gradient norm = {spread:.2f}")
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 4))
+assert ratios["sigmoid, Xavier init"] < 1e-6
+assert 0.1 < ratios["ReLU, He init"] < 10
+assert spread < 3
+
+# %%
+fig, ax = plt.subplots()
 layers = np.arange(1, depth + 2)
 for (name, g), marker in zip(norms.items(), ["o", "s"], strict=True):
     ax.semilogy(layers, g, marker=marker, label=name)
@@ -122,9 +138,9 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows the gradient norm of each layer's weights on a log scale, for a 12-hidden-layer network
-# with sigmoid units (circles) and with ReLU units (squares). The sigmoid curve climbs steadily from
-# about $10^{-8}$ at the first layer to about $1$ at the last; the ReLU curve stays flat, between about $0.2$
-# and $0.4$.*
+# with sigmoid units (circles) and with ReLU units (squares, dashed line). The sigmoid curve climbs
+# steadily from about 10 to the minus 8 at the first layer to about 1 at the last; the ReLU curve stays
+# flat, between about 0.2 and 0.4.*
 #
 # The first sigmoid layer receives a gradient tens of millions of times smaller than the last. With
 # one learning rate for all layers, gradient descent trains the top of this network and leaves the bottom
@@ -134,9 +150,10 @@ plt.show()
 # %%
 per_layer = ratios["sigmoid, Xavier init"] ** (1 / depth)
 net, _ = nets["sigmoid, Xavier init"]
-hidden_out = net.activations(net.init(np.random.default_rng(SEED + 1), scheme="xavier_normal"))[:-1]
+params = net.init(np.random.default_rng(SEED + 1), scheme="xavier_normal")
+hidden_out = net.activations(params)[:-1]
 mean_slope = np.mean([np.mean(h * (1 - h)) for h in hidden_out])
-print(f"sigmoid network: the gradient norm shrinks by a factor {per_layer:.3f} per layer on average")
+print(f"sigmoid network: the gradient norm shrinks per layer by {per_layer:.3f}")
 print(f"mean sigmoid'(z) over all hidden units: {mean_slope:.3f}")
 assert per_layer < 0.25 and 0.2 < mean_slope <= 0.25
 
@@ -173,6 +190,7 @@ for rho in (0.9, 1.0, 1.1):
 # normal distribution with standard deviation 3, against LeCun's $1/\sqrt{\text{fan-in}}$. The networks have
 # $\tanh$ units and a growing number of hidden layers; we print the norm of the whole gradient.
 
+
 # %%
 def big(shape, r):
     return normal(shape, r, std=3.0)
@@ -188,6 +206,8 @@ for n_hidden in (2, 4, 6, 8, 10):
         row.append(np.sqrt(np.sum(net.layer_grad_norms(params) ** 2)))
     grad_norm[n_hidden] = row
     print(f"{n_hidden:>13} {row[0]:12.3e} {row[1]:12.3e}")
+
+# %%
 assert grad_norm[10][1] > 1e4 and grad_norm[10][1] > 100 * grad_norm[2][1]
 assert all(0.1 < g[0] < 10 for g in grad_norm.values())
 
@@ -217,6 +237,7 @@ assert all(0.1 < g[0] < 10 for g in grad_norm.values())
 # Starting from ten weights spread evenly between $0.7$ and $2.2$, the product is far above one and so is
 # the gradient.
 
+
 # %%
 def chain_value(w):
     """Half the squared error of the product of the weights against 1."""
@@ -243,12 +264,16 @@ def cosine(a, b):
 w0 = np.linspace(0.7, 2.2, 10)
 g0 = chain_grad(w0)
 gv, gn = clip_by_value(g0, 1.0), clip_by_norm(g0, 1.0)
-print(f"product of the weights {np.prod(w0):.2f}, gradient norm {np.linalg.norm(g0):.1f}")
+print(
+    f"product of the weights {np.prod(w0):.2f}, gradient norm {np.linalg.norm(g0):.1f}"
+)
 print("gradient        ", g0)
 print("clipped by value", gv)
 print("clipped by norm ", gn)
-print(f"cosine with the original: by value {cosine(g0, gv):.4f}, "
-      f"by norm within 1e-12 of 1: {abs(cosine(g0, gn) - 1) < 1e-12}")
+print(
+    f"cosine with the original: by value {cosine(g0, gv):.4f}, "
+    f"by norm within 1e-12 of 1: {abs(cosine(g0, gn) - 1) < 1e-12}"
+)
 
 # %%
 assert abs(cosine(g0, gn) - 1) < 1e-12 and np.isclose(np.linalg.norm(gn), 1.0)
@@ -264,20 +289,28 @@ assert cosine(g0, gv) < 0.99
 
 # %%
 lr = 0.01
+chain = (chain_value, chain_grad)
 runs = {
-    "no clipping": minimize((chain_value, chain_grad), w0, SGD(lr=lr), max_steps=2000, gtol=1e-8),
-    "clip_norm=1": minimize((chain_value, chain_grad), w0, SGD(lr=lr), max_steps=2000, gtol=1e-8,
-                            clip_norm=1.0),
-    "clip_value=0.1": minimize((chain_value, chain_grad), w0, SGD(lr=lr), max_steps=2000, gtol=1e-8,
-                               clip_value=0.1),
+    "no clipping": minimize(chain, w0, SGD(lr=lr), max_steps=2000, gtol=1e-8),
+    "clip_norm=1": minimize(
+        chain, w0, SGD(lr=lr), max_steps=2000, gtol=1e-8, clip_norm=1.0
+    ),
+    "clip_value=0.1": minimize(
+        chain, w0, SGD(lr=lr), max_steps=2000, gtol=1e-8, clip_value=0.1
+    ),
 }
-assert np.allclose(runs["clip_norm=1"].history.x[1], w0 - lr * clip_by_norm(g0, 1.0))
 for name, res in runs.items():
     loss = "below 1e-12" if res.converged else f"{res.fun:.2e}"
-    print(f"{name:>15}: {res.status:>9} after {res.n_steps:4d} steps, "
-          f"product of weights {np.prod(res.x):.4f}, loss {loss}")
+    print(
+        f"{name:>15}: {res.status:>9} after {res.n_steps:4d} steps, "
+        f"product of weights {np.prod(res.x):.4f}, loss {loss}"
+    )
+
+# %%
+assert np.allclose(runs["clip_norm=1"].history.x[1], w0 - lr * clip_by_norm(g0, 1.0))
 assert runs["no clipping"].status == "diverged"
-assert runs["clip_norm=1"].converged and np.isclose(np.prod(runs["clip_norm=1"].x), 1.0, atol=1e-6)
+assert runs["clip_norm=1"].converged
+assert np.isclose(np.prod(runs["clip_norm=1"].x), 1.0, atol=1e-6)
 assert runs["clip_value=0.1"].converged
 assert all(res.fun < 1e-12 for res in runs.values() if res.converged)
 
@@ -314,7 +347,7 @@ with np.errstate(all="ignore"):
 for name, v in cases.items():
     print(f"{name:<30} = {float(v)}")
 nan = cases["inf - inf"]
-print(f"nan == nan: {bool(nan == nan)}, nan < 1: {bool(nan < 1)}, nan > 1: {bool(nan > 1)}")
+print(f"nan == nan: {nan == nan}, nan < 1: {nan < 1}, nan > 1: {nan > 1}")
 assert np.isinf(big_exp) and np.isnan(nan) and np.isneginf(cases["log(0)"])
 
 
@@ -327,6 +360,7 @@ assert np.isinf(big_exp) and np.isnan(nan) and np.isneginf(cases["log(0)"])
 # is $2x\, e^{x^2} / (1 + e^{x^2})$, and once $x^2 > 709$ the exponential overflows, the loss becomes
 # `inf` and the gradient `inf / inf = nan`. With a learning rate of $3$ the gradient is about $2x$ for
 # $|x| \gtrsim 2$, so each step maps $x$ to about $-5x$, and that happens within three steps:
+
 
 # %%
 def naive_value(x):
@@ -341,7 +375,14 @@ def naive_grad(x):
 res = minimize((naive_value, naive_grad), np.array([1.0]), SGD(lr=3.0), max_steps=100)
 print("status:", res.status)
 print("message:", res.message)
-print("steps accepted:", res.n_steps, "| last point", res.x, "| all finite:", bool(np.isfinite(res.x).all()))
+print(
+    "steps accepted:",
+    res.n_steps,
+    "| last point",
+    res.x,
+    "| all finite:",
+    bool(np.isfinite(res.x).all()),
+)
 print("loss along the run:", np.round(res.history.loss, 2))
 assert res.status == "diverged" and np.isfinite(res.x).all() and np.isfinite(res.fun)
 
@@ -356,7 +397,9 @@ assert res.status == "diverged" and np.isfinite(res.x).all() and np.isfinite(res
 
 # %%
 with np.errstate(all="ignore"):
-    print(f"naive  log(1 + exp(x^2)) at x = 125: {float(np.log(1.0 + np.exp(125.0**2)))}")
+    print(
+        f"naive  log(1 + exp(x^2)) at x = 125: {float(np.log(1.0 + np.exp(125.0**2)))}"
+    )
 print(f"stable logaddexp(0, x^2)  at x = 125: {float(np.logaddexp(0.0, 125.0**2)):.1f}")
 assert np.isfinite(np.logaddexp(0.0, 125.0**2))
 
@@ -393,8 +436,10 @@ for n_hidden in (2, 4, 8, 12):
     net = MLP(X, y, hidden=(width,) * n_hidden, activation="sigmoid")
     g = net.layer_grad_norms(net.init(np.random.default_rng(SEED + 1)))
     depth_ratio[n_hidden] = g[0] / g[-1]
-    print(f"{n_hidden:2d} hidden layers: ratio {depth_ratio[n_hidden]:.2e}, "
-          f"per layer {depth_ratio[n_hidden] ** (1 / n_hidden):.3f}")
+    print(
+        f"{n_hidden:2d} hidden layers: ratio {depth_ratio[n_hidden]:.2e}, "
+        f"per layer {depth_ratio[n_hidden] ** (1 / n_hidden):.3f}"
+    )
 values = list(depth_ratio.values())
 assert np.all(np.diff(values) < 0)
 
@@ -418,7 +463,10 @@ assert np.all(np.diff(values) < 0)
 
 # %%
 g = np.array([100.0, 1.0, 1.0])
-for name, gc in (("by value", clip_by_value(g, 1.0)), ("by norm", clip_by_norm(g, 1.0))):
+for name, gc in (
+    ("by value", clip_by_value(g, 1.0)),
+    ("by norm", clip_by_norm(g, 1.0)),
+):
     angle = np.degrees(np.arccos(np.clip(cosine(g, gc), -1.0, 1.0)))
     print(f"{name:>8}: {gc}, angle to g = {angle:.1f} degrees")
 assert np.degrees(np.arccos(cosine(g, clip_by_value(g, 1.0)))) > 50
@@ -442,7 +490,9 @@ assert np.degrees(np.arccos(cosine(g, clip_by_value(g, 1.0)))) > 50
 
 # %%
 net = MLP(X, y, hidden=(width,) * depth, activation="tanh")
-g = net.layer_grad_norms(net.init(np.random.default_rng(SEED + 1), scheme="xavier_normal"))
+g = net.layer_grad_norms(
+    net.init(np.random.default_rng(SEED + 1), scheme="xavier_normal")
+)
 print("tanh layer gradient norms:", g)
 print(f"first / last = {g[0] / g[-1]:.3f}")
 assert 0.1 < g[0] / g[-1] < 10
