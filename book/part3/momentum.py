@@ -29,8 +29,9 @@ import gdlearn
 from gdlearn.loop import minimize
 from gdlearn.objectives import Quadratic, Rosenbrock
 from gdlearn.optim import SGD
-from gdlearn.plot import loss_curves, plot_path
+from gdlearn.plot import loss_curves, plot_path, use_book_style
 
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 print("gdlearn", gdlearn.__version__)
 
@@ -63,7 +64,9 @@ kappa = L / mu
 alpha_gd = 2 / (L + mu)
 rho_gd = (kappa - 1) / (kappa + 1)
 print(f"mu = {mu}, L = {L}, kappa = {kappa:.0f}")
-print(f"best GD step 2/(L+mu) = {alpha_gd:.4f}, rate (kappa-1)/(kappa+1) = {rho_gd:.4f}")
+print(
+    f"best GD step 2/(L+mu) = {alpha_gd:.4f}, rate (kappa-1)/(kappa+1) = {rho_gd:.4f}"
+)
 print("per-coordinate factors 1 - alpha*lambda:", 1 - alpha_gd * f.eigenvalues)
 assert np.allclose(np.abs(1 - alpha_gd * f.eigenvalues), rho_gd)
 
@@ -85,11 +88,13 @@ assert np.allclose(np.abs(1 - alpha_gd * f.eigenvalues), rho_gd)
 # one coordinate and $\lambda$ for its curvature,
 #
 # $$
-# z_{k+1} = (1 + \beta - \alpha\lambda)\, z_k - \beta\, z_{k-1}
-# \quad\Longleftrightarrow\quad
-# \begin{pmatrix} z_{k+1} \\ z_k \end{pmatrix} =
+# \begin{aligned}
+# &z_{k+1} = (1 + \beta - \alpha\lambda)\, z_k - \beta\, z_{k-1}
+# \quad\Longleftrightarrow\quad \\
+# &\begin{pmatrix} z_{k+1} \\ z_k \end{pmatrix} =
 # \underbrace{\begin{pmatrix} 1 + \beta - \alpha\lambda & -\beta \\ 1 & 0 \end{pmatrix}}_{T(\lambda)}
 # \begin{pmatrix} z_k \\ z_{k-1} \end{pmatrix}.
+# \end{aligned}
 # $$
 #
 # (For a rotated quadratic the same holds in the eigenbasis of $A$.) The error after $k$ steps is
@@ -113,9 +118,11 @@ assert np.allclose(np.abs(1 - alpha_gd * f.eigenvalues), rho_gd)
 # $2(1 + \beta) = \alpha(L + \mu)$. Solving,
 #
 # $$
-# \alpha_{\mathrm{HB}} = \left(\frac{2}{\sqrt L + \sqrt\mu}\right)^2, \qquad
-# \beta_{\mathrm{HB}} = \left(\frac{\sqrt L - \sqrt\mu}{\sqrt L + \sqrt\mu}\right)^2, \qquad
-# \rho_{\mathrm{HB}} = \sqrt{\beta_{\mathrm{HB}}} = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}.
+# \begin{aligned}
+# \alpha_{\mathrm{HB}} &= \left(\frac{2}{\sqrt L + \sqrt\mu}\right)^2, \qquad
+# \beta_{\mathrm{HB}} = \left(\frac{\sqrt L - \sqrt\mu}{\sqrt L + \sqrt\mu}\right)^2, \\
+# \rho_{\mathrm{HB}} &= \sqrt{\beta_{\mathrm{HB}}} = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}.
+# \end{aligned}
 # $$
 #
 # The condition number now enters through its square root. Here are the numbers, and the eigenvalues
@@ -134,10 +141,16 @@ def T_hb(lam, alpha, beta):
 
 
 print(f"alpha_HB = {alpha_hb:.4f}, beta_HB = {beta_hb:.4f}")
-print(f"rate (sqrt(kappa)-1)/(sqrt(kappa)+1) = {rho_hb:.4f}, sqrt(beta_HB) = {np.sqrt(beta_hb):.4f}")
+print(
+    f"rate (sqrt(kappa)-1)/(sqrt(kappa)+1) = {rho_hb:.4f}, sqrt(beta_HB) = "
+    f"{np.sqrt(beta_hb):.4f}"
+)
 for lam in f.eigenvalues:
     ev = np.linalg.eigvals(T_hb(lam, alpha_hb, beta_hb))
-    print(f"lambda = {lam}: eigenvalues of T = {np.round(ev.real, 4)}, moduli = {np.abs(ev).round(4)}")
+    print(
+        f"lambda = {lam}: eigenvalues of T = {np.round(ev.real, 4)}, moduli = "
+        f"{np.abs(ev).round(4)}"
+    )
     assert np.allclose(np.abs(ev), rho_hb, atol=1e-6)
 assert np.isclose(np.sqrt(beta_hb), rho_hb)
 
@@ -158,7 +171,8 @@ TOL = 1e-8
 
 
 def measured_rate(points, k0=100, k1=200):
-    """Geometric mean contraction of the distance to the minimum (the origin) over steps k0..k1."""
+    """Geometric mean contraction of the distance to the minimum (the origin) over steps
+    k0..k1."""
     err = np.linalg.norm(points, axis=1)
     return (err[k1] / err[k0]) ** (1 / (k1 - k0))
 
@@ -184,9 +198,14 @@ for name, res in runs.items():
     rate = measured_rate(res.history.x)
     print(f"{name:<18}{theory[name]:8.4f}{rate:10.4f}{steps_to(res.history.x):15d}")
     assert abs(rate - theory[name]) <= 0.02 * theory[name]
-n_gd, n_hb = steps_to(runs["gradient descent"].history.x), steps_to(runs["heavy ball"].history.x)
-print(f"heavy ball needs {n_gd / n_hb:.1f} times fewer steps; "
-      f"the rates predict ln(rho_GD)/ln(rho_HB) = {np.log(rho_hb) / np.log(rho_gd):.1f}")
+n_gd, n_hb = (
+    steps_to(runs["gradient descent"].history.x),
+    steps_to(runs["heavy ball"].history.x),
+)
+print(
+    f"heavy ball needs {n_gd / n_hb:.1f} times fewer steps; "
+    f"the rates predict ln(rho_GD)/ln(rho_HB) = {np.log(rho_hb) / np.log(rho_gd):.1f}"
+)
 assert n_hb < n_gd / 3
 
 # %% [markdown]
@@ -220,20 +239,25 @@ assert n_hb < n_gd / 3
 lam = mu
 h = alpha_hb * lam
 beta_c = (1 - np.sqrt(h)) ** 2
-print(f"h = alpha*lambda = {h:.4f}, critical beta = {beta_c:.4f} (Polyak's beta = {beta_hb:.4f})")
+print(
+    f"h = alpha*lambda = {h:.4f}, critical beta = {beta_c:.4f} (Polyak's beta = "
+    f"{beta_hb:.4f})"
+)
 assert np.isclose(beta_c, beta_hb)
 
 f1 = Quadratic([lam])
 
 
 def hb_run_1d(beta, steps=400):
-    """Heavy ball on f(z) = lam z^2 / 2 from z0 = 1; returns the iterates z_0..z_steps."""
+    """Heavy ball on f(z) = lam z^2 / 2 from z0 = 1; returns the iterates
+    z_0..z_steps."""
     opt = SGD(lr=alpha_hb, momentum=beta) if beta > 0 else SGD(lr=alpha_hb)
     return minimize(f1, np.array([1.0]), opt, max_steps=steps).history.x[:, 0]
 
 
 def rate_1d(z):
-    """Geometric mean contraction of the state (z_k, z_{k-1}) over the second half of the run."""
+    """Geometric mean contraction of the state (z_k, z_{k-1}) over the second half of
+    the run."""
     s = np.hypot(z[1:], z[:-1])
     half = len(s) // 2
     return (s[-1] / s[half]) ** (1 / (len(s) - 1 - half))
@@ -246,20 +270,33 @@ def hb_radius(beta):
 
 def regime(beta):
     disc = (1 + beta - h) ** 2 - 4 * beta
-    return "critical" if abs(disc) < 1e-9 else ("over-damped" if disc > 0 else "under-damped")
+    return (
+        "critical"
+        if abs(disc) < 1e-9
+        else ("over-damped" if disc > 0 else "under-damped")
+    )
 
 
 sample = np.array([0.0, 0.1, 0.2, 0.3, beta_c, 0.5, 0.6, 0.7, 0.8, 0.9])
 sample_rates = []
-print(f"{'beta':>6}  {'regime':<13}{'eigenvalues of T':>26}{'theory':>9}{'measured':>10}{'sqrt(beta)':>12}")
+print(
+    f"{'beta':>6}  {'regime':<13}{'eigenvalues of T':>26}"
+    f"{'theory':>9}{'measured':>10}{'sqrt(beta)':>12}"
+)
 for beta in sample:
     ev = np.linalg.eigvals(T_hb(lam, alpha_hb, beta))
     ev = ev[np.argsort(-ev.imag)]
     rho = hb_radius(beta)
     meas = rate_1d(hb_run_1d(beta))
     sample_rates.append(meas)
-    evs = ", ".join(f"{e.real:.3f}{e.imag:+.3f}j" if abs(e.imag) > 1e-12 else f"{e.real:.3f}" for e in ev)
-    print(f"{beta:6.3f}  {regime(beta):<13}{evs:>26}{rho:9.4f}{meas:10.4f}{np.sqrt(beta):12.4f}")
+    evs = ", ".join(
+        f"{e.real:.3f}{e.imag:+.3f}j" if abs(e.imag) > 1e-12 else f"{e.real:.3f}"
+        for e in ev
+    )
+    print(
+        f"{beta:6.3f}  "
+        f"{regime(beta):<13}{evs:>26}{rho:9.4f}{meas:10.4f}{np.sqrt(beta):12.4f}"
+    )
     assert abs(meas - rho) <= 0.02 * rho
     if regime(beta) == "under-damped":
         assert np.isclose(rho, np.sqrt(beta))
@@ -272,10 +309,17 @@ for beta in sample:
 betas = np.linspace(0, 0.98, 300)
 radius = np.array([hb_radius(b) for b in betas])
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 7.5))
 ax1.plot(betas, radius, label="spectral radius of $T$ (theory)")
 ax1.plot(betas, np.sqrt(betas), "k:", label=r"$\sqrt{\beta}$")
-ax1.plot(sample, sample_rates, "o", color="C3", label="measured from iterates")
+ax1.plot(
+    sample,
+    sample_rates,
+    "o",
+    color="C3",
+    linestyle="none",
+    label="measured from iterates",
+)
 ax1.axvline(beta_c, color="gray", ls="--", lw=1)
 ax1.text(beta_c + 0.01, 0.3, r"critical $\beta_c$", color="gray")
 ax1.set_xlabel(r"momentum $\beta$")
@@ -283,23 +327,27 @@ ax1.set_ylabel("rate per step")
 ax1.set_title(rf"Heavy ball on one direction ($\alpha\lambda$ = {h:.3f})")
 ax1.legend(loc="lower right")
 
-for b, name in [(0.1, "over-damped"), (beta_c, "critical"), (0.8, "under-damped")]:
+for (b, name), mk in zip(
+    [(0.1, "over-damped"), (beta_c, "critical"), (0.8, "under-damped")],
+    ["o", "s", "^"],
+    strict=True,
+):
     z = hb_run_1d(b, steps=40)
-    ax2.plot(z, "o-", ms=3, label=rf"{name}, $\beta$ = {b:.2f}")
+    ax2.plot(z, marker=mk, ms=4, label=rf"{name}, $\beta$ = {b:.2f}")
 ax2.axhline(0, color="k", lw=0.6)
 ax2.set_xlabel("step k")
 ax2.set_ylabel("coordinate $z_k$")
 ax2.set_title("The three regimes")
 ax2.legend()
-plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# *The figure shows, on the left, the rate per step of heavy ball on one direction against the momentum
-# $\beta$: it falls from 0.87 to its minimum 0.63 at the critical value $\beta_c \approx 0.40$ and then rises
-# along the dotted curve $\sqrt\beta$; red dots (measured rates) sit on the curve. On the right, the coordinate
-# $z_k$ over 40 steps: with $\beta = 0.1$ it decays slowly without crossing zero, at $\beta_c$ it decays
-# fastest, and with $\beta = 0.8$ it swings around zero with a slowly shrinking amplitude.*
+# *The figure shows, in the top panel, the rate per step of heavy ball on one direction against the
+# momentum: it falls from 0.87 to its minimum 0.63 at the critical momentum, about 0.40, and then rises
+# along the dotted curve of the square root of the momentum; the measured rates (dots) sit on the curve.
+# The bottom panel follows the coordinate over 40 steps: with momentum 0.1 (circles) it decays slowly
+# without crossing zero, at the critical momentum (squares) it decays fastest, and with momentum 0.8
+# (triangles) it swings around zero with a slowly shrinking amplitude.*
 #
 # Too little momentum wastes the speed-up; too much makes the ball swing for a long time. Past $\beta_c$ the
 # rate rises more gently than it falls before it, so missing $\beta_c$ on the oscillating side costs less than
@@ -329,6 +377,7 @@ for d in [0.1, 0.2]:
 # $x_{k+1} - x_k = -\alpha b_k = -\alpha\nabla f(x_k) - \alpha\beta b_{k-1} = -\alpha\nabla f(x_k) + \beta(x_k - x_{k-1})$,
 # because $-\alpha b_{k-1} = x_k - x_{k-1}$. The first step, $x_1 = x_0 - \alpha\nabla f(x_0)$, matches
 # Polyak's with $x_{-1} = x_0$. Let the code confirm it, step by step:
+
 
 # %%
 def heavy_ball(grad, x0, alpha, beta, steps):
@@ -373,9 +422,11 @@ assert same
 # with the buffer $b_k = \beta b_{k-1} + \nabla f(y_k)$ it steps $y_{k+1} = y_k - \alpha\,(\nabla f(y_k) + \beta b_k)$.
 # So `gdlearn`'s iterates should be the $y_k$ of the two-sequence form:
 
+
 # %%
 def nesterov(grad, x0, alpha, beta, steps):
-    """Nesterov's method in two sequences; returns the look-ahead points y_0..y_steps."""
+    """Nesterov's method in two sequences; returns the look-ahead points
+    y_0..y_steps."""
     x_old = np.array(x0, dtype=float)
     y = x_old.copy()
     ys = [y]
@@ -390,7 +441,9 @@ def nesterov(grad, x0, alpha, beta, steps):
 alpha_nag = 1 / L
 beta_nag = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
 path_nag = nesterov(f.grad, x0, alpha_nag, beta_nag, steps=60)
-path_nag_lib = minimize(f, x0, SGD(lr=alpha_nag, momentum=beta_nag, nesterov=True), max_steps=60).history.x
+path_nag_lib = minimize(
+    f, x0, SGD(lr=alpha_nag, momentum=beta_nag, nesterov=True), max_steps=60
+).history.x
 same = np.allclose(path_nag, path_nag_lib, rtol=1e-12, atol=1e-14)
 print("same iterates over 60 steps (to 1e-12):", same)
 assert same
@@ -409,6 +462,7 @@ assert same
 # $\lambda = L$ is removed in a single step ($1 - \alpha L = 0$). Theory and measurement side by side, for all three
 # methods at their tunings:
 
+
 # %%
 def T_nag(lam, alpha, beta):
     """Nesterov iteration matrix for one eigen-direction of curvature lam."""
@@ -416,18 +470,35 @@ def T_nag(lam, alpha, beta):
     return np.array([[(1 + beta) * c, -beta * c], [1.0, 0.0]])
 
 
-rho_nag = max(np.abs(np.linalg.eigvals(T_nag(lam_, alpha_nag, beta_nag))).max() for lam_ in f.eigenvalues)
-print(f"Nesterov: spectral radius {rho_nag:.4f}, 1 - 1/sqrt(kappa) = {1 - 1 / np.sqrt(kappa):.4f}")
+rho_nag = max(
+    np.abs(np.linalg.eigvals(T_nag(lam_, alpha_nag, beta_nag))).max()
+    for lam_ in f.eigenvalues
+)
+print(
+    f"Nesterov: spectral radius {rho_nag:.4f}, 1 - 1/sqrt(kappa) = "
+    f"{1 - 1 / np.sqrt(kappa):.4f}"
+)
 assert np.isclose(rho_nag, 1 - 1 / np.sqrt(kappa), atol=1e-6)
 
-runs["Nesterov"] = minimize(f, x0, SGD(lr=alpha_nag, momentum=beta_nag, nesterov=True), max_steps=300)
+runs["Nesterov"] = minimize(
+    f, x0, SGD(lr=alpha_nag, momentum=beta_nag, nesterov=True), max_steps=300
+)
 theory["Nesterov"] = rho_nag
-print(f"{'method':<18}{'alpha':>7}{'beta':>7}{'theory':>8}{'measured':>10}{'steps to 1e-8':>15}")
-for name, (a, b) in {"gradient descent": (alpha_gd, 0.0), "heavy ball": (alpha_hb, beta_hb),
-                     "Nesterov": (alpha_nag, beta_nag)}.items():
+print(
+    f"{'method':<18}{'alpha':>7}{'beta':>7}{'theory':>8}"
+    f"{'measured':>10}{'steps to 1e-8':>15}"
+)
+for name, (a, b) in {
+    "gradient descent": (alpha_gd, 0.0),
+    "heavy ball": (alpha_hb, beta_hb),
+    "Nesterov": (alpha_nag, beta_nag),
+}.items():
     res = runs[name]
     rate = measured_rate(res.history.x)
-    print(f"{name:<18}{a:7.3f}{b:7.3f}{theory[name]:8.4f}{rate:10.4f}{steps_to(res.history.x):15d}")
+    print(
+        f"{name:<18}{a:7.3f}{b:7.3f}{theory[name]:8.4f}"
+        f"{rate:10.4f}{steps_to(res.history.x):15d}"
+    )
     assert abs(rate - theory[name]) <= 0.02 * theory[name]
 steps = {name: steps_to(res.history.x) for name, res in runs.items()}
 assert steps["heavy ball"] < steps["Nesterov"] < steps["gradient descent"]
@@ -447,33 +518,37 @@ assert steps["heavy ball"] < steps["Nesterov"] < steps["gradient descent"]
 paths = {
     "gradient descent, best step": runs["gradient descent"].history.x[:61],
     "heavy ball, Polyak's tuning": runs["heavy ball"].history.x[:61],
-    r"heavy ball, $\beta$ = 0.9": minimize(f, x0, SGD(lr=1 / L, momentum=0.9), max_steps=60).history.x,
-    r"Nesterov, $\beta$ = 0.9": minimize(f, x0, SGD(lr=1 / L, momentum=0.9, nesterov=True),
-                                          max_steps=60).history.x,
+    r"heavy ball, $\beta$ = 0.9": minimize(
+        f, x0, SGD(lr=1 / L, momentum=0.9), max_steps=60
+    ).history.x,
+    r"Nesterov, $\beta$ = 0.9": minimize(
+        f, x0, SGD(lr=1 / L, momentum=0.9, nesterov=True), max_steps=60
+    ).history.x,
 }
 G1, G2 = np.meshgrid(np.linspace(-5, 5, 300), np.linspace(-3, 3, 300))
 F = f.value(np.stack([G1, G2]))
-fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, sharey=True)
+fig, axes = plt.subplots(2, 2, figsize=(7, 6), sharex=True, sharey=True)
+levels = np.geomspace(0.005, 15, 12)
 for ax, (name, pts) in zip(axes.ravel(), paths.items(), strict=True):
-    ax.contour(G1, G2, F, levels=np.geomspace(0.005, 15, 12), cmap="viridis", linewidths=0.8)
+    ax.contour(G1, G2, F, levels=levels, cmap="viridis", linewidths=0.8)
     plot_path(ax, pts, color="C1")
     ax.plot(0, 0, "*", color="crimson", ms=12)
-    ax.set_title(name)
-for ax in axes[1]:
-    ax.set_xlabel("$x_1$")
-for ax in axes[:, 0]:
-    ax.set_ylabel("$x_2$")
-fig.suptitle("60 steps on the bowl $0.1x_1^2 + 2x_2^2$ from (-4, 1.5); the star marks the minimum")
-plt.tight_layout()
+    ax.set_title(name, fontsize=11)
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
+    ax.label_outer()
+fig.suptitle(
+    r"60 steps on $0.1\theta_1^2 + 2\theta_2^2$ from (-4, 1.5); star: the minimum"
+)
 plt.show()
 
 # %% [markdown]
-# *The figure shows four contour maps of the elongated bowl $0.1x_1^2 + 2x_2^2$, each with 60 iterates from
-# $(-4, 1.5)$ (a square) and a red star at the minimum: gradient descent zig-zags across the narrow direction while
+# *The figure shows four contour maps of the elongated bowl 0.1 theta-1 squared plus 2 theta-2 squared, each
+# with 60 iterates from (-4, 1.5) (a square) and a red star at the minimum: gradient descent zig-zags across the narrow direction while
 # creeping along the long one; heavy ball with Polyak's tuning swings across the valley in wide but quickly
-# shrinking arcs and settles at the minimum far sooner; heavy ball with $\beta = 0.9$ overshoots the minimum along
-# the valley and circles around it; Nesterov with $\beta = 0.9$ ends the cross-valley swing within two steps and then
-# slides along the valley axis, overshooting less far.*
+# shrinking arcs and settles at the minimum far sooner; heavy ball with momentum 0.9 overshoots the minimum along
+# the valley and circles around it; Nesterov with momentum 0.9 ends the cross-valley swing within two steps and
+# then slides along the valley axis, overshooting less far.*
 #
 # With $\beta = 0.9$ both momentum methods are under-damped in the flat direction, so they overshoot; Nesterov's
 # look-ahead gradient acts as extra friction (its flat-direction rate is $\sqrt{\beta(1 - \alpha\mu)}$ instead of
@@ -483,7 +558,9 @@ plt.show()
 for name, T in [("heavy ball", T_hb), ("Nesterov", T_nag)]:
     r = np.abs(np.linalg.eigvals(T(mu, 1 / L, 0.9))).max()
     print(f"{name:<10} beta = 0.9, alpha = 1/L: flat-direction rate {r:.4f}")
-assert np.isclose(np.abs(np.linalg.eigvals(T_nag(mu, 1 / L, 0.9))).max(), np.sqrt(0.9 * (1 - mu / L)))
+assert np.isclose(
+    np.abs(np.linalg.eigvals(T_nag(mu, 1 / L, 0.9))).max(), np.sqrt(0.9 * (1 - mu / L))
+)
 
 # %% [markdown]
 # ## A curved valley: Rosenbrock's function
@@ -507,7 +584,8 @@ def stop_at_tol(k, x, loss, grad):
 
 
 def sig3(k):
-    """A step count rounded to three significant figures (its last digits depend on round-off)."""
+    """A step count rounded to three significant figures (its last digits depend on
+    round-off)."""
     return round(k, 2 - len(str(k)) + 1) if k >= 1000 else k
 
 
@@ -518,8 +596,12 @@ setups = {
     "heavy ball, lr 0.001, beta 0.95": SGD(lr=0.001, momentum=0.95),
     "Nesterov, lr 0.001, beta 0.95": SGD(lr=0.001, momentum=0.95, nesterov=True),
 }
-rosen_runs = {name: minimize(rosen, start, opt, max_steps=20_000, callback=stop_at_tol, record_points=False)
-              for name, opt in setups.items()}
+rosen_runs = {
+    name: minimize(
+        rosen, start, opt, max_steps=20_000, callback=stop_at_tol, record_points=False
+    )
+    for name, opt in setups.items()
+}
 print(f"{'method':<34}{'status':>10}{'steps to f <= 1e-6':>20}")
 for name, res in rosen_runs.items():
     print(f"{name:<34}{res.status:>10}{sig3(res.n_steps):20,d}")
@@ -536,16 +618,42 @@ for name, res in rosen_runs.items():
 # with $\beta = 0.95$ Nesterov is ahead. The loss curves:
 
 # %%
-ax = loss_curves({name: res.history.loss for name, res in rosen_runs.items()},
-                 xlabel="step k", ylabel=r"$f(x_k) - f^\star$",
-                 title="Rosenbrock from (-1.2, 1): loss against steps")
-ax.figure.set_size_inches(7, 4.5)
+fig, (ax_all, ax_zoom) = plt.subplots(2, 1, figsize=(7, 8))
+loss_curves(
+    {name: res.history.loss for name, res in rosen_runs.items()},
+    ax=ax_all,
+    xlabel="step k",
+    ylabel=r"$f(\theta_k) - f^\star$",
+    title="Rosenbrock from (-1.2, 1): all five runs",
+)
+momentum_runs = {
+    name: res for name, res in rosen_runs.items() if not name.startswith("GD")
+}
+loss_curves(
+    {name: res.history.loss for name, res in momentum_runs.items()},
+    ax=ax_zoom,
+    xlabel="step k",
+    ylabel=r"$f(\theta_k) - f^\star$",
+    title="The four momentum runs, first 1500 steps",
+)
+for i, (line, mk) in enumerate(
+    zip(ax_zoom.get_lines(), ["o", "s", "^", "D"], strict=True)
+):
+    line.set_marker(mk)
+    line.set_markevery(
+        (25 * i, 100)
+    )  # staggered, so the markers do not hide each other
+ax_zoom.set_xlim(0, 1500)
+ax_zoom.legend(loc="upper right", fontsize="small")
 plt.show()
 
 # %% [markdown]
-# *The figure shows the Rosenbrock loss on a log scale against the step number for the five runs: gradient descent
-# drops quickly to about 0.1, then falls along a slow straight line and needs about ten thousand steps to reach
-# $10^{-6}$; the four momentum runs get there within 500 to 1400 steps, those with $\beta = 0.95$ fastest.*
+# *The figure shows the Rosenbrock loss on a log scale against the step number. In the top panel, with all five
+# runs, gradient descent drops quickly to about 0.1, then falls along a slow straight line and needs about ten
+# thousand steps to reach 10 to the minus 6, while the four momentum runs finish within the first 1500 steps. The
+# bottom panel zooms in on those four, each with its own line style and marker: heavy ball and Nesterov with
+# momentum 0.9 (circles, squares) fall together, as a pair, and finish after about 1400 steps; with momentum 0.95
+# (triangles, diamonds) both finish within 650 steps, Nesterov first.*
 #
 # Momentum is no free lunch on a curved valley: the same overshoot that speeds travel along a straight valley makes
 # the iterate run up the far wall when the valley bends. And Nesterov, for all its damping, needs a smaller step than
@@ -593,10 +701,18 @@ print(f"largest curvature at the minimum: {L_rosen:.1f}")
 print(f"stable step limits: heavy ball {lim_hb:.5f}, Nesterov {lim_nag:.5f}")
 for lr in [0.001, 0.002]:
     for name, nest in [("heavy ball", False), ("Nesterov", True)]:
-        res = minimize(rosen, start, SGD(lr=lr, momentum=beta, nesterov=nest), max_steps=5000,
-                       callback=stop_at_tol)
+        res = minimize(
+            rosen,
+            start,
+            SGD(lr=lr, momentum=beta, nesterov=nest),
+            max_steps=5000,
+            callback=stop_at_tol,
+        )
         limit = lim_nag if nest else lim_hb
-        print(f"lr {lr}: {name:<10} predicted {'stable' if lr < limit else 'unstable':<9}-> {res.status}")
+        print(
+            f"lr {lr}: {name:<10} predicted "
+            f"{'stable' if lr < limit else 'unstable':<9}-> {res.status}"
+        )
         assert (res.status == "callback") == (lr < limit)
 
 
@@ -619,18 +735,25 @@ for lr in [0.001, 0.002]:
 # Both values are above $\beta_c$ for both curvatures ($|1 + \beta - \alpha\lambda| < 2\sqrt\beta$ for $\lambda = 0.2$
 # and $\lambda = 4$), so the rate is $\sqrt\beta$ and the step count is roughly $\ln(10^{-8}/\|x_0\|)/\ln\sqrt\beta$.
 
+
 # %%
 def reached_tol(k, x, loss, grad):
     return np.linalg.norm(x) <= TOL
 
 
 for beta in [0.9, 0.99]:
-    assert all(abs(1 + beta - alpha_hb * lam_) < 2 * np.sqrt(beta) for lam_ in f.eigenvalues)
-    res = minimize(f, x0, SGD(lr=alpha_hb, momentum=beta), max_steps=10_000, callback=reached_tol)
+    assert all(
+        abs(1 + beta - alpha_hb * lam_) < 2 * np.sqrt(beta) for lam_ in f.eigenvalues
+    )
+    res = minimize(
+        f, x0, SGD(lr=alpha_hb, momentum=beta), max_steps=10_000, callback=reached_tol
+    )
     predicted = np.log(TOL / np.linalg.norm(x0)) / np.log(np.sqrt(beta))
     rate = measured_rate(res.history.x, res.n_steps // 2, res.n_steps)
-    print(f"beta = {beta}: rate sqrt(beta) = {np.sqrt(beta):.4f}, measured {rate:.4f}; "
-          f"steps predicted ~{predicted:.0f}, measured {sig3(steps_to(res.history.x)):,}")
+    print(
+        f"beta = {beta}: rate sqrt(beta) = {np.sqrt(beta):.4f}, measured {rate:.4f}; "
+        f"steps predicted ~{predicted:.0f}, measured {sig3(steps_to(res.history.x)):,}"
+    )
     assert abs(rate - np.sqrt(beta)) <= 0.02 * np.sqrt(beta)
 
 # %% [markdown]
@@ -656,8 +779,10 @@ for beta in [0.9, 0.99]:
 
 # %%
 f_rot = Quadratic([0.2, 4.0], rotation=0.7)
-for name, opt, rho in [("gradient descent", SGD(lr=alpha_gd), rho_gd),
-                       ("heavy ball", SGD(lr=alpha_hb, momentum=beta_hb), rho_hb)]:
+for name, opt, rho in [
+    ("gradient descent", SGD(lr=alpha_gd), rho_gd),
+    ("heavy ball", SGD(lr=alpha_hb, momentum=beta_hb), rho_hb),
+]:
     rate = measured_rate(minimize(f_rot, x0, opt, max_steps=300).history.x)
     print(f"{name:<17} rotated bowl: measured {rate:.4f}, theory {rho:.4f}")
     assert abs(rate - rho) <= 0.02 * rho
