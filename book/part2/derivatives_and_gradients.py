@@ -31,8 +31,9 @@ from gdlearn.data import add_bias, standardize
 from gdlearn.gradcheck import check_grad, numerical_grad
 from gdlearn.models import LogisticRegression, sigmoid
 from gdlearn.objectives import Himmelblau, Rosenbrock
-from gdlearn.plot import contour
+from gdlearn.plot import contour, use_book_style
 
+use_book_style()
 SEED = 0
 rng = np.random.default_rng(SEED)
 np.set_printoptions(precision=4, suppress=True)
@@ -77,7 +78,8 @@ secant_errors = []
 for h in [1.0, 0.1, 0.01, 0.001]:
     slope = (f(x0 + h) - f(x0)) / h
     secant_errors.append(abs(slope - df(x0)))
-    print(f"{h:8.3f} {slope:13.6f} {secant_errors[-1]:10.2e} {secant_errors[-1] / h:10.4f}")
+    print(f"{h:8.3f} {slope:13.6f} {secant_errors[-1]:10.2e} "
+          f"{secant_errors[-1] / h:10.4f}")
 print(f"derivative f'(1) = {df(x0):.6f}")
 assert all(b < a for a, b in zip(secant_errors, secant_errors[1:], strict=False))
 
@@ -87,25 +89,27 @@ assert all(b < a for a, b in zip(secant_errors, secant_errors[1:], strict=False)
 
 # %%
 xs = np.linspace(-3, 3, 400)
-fig, ax = plt.subplots(figsize=(6.5, 4))
-ax.plot(xs, f(xs), color="k", lw=2, label=r"$f(x) = 1/(1+x^2)$")
-for h, color in [(1.5, "C0"), (0.7, "C1")]:
+fig, ax = plt.subplots(figsize=(7, 4.5))
+ax.plot(xs, f(xs), color="k", lw=2.5, label=r"$f(x) = 1/(1+x^2)$")
+for h, color, ls, marker in [(1.5, "C0", "--", "s"), (0.7, "C1", "-.", "^")]:
     slope = (f(x0 + h) - f(x0)) / h
-    ax.plot(xs, f(x0) + slope * (xs - x0), color=color, ls="--", label=f"secant, h = {h}")
-    ax.plot([x0 + h], [f(x0 + h)], "o", color=color)
-ax.plot(xs, f(x0) + df(x0) * (xs - x0), color="C3", lw=1.5, label="tangent, slope $f'(1) = -0.5$")
-ax.plot([x0], [f(x0)], "ko")
+    ax.plot(xs, f(x0) + slope * (xs - x0), color=color, ls=ls, label=f"secant, h = {h}")
+    ax.plot([x0 + h], [f(x0 + h)], marker, color=color, ms=8)
+ax.plot(xs, f(x0) + df(x0) * (xs - x0), color="C2", ls=":", lw=3,
+        label="tangent, slope $f'(1) = -0.5$")
+ax.plot([x0], [f(x0)], "ko", ms=8)
 ax.set_ylim(-0.3, 1.3)
 ax.set_xlabel("x")
 ax.set_ylabel("f(x)")
 ax.set_title("Secants turn into the tangent as h shrinks")
-ax.legend(loc="upper left", fontsize=8)
+ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# *The figure shows the bell curve $1/(1+x^2)$ in black, two dashed secant lines through $x = 1$ and a
-# point $h$ to the right ($h = 1.5$ and $h = 0.7$), and the red tangent line at $x = 1$; the secant with the
-# smaller $h$ lies closer to the tangent.*
+# *The figure shows the bell curve, one over one plus x squared, as a solid black line; two secant
+# lines through the point at x = 1 and a point h to the right (h = 1.5, dashed with a square marker, and
+# h = 0.7, dash-dotted with a triangle marker); and the dotted tangent line at x = 1. The secant with
+# the smaller h lies closer to the tangent.*
 #
 # ## Partial derivatives and the gradient
 #
@@ -113,14 +117,17 @@ plt.show()
 # whose derivative is a **partial derivative**. For a function of two variables,
 #
 # $$
-# \frac{\partial f}{\partial x_1}(x) = \lim_{h\to 0}\frac{f(x_1 + h, x_2) - f(x_1, x_2)}{h}, \qquad
-# \frac{\partial f}{\partial x_2}(x) = \lim_{h\to 0}\frac{f(x_1, x_2 + h) - f(x_1, x_2)}{h}.
+# \begin{aligned}
+# \frac{\partial f}{\partial x_1}(x) &= \lim_{h\to 0}\frac{f(x_1 + h, x_2) - f(x_1, x_2)}{h}, \\
+# \frac{\partial f}{\partial x_2}(x) &= \lim_{h\to 0}\frac{f(x_1, x_2 + h) - f(x_1, x_2)}{h}.
+# \end{aligned}
 # $$
 #
 # Stacking all partial derivatives gives the **gradient**, a vector with one entry per parameter:
 #
 # $$
-# \nabla f(x) = \left(\frac{\partial f}{\partial x_1}(x), \dots, \frac{\partial f}{\partial x_d}(x)\right)^{\top}.
+# \nabla f(x) = \left(\frac{\partial f}{\partial x_1}(x), \dots,
+# \frac{\partial f}{\partial x_d}(x)\right)^{\top}.
 # $$
 #
 # Our running example is Himmelblau's function {cite}`himmelblau1972`, which has four minima:
@@ -132,8 +139,10 @@ plt.show()
 # The chain rule, applied to each square, gives
 #
 # $$
-# \frac{\partial f}{\partial x_1} = 4x_1\,(x_1^2 + x_2 - 11) + 2\,(x_1 + x_2^2 - 7), \qquad
-# \frac{\partial f}{\partial x_2} = 2\,(x_1^2 + x_2 - 11) + 4x_2\,(x_1 + x_2^2 - 7).
+# \begin{aligned}
+# \frac{\partial f}{\partial x_1} &= 4x_1\,(x_1^2 + x_2 - 11) + 2\,(x_1 + x_2^2 - 7), \\
+# \frac{\partial f}{\partial x_2} &= 2\,(x_1^2 + x_2 - 11) + 4x_2\,(x_1 + x_2^2 - 7).
+# \end{aligned}
 # $$
 #
 # We type these formulas in and compare them with `gdlearn`'s `Himmelblau` object, and with one-variable
@@ -158,6 +167,8 @@ frozen = np.array([
 print("by hand:          ", himmelblau_grad(p0))
 print("gdlearn:          ", himmelblau.grad(p0))
 print("one at a time, FD:", frozen)
+
+# %%
 assert np.allclose(himmelblau_grad(p0), himmelblau.grad(p0))
 assert np.allclose(frozen, himmelblau_grad(p0), atol=1e-6)
 
@@ -176,24 +187,25 @@ assert np.allclose(frozen, himmelblau_grad(p0), atol=1e-6)
 
 # %%
 g1, g2 = np.meshgrid(np.linspace(-4.5, 4.5, 15), np.linspace(-4.5, 4.5, 15))
-G = np.array([himmelblau.grad(np.array([a, b])) for a, b in zip(g1.ravel(), g2.ravel(), strict=True)])
+grid = np.stack([g1.ravel(), g2.ravel()], axis=1)
+G = np.array([himmelblau.grad(p) for p in grid])
 G_unit = G / np.linalg.norm(G, axis=1, keepdims=True)
 
-fig, ax = plt.subplots(figsize=(6, 6))
+fig, ax = plt.subplots(figsize=(7, 7))
 contour(himmelblau, ax=ax, levels=25)
-ax.quiver(g1.ravel(), g2.ravel(), G_unit[:, 0], G_unit[:, 1], color="C3", width=0.004, scale=30,
-          label="gradient direction (unit length)")
-ax.set_title("Gradients of Himmelblau's function cross the contours at right angles")
+ax.quiver(grid[:, 0], grid[:, 1], G_unit[:, 0], G_unit[:, 1], color="C1", width=0.004,
+          scale=30, label="gradient direction (unit length)")
+ax.set_title("Gradients cross the contours at right angles")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
 ax.set_aspect("equal")
-ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+ax.legend(loc="lower left", framealpha=0.9)
 plt.show()
 
 
 # %% [markdown]
 # *The figure shows the contour lines of Himmelblau's function on the square from −5 to 5, with its four
-# minima marked by red stars, and a grid of red arrows of equal length pointing in the gradient's
+# minima marked by stars, and a grid of orange arrows of equal length pointing in the gradient's
 # direction: each arrow crosses the contour lines at a right angle and points away from the nearest
 # minimum, uphill.*
 #
@@ -219,14 +231,20 @@ def bisect(fun, a, b, tol=1e-13):
 
 
 def contour_tangent(fun, x, r=1e-3, n=360):
-    """Unit tangent of the contour of `fun` through `x`, from where it crosses a circle of radius r."""
+    """Unit tangent of the contour of `fun` through `x`, from the two points where it
+    crosses the circle of radius r around `x`."""
     angles = np.linspace(0, 2 * np.pi, n + 1)
-    on_circle = lambda t: fun(x + r * np.array([np.cos(t), np.sin(t)])) - fun(x)  # noqa: E731
+    f_x = fun(x)
+
+    def on_circle(t):
+        return fun(x + r * np.array([np.cos(t), np.sin(t)])) - f_x
+
     values = np.array([on_circle(t) for t in angles])
     brackets = np.nonzero(np.sign(values[:-1]) != np.sign(values[1:]))[0]
     assert len(brackets) == 2, "expected the contour to cross the circle twice"
     roots = [bisect(on_circle, angles[i], angles[i + 1]) for i in brackets]
-    chord = np.array([np.cos(roots[1]) - np.cos(roots[0]), np.sin(roots[1]) - np.sin(roots[0])])
+    chord = np.array([np.cos(roots[1]) - np.cos(roots[0]),
+                      np.sin(roots[1]) - np.sin(roots[0])])
     return chord / np.linalg.norm(chord)
 
 
@@ -238,7 +256,8 @@ while len(cosines) < 20:
         continue
     t = contour_tangent(himmelblau.value, x)
     cosines.append(abs(t @ g) / np.linalg.norm(g))
-print(f"largest |cos(angle between gradient and contour tangent)| over 20 points: {max(cosines):.1e}")
+print("largest |cos(angle between gradient and contour tangent)| over 20 points: "
+      f"{max(cosines):.1e}")
 assert max(cosines) < 1e-2
 
 # %% [markdown]
@@ -262,12 +281,14 @@ x = np.array([-1.0, 2.0])
 g = himmelblau.grad(x)
 t = 1e-6
 print(f"{'direction u':>18} {'grad . u':>10} {'difference along u':>19}")
+gaps = []
 for _ in range(4):
     u = rng.normal(size=2)
     u /= np.linalg.norm(u)
     along = (himmelblau.value(x + t * u) - himmelblau.value(x - t * u)) / (2 * t)
+    gaps.append(abs(along - g @ u))
     print(f"{np.array2string(u, precision=3):>18} {g @ u:10.4f} {along:19.4f}")
-    assert abs(along - g @ u) < 1e-5
+assert max(gaps) < 1e-5
 
 # %% [markdown]
 # Which direction climbs fastest? By the Cauchy–Schwarz inequality,
@@ -281,11 +302,15 @@ U = rng.normal(size=(10_000, 2))
 U /= np.linalg.norm(U, axis=1, keepdims=True)
 rates = U @ g
 u_star = g / np.linalg.norm(g)
-rate_star = (himmelblau.value(x + t * u_star) - himmelblau.value(x - t * u_star)) / (2 * t)
+rate_star = (himmelblau.value(x + t * u_star)
+             - himmelblau.value(x - t * u_star)) / (2 * t)
 print(f"|grad f(x)|                          = {np.linalg.norm(g):.4f}")
 print(f"rate along grad/|grad| (difference)  = {rate_star:.4f}")
 print(f"best of 10,000 random unit directions = {rates.max():.4f}")
-print(f"angle of that best direction to the gradient: {np.degrees(np.arccos(U[rates.argmax()] @ u_star)):.2f} degrees")
+best_angle = np.degrees(np.arccos(min(U[rates.argmax()] @ u_star, 1.0)))
+print(f"angle of that best direction to the gradient: {best_angle:.2f} degrees")
+
+# %%
 assert rates.max() <= np.linalg.norm(g)
 assert abs(rate_star - np.linalg.norm(g)) < 1e-5
 
@@ -312,8 +337,10 @@ assert abs(rate_star - np.linalg.norm(g)) < 1e-5
 # Taylor's theorem says how far the two standard difference quotients are from $f'(x)$:
 #
 # $$
-# \underbrace{\frac{f(x+h) - f(x)}{h}}_{\text{forward}} = f'(x) + \frac{h}{2} f''(\xi), \qquad
-# \underbrace{\frac{f(x+h) - f(x-h)}{2h}}_{\text{centred}} = f'(x) + \frac{h^2}{6} f'''(\eta).
+# \begin{aligned}
+# \underbrace{\frac{f(x+h) - f(x)}{h}}_{\text{forward}} &= f'(x) + \frac{h}{2} f''(\xi), \\
+# \underbrace{\frac{f(x+h) - f(x-h)}{2h}}_{\text{centred}} &= f'(x) + \frac{h^2}{6} f'''(\eta).
+# \end{aligned}
 # $$
 #
 # This **truncation error** is $O(h)$ for the forward and $O(h^2)$ for the centred difference, so smaller
@@ -322,8 +349,10 @@ assert abs(rate_star - np.linalg.norm(g)) < 1e-5
 # keeps that absolute error while dividing by the small $h$ {cite}`higham2002`. The total error is about
 #
 # $$
-# E_{\text{fwd}}(h) \approx \frac{h}{2}|f''| + \frac{2\varepsilon |f|}{h}, \qquad
-# E_{\text{cen}}(h) \approx \frac{h^2}{6}|f'''| + \frac{\varepsilon |f|}{h}.
+# \begin{aligned}
+# E_{\text{fwd}}(h) &\approx \frac{h}{2}|f''| + \frac{2\varepsilon |f|}{h}, \\
+# E_{\text{cen}}(h) &\approx \frac{h^2}{6}|f'''| + \frac{\varepsilon |f|}{h}.
+# \end{aligned}
 # $$
 #
 # Minimizing over $h$ gives $h^\star_{\text{fwd}} = 2\sqrt{\varepsilon |f|/|f''|}$ and
@@ -357,7 +386,8 @@ best = {"forward": hs[np.argmin(err_fwd)], "centred": hs[np.argmin(err_cen)]}
 best_err = {"forward": err_fwd.min(), "centred": err_cen.min()}
 bound = {"forward": 1e-7, "centred": 1e-10}   # the best errors stay below these
 print(f"machine epsilon = 2**{np.log2(eps):.0f}")
-print(f"{'':8} {'best h measured':>16} {'theory h*':>10} {'ratio':>6} {'best error':>11}")
+print(f"{'':8} {'best h measured':>16} {'theory h*':>10} {'ratio':>6} "
+      f"{'best error':>11}")
 for name in ["forward", "centred"]:
     ratio = best[name] / theory[name]
     print(f"{name:8} {best[name]:16.0e} {theory[name]:10.1e} {ratio:6.2f} "
@@ -369,7 +399,7 @@ print("centred error below 1e-8 for every h from 1e-7 to 1e-4:",
 # %%
 for name in ["forward", "centred"]:
     # the measured optimum is within a factor 30 (1.5 decades) of theory on any machine,
-    # and within a factor 2 on this function, whose rounding is the same on every machine
+    # and within a factor 2 on this function (its rounding is the same on every machine)
     assert abs(np.log10(best[name]) - np.log10(theory[name])) < 1.5
     assert 0.5 < best[name] / theory[name] < 2
     assert best_err[name] < bound[name]
@@ -385,27 +415,32 @@ assert err_cen[plateau].max() < 1e-8
 # `gdlearn`'s included, use centred differences with $h \approx 10^{-6}$.
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 4.5))
-ax.loglog(hs, err_fwd, "o-", ms=3, label="forward difference (measured)")
-ax.loglog(hs, err_cen, "s-", ms=3, label="centred difference (measured)")
-ax.loglog(hs, hs / 2 + 2 * eps / hs, "C0:", label=r"model $h/2 + 2\varepsilon/h$")
-ax.loglog(hs, hs**2 / 6 + eps / hs, "C1:", label=r"model $h^2/6 + \varepsilon/h$")
-ax.axvline(theory["forward"], color="C0", lw=0.8, ls="--", label=r"$\sqrt{\varepsilon}$")
-ax.axvline(theory["centred"], color="C1", lw=0.8, ls="--", label=r"$\varepsilon^{1/3}$")
+fig, ax = plt.subplots(figsize=(7, 5.5))
+ax.loglog(hs, err_fwd, "o-", color="C0", ms=5, label="forward difference (measured)")
+ax.loglog(hs, err_cen, "s-", color="C1", ms=5, label="centred difference (measured)")
+ax.loglog(hs, hs / 2 + 2 * eps / hs, color="C0", ls=":",
+          label=r"model $h/2 + 2\varepsilon/h$")
+ax.loglog(hs, hs**2 / 6 + eps / hs, color="C1", ls="-.",
+          label=r"model $h^2/6 + \varepsilon/h$")
+ax.axvline(theory["forward"], color="C0", lw=1.2, ls="--",
+           label=r"$\sqrt{\varepsilon}$")
+ax.axvline(theory["centred"], color="C1", lw=1.2, ls=(0, (1, 2)),
+           label=r"$\varepsilon^{1/3}$")
 ax.set_ylim(1e-13, 1)
 ax.set_xlabel("step h")
-ax.set_ylabel("mean relative error of the derivative")
+ax.set_ylabel("mean relative error")
 ax.set_title("Truncation error falls with h, rounding error grows")
-ax.legend(fontsize=8)
+ax.legend(loc="lower left", ncol=2, fontsize=10)
 plt.show()
 
 
 # %% [markdown]
-# *The figure shows, on log–log axes, the relative error of the forward and centred differences against
-# the step $h$ from 0.5 down to $10^{-15}$. Each curve is V-shaped: on the right it falls with slope 1
-# (forward) or 2 (centred), the truncation error; on the left it rises with slope −1, the rounding error.
-# Dotted model curves with unit constants follow the measurements, and dashed vertical lines mark
-# $\sqrt{\varepsilon}$ and $\varepsilon^{1/3}$, where the two V's bottom out.*
+# *The figure shows, on log–log axes, the mean relative error of the forward difference (circles) and
+# the centred difference (squares) against the step h, from 0.5 down to 10 to the power −15. Each curve
+# is V-shaped: on the right it falls with slope 1 (forward) or 2 (centred), the truncation error; on the
+# left it rises with slope −1, the rounding error. The model curves with unit constants (dotted for
+# forward, dash-dotted for centred) follow the measurements, and two vertical lines mark the square
+# root of machine epsilon (dashed) and its cube root (dotted), where the two V's bottom out.*
 #
 # ## Gradient checking
 #
@@ -428,7 +463,7 @@ plt.show()
 
 # %%
 def reading(rel):
-    """The usual interpretation of a gradient check's relative error (double precision)."""
+    """The usual reading of a gradient check's relative error (double precision)."""
     if rel > 1e-2:
         return "wrong"
     if rel > 1e-4:
@@ -450,8 +485,10 @@ def show(rel):
 # loss with an L2 penalty is
 #
 # $$
-# J(w) = \frac1n\sum_{i=1}^{n}\big[\log(1 + e^{z_i}) - y_i z_i\big] + \frac{\lambda}{2}\|w\|^2, \qquad
-# \nabla J(w) = \frac1n X^\top\big(\sigma(z) - y\big) + \lambda w ,
+# \begin{aligned}
+# J(w) &= \frac1n\sum_{i=1}^{n}\big[\log(1 + e^{z_i}) - y_i z_i\big] + \frac{\lambda}{2}\|w\|^2, \\
+# \nabla J(w) &= \frac1n X^\top\big(\sigma(z) - y\big) + \lambda w ,
+# \end{aligned}
 # $$
 #
 # (the next chapter, {doc}`../part2/loss_functions`, derives the gradient). We write the loss and three gradients:
@@ -485,8 +522,6 @@ def grad_penalty_twice(w):
 
 model = LogisticRegression(Xc, yc, l2=lam)
 w_rand = rng.normal(scale=0.1, size=Xc.shape[1])
-assert np.isclose(model.value(w_rand), loss(w_rand))
-assert np.allclose(model.grad(w_rand), grad_correct(w_rand))
 
 print(f"{'gradient':<18} {'at w = 0':>22}   {'at a random w':>26}")
 checks = {}
@@ -499,6 +534,8 @@ for name, grad in [("correct", grad_correct), ("sign error", grad_sign_error),
           f"{show(at_rand.rel_error):>9} {reading(at_rand.rel_error):>16}")
 
 # %%
+assert np.isclose(model.value(w_rand), loss(w_rand))        # our loss is gdlearn's
+assert np.allclose(model.grad(w_rand), grad_correct(w_rand))
 for at_zero, at_rand in checks.values():  # what `show` prints as "< 1e-8" is below it
     assert all(c.rel_error >= 1e-6 or c.rel_error < 1e-8 for c in (at_zero, at_rand))
 assert checks["correct"][1].passed and checks["correct"][1].rel_error < 1e-8
@@ -545,19 +582,21 @@ absval = lambda v: np.sum(np.abs(v))  # noqa: E731
 abs_grad = np.sign
 
 v_kink = np.array([0.7, -1.2, 0.0, 2.5])       # one entry exactly on the kink
-v_near = np.array([0.7, -1.2, 3e-7, 2.5])      # one entry 3e-7 from it (h = 1e-6 straddles it)
+v_near = np.array([0.7, -1.2, 3e-7, 2.5])      # 3e-7 from it: h = 1e-6 straddles it
 for label, fun, grad, v in [("ReLU at 0", relu, relu_grad, v_kink),
                             ("ReLU at 3e-7", relu, relu_grad, v_near),
                             ("|x| at 3e-7", absval, abs_grad, v_near)]:
     c = check_grad(fun, grad, v)
-    print(f"{label:<13} analytic {c.analytic[2]:4.1f}  numerical {c.numerical[2]:5.3f}  "
-          f"rel error {c.rel_error:.1e} -> {reading(c.rel_error)}")
+    print(f"{label:<13} analytic {c.analytic[2]:4.1f}  "
+          f"numerical {c.numerical[2]:5.3f}  rel error {c.rel_error:.1e} "
+          f"-> {reading(c.rel_error)}")
     assert not c.passed
 c_small = check_grad(relu, relu_grad, v_near, h=1e-8)
 print(f"ReLU at 3e-7 with h = 1e-8: rel error < 1e-7: {c_small.rel_error < 1e-7} "
       f"-> {reading(c_small.rel_error)}")
 c_zero = check_grad(relu, relu_grad, v_kink, h=1e-10)
-print(f"ReLU at 0 with h = 1e-10:   rel error {c_zero.rel_error:.1e} -> {reading(c_zero.rel_error)}")
+print(f"ReLU at 0 with h = 1e-10:   rel error {c_zero.rel_error:.1e} "
+      f"-> {reading(c_zero.rel_error)}")
 
 # %%
 assert c_small.passed and c_small.rel_error < 1e-7
@@ -600,9 +639,15 @@ assert not c_zero.passed
 # $\partial f/\partial x_2 = 200\,(x_2 - x_1^2)$.
 
 # %%
-rosen = lambda x: (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2  # noqa: E731
-rosen_grad = lambda x: np.array([-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2),  # noqa: E731
-                                 200 * (x[1] - x[0] ** 2)])
+def rosen(x):
+    return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
+
+
+def rosen_grad(x):
+    return np.array([-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2),
+                     200 * (x[1] - x[0] ** 2)])
+
+
 x_test = rng.uniform(-2, 2, size=2)
 c = check_grad(rosen, rosen_grad, x_test)
 print(f"relative error {show(c.rel_error)} -> {reading(c.rel_error)}")
@@ -630,11 +675,12 @@ cs_err = {}
 for h in [1e-4, 1e-8, 1e-20]:
     cs = np.imag(f(xs_h + 1j * h)) / h
     cs_err[h] = np.mean(np.abs(cs - df(xs_h)) / np.abs(df(xs_h)))
-print(f"h = 1e-04: mean relative error / h^2 = {cs_err[1e-4] / 1e-8:.2f}  (truncation, O(h^2))")
+print(f"h = 1e-04: mean relative error / h^2 = {cs_err[1e-4] / 1e-8:.2f}  (truncation)")
 for h in [1e-8, 1e-20]:
-    print(f"h = {h:.0e}: mean relative error < 1e-14 (machine precision): {cs_err[h] < 1e-14}")
-print("complex step with h = 1e-20 more than 1,000 times as accurate as the best centred "
-      f"difference: {best_err['centred'] / cs_err[1e-20] > 1e3}")
+    print(f"h = {h:.0e}: mean relative error < 1e-14 (machine precision): "
+          f"{cs_err[h] < 1e-14}")
+print("complex step with h = 1e-20 more than 1,000 times as accurate as the best "
+      f"centred difference: {best_err['centred'] / cs_err[1e-20] > 1e3}")
 
 # %%
 assert 0.1 < cs_err[1e-4] / 1e-8 < 1
@@ -678,7 +724,8 @@ def directional_check(fun, grad, w, n_dirs=3, h=1e-6):
 for name, grad in [("correct", grad_correct), ("sign error", grad_sign_error),
                    ("penalty 2*lam*w", grad_penalty_twice)]:
     rel = directional_check(loss, grad, w_rand)
-    print(f"{name:<18} worst relative error over 3 directions {show(rel):>7} -> {reading(rel)}")
+    print(f"{name:<18} worst relative error over 3 directions {show(rel):>7} "
+          f"-> {reading(rel)}")
     assert (rel < 1e-8) == (name == "correct") and (rel < 1e-8 or rel >= 1e-6)
 
 # %% [markdown]
