@@ -353,7 +353,7 @@ plt.show()
 f_stop = Quadratic([1.0, 100.0], rotation=np.pi / 5)
 x0_stop = np.array([3.0, -2.0])
 x_star_stop = f_stop.minima[0]
-gtol, ftol, budget = 1e-4, 1e-8, 300
+gtol, ftol, budget = 1e-3, 1e-6, 300
 rules = {
     "gradient norm": dict(gtol=gtol, max_steps=100_000),
     "loss change": dict(ftol=ftol, max_steps=100_000),
@@ -377,13 +377,15 @@ for name, kw in rules.items():
 # %%
 r = stops["gradient norm"]
 g_end = r.history.grad_norm[-1]
-print(f"|x - x*| = {np.linalg.norm(r.x - x_star_stop):.3e} <= |g|/mu = {g_end / f_stop.mu:.3e}")
-print(f"J - J*   = {r.fun:.3e} <= |g|^2/(2 mu) = {g_end**2 / (2 * f_stop.mu):.3e}")
-assert np.linalg.norm(r.x - x_star_stop) <= g_end / f_stop.mu * (1 + 1e-9)
-assert r.fun <= g_end**2 / (2 * f_stop.mu) * (1 + 1e-9)
+err_ratio = np.linalg.norm(r.x - x_star_stop) / (g_end / f_stop.mu)
+gap_ratio = r.fun / (g_end**2 / (2 * f_stop.mu))
+print(f"|x - x*| / (|g|/mu)        = {err_ratio:.6f}")
+print(f"(J - J*) / (|g|^2/(2 mu))  = {gap_ratio:.6f}")
+assert err_ratio <= 1 + 1e-9 and gap_ratio <= 1 + 1e-9
+assert err_ratio > 1 - 1e-9 and gap_ratio > 1 - 1e-9
 
 # %% [markdown]
-# Both bounds hold with equality (to rounding): when the rule fires only the flat direction is left, and
+# Both ratios are 1: the bounds hold with equality (to rounding): when the rule fires only the flat direction is left, and
 # along the eigenvector of $\mu$ the gradient is exactly $\mu$ times the error. The certificate is tight.
 
 # %% [markdown]
@@ -556,7 +558,7 @@ plt.show()
 # %%
 one_d = Quadratic([7.0])
 r = minimize(one_d, np.array([3.0]), SGD(lr=1 / 7.0), max_steps=1)
-print(f"1-D bowl: x_1 = {r.x[0]:.1e}")
+print(f"1-D bowl: |x_1| < 1e-12: {abs(r.x[0]) < 1e-12}")
 assert abs(r.x[0]) < 1e-12
 
 c = V.T @ (x0 - x_star)
@@ -624,6 +626,14 @@ assert min(worst.values()) >= 0
 # %%
 big = Quadratic(1000 * f_stop.eigenvalues, rotation=np.pi / 5)
 counts = {}
+
+
+def sig3(n):
+    """A step count rounded to three significant figures (where the tolerance is crossed
+    could move by a step on another machine)."""
+    return int(float(f"{n:.3g}"))
+
+
 for name, f in [("original", f_stop), ("x 1000", big)]:
     lr = 1 / f.L
     absolute = minimize(f, x0_stop, SGD(lr=lr), gtol=1e-2, max_steps=100_000, record_points=False)
@@ -631,7 +641,8 @@ for name, f in [("original", f_stop), ("x 1000", big)]:
     relative = minimize(f, x0_stop, SGD(lr=lr), max_steps=100_000, record_points=False,
                         callback=lambda k, x, loss, g, g0=g0: np.linalg.norm(g) <= 1e-4 * g0)
     counts[name] = (absolute.n_steps, relative.n_steps)
-    print(f"{name:>8}: absolute gtol rule {absolute.n_steps:5d} steps, relative rule {relative.n_steps:5d} steps")
+    print(f"{name:>8}: absolute gtol rule about {sig3(absolute.n_steps):5d} steps, "
+          f"relative rule about {sig3(relative.n_steps):5d} steps")
 assert counts["original"][0] != counts["x 1000"][0]
 assert counts["original"][1] == counts["x 1000"][1]
 
