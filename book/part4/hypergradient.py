@@ -32,7 +32,9 @@ from gdlearn.loop import fit, minimize
 from gdlearn.models import LogisticRegression
 from gdlearn.objectives import Quadratic
 from gdlearn.optim import SGD, SGDHD, Adam, AdamHD, Newton
+from gdlearn.plot import use_book_style
 
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -64,19 +66,21 @@ rng = np.random.default_rng(SEED)
 # %%
 bowl = Quadratic.with_condition(100.0, dim=10, rng=rng)
 theta0 = rng.normal(size=10)
-print(f"L = {bowl.L:.0f}, mu = {bowl.mu:.0f}, kappa = {bowl.kappa:.0f}, f(theta0) = {bowl.value(theta0):.3f}")
+print(f"L = {bowl.L:.0f}, mu = {bowl.mu:.0f}, kappa = {bowl.kappa:.0f}")
+print(f"f(theta0) = {bowl.value(theta0):.3f}")
 
 
 def loss_after_step(alpha, theta=theta0):
-    """f(theta - alpha * grad f(theta)): the loss after one step, as a function of the rate."""
+    """The loss after one gradient step of size alpha from theta."""
     return bowl.value(theta - alpha * bowl.grad(theta))
 
 
 alpha, h = 0.005, 1e-7
 hypergrad = -bowl.grad(theta0 - alpha * bowl.grad(theta0)) @ bowl.grad(theta0)
 numeric = (loss_after_step(alpha + h) - loss_after_step(alpha - h)) / (2 * h)
-print(f"hypergradient formula {hypergrad:.1f}; centred difference agrees to a relative 1e-6: "
-      f"{np.isclose(hypergrad, numeric, rtol=1e-6)}")
+print(f"hypergradient formula {hypergrad:.1f}")
+agrees = np.isclose(hypergrad, numeric, rtol=1e-6)
+print(f"centred difference agrees to a relative 1e-6: {agrees}")
 assert np.isclose(hypergrad, numeric, rtol=1e-6)
 
 
@@ -107,15 +111,19 @@ assert np.isclose(hypergrad, numeric, rtol=1e-6)
 #
 # SGD-HD from scratch:
 
+
 # %%
 def sgd_hd(grad, theta0, alpha0, beta, steps):
-    """Gradient descent whose rate follows its hypergradient; returns the iterates and the rates used."""
+    """Gradient descent whose rate follows its hypergradient.
+
+    Returns the iterates and the rates used.
+    """
     theta, alpha, g_prev = theta0, alpha0, np.zeros_like(theta0)
     thetas, alphas = [theta0], []
     for _ in range(steps):
         g = grad(theta)
-        alpha = alpha + beta * (g @ g_prev)        # gradient step on the rate
-        theta = theta - alpha * g                  # gradient step on the parameters
+        alpha = alpha + beta * (g @ g_prev)  # gradient step on the rate
+        theta = theta - alpha * g  # gradient step on the parameters
         g_prev = g
         thetas.append(theta)
         alphas.append(alpha)
@@ -126,8 +134,15 @@ thetas, alphas = sgd_hd(bowl.grad, theta0, alpha0=1e-4, beta=1e-6, steps=200)
 opt = SGDHD(lr=1e-4, hyper_lr=1e-6)
 res = minimize(bowl, theta0, opt, max_steps=200)
 print("same iterates as gdlearn.optim.SGDHD:", np.allclose(thetas, res.history.x))
-print("same learning rates:", np.allclose(alphas, res.history.lr), np.allclose(alphas, opt.lr_history))
-print(f"rate used by update 1, 10, 50, 200: {alphas[0]:.2e}, {alphas[9]:.2e}, {alphas[49]:.2e}, {alphas[-1]:.2e}")
+print(
+    "same learning rates:",
+    np.allclose(alphas, res.history.lr),
+    np.allclose(alphas, opt.lr_history),
+)
+used = ", ".join(f"{alphas[i]:.2e}" for i in (0, 9, 49, 199))
+print(f"rate used by update 1, 10, 50, 200: {used}")
+
+# %%
 assert np.allclose(thetas, res.history.x) and np.allclose(alphas, res.history.lr)
 assert np.allclose(alphas, opt.lr_history)
 
@@ -155,7 +170,13 @@ def steps_to(losses, target):
 
 def steps_on_bowl(optimizer):
     """Steps until f <= TARGET_Q (the run stops there), or None."""
-    r = minimize(bowl, theta0, optimizer, max_steps=MAX_STEPS, callback=lambda k, x, f, g: f <= TARGET_Q)
+    r = minimize(
+        bowl,
+        theta0,
+        optimizer,
+        max_steps=MAX_STEPS,
+        callback=lambda k, x, f, g: f <= TARGET_Q,
+    )
     return steps_to(r.history.loss, TARGET_Q)
 
 
@@ -182,24 +203,35 @@ runs_q = {
     "SGD-HD from too small": (SGDHD(lr=small_q, hyper_lr=BETA_Q), small_q),
     "SGD-HD from too large": (SGDHD(lr=large_q, hyper_lr=BETA_Q), large_q),
 }
-results_q = {name: minimize(bowl, theta0, o, max_steps=MAX_STEPS) for name, (o, _) in runs_q.items()}
+results_q = {
+    name: minimize(bowl, theta0, o, max_steps=MAX_STEPS)
+    for name, (o, _) in runs_q.items()
+}
 
 
 def print_table(results, starts, target, unit):
-    print(f"{'method':24s} {'alpha_0':>9s} {'status':>10s} {'final loss':>11s} {unit:>16s}")
+    header = f"{'method':24s} {'alpha_0':>9s} {'status':>10s} {'final loss':>11s}"
+    print(f"{header} {unit:>16s}")
     for name, r in results.items():
         s = steps_to(r.history.loss, target)
-        final = f"{r.fun:11.3g}" if r.fun >= 1e-6 else f"{'< 1e-6':>11}"
-        print(f"{name:24s} {starts[name]:9.3g} {r.status:>10s} {final} {'-' if s is None else s:>16}")
+        s = "-" if s is None else s
+        final = f"{r.fun:.3g}" if r.fun >= 1e-6 else "< 1e-6"
+        print(f"{name:24s} {starts[name]:9.3g} {r.status:>10s} {final:>11} {s:>16}")
 
 
-print_table(results_q, {k: v[1] for k, v in runs_q.items()}, TARGET_Q, "steps to target")
+print_table(
+    results_q, {k: v[1] for k, v in runs_q.items()}, TARGET_Q, "steps to target"
+)
 steps_q = {k: steps_to(r.history.loss, TARGET_Q) for k, r in results_q.items()}
-assert steps_q["constant, too small"] is None and results_q["constant, too large"].status == "diverged"
-assert steps_q["SGD-HD from too small"] is not None and steps_q["SGD-HD from too large"] is not None
-assert steps_q["SGD-HD from too small"] <= 1.25 * steps_q["constant, tuned"]
-assert steps_q["SGD-HD from too large"] <= 1.6 * steps_q["constant, tuned"]
-assert min(steps_q["SGD-HD from too small"], steps_q["SGD-HD from too large"]) >= steps_q["constant, tuned"]
+
+# %%
+hd_small, hd_large = steps_q["SGD-HD from too small"], steps_q["SGD-HD from too large"]
+assert steps_q["constant, too small"] is None
+assert results_q["constant, too large"].status == "diverged"
+assert hd_small is not None and hd_large is not None
+assert hd_small <= 1.25 * steps_q["constant, tuned"]
+assert hd_large <= 1.6 * steps_q["constant, tuned"]
+assert min(hd_small, hd_large) >= steps_q["constant, tuned"]
 
 # %% [markdown]
 # From a rate 100 times too small, SGD-HD reaches the target with at most a quarter more steps than the tuned
@@ -222,12 +254,21 @@ logreg = LogisticRegression(X, y, l2=0.01)
 w0 = np.zeros(X.shape[1])
 f_min = minimize(logreg, w0, Newton(), max_steps=50, gtol=1e-10).fun
 TARGET_LR = f_min + 0.01
-print(f"n = {X.shape[0]}, parameters = {X.shape[1]}, loss at 0: {logreg.value(w0):.4f}, minimum: {f_min:.4f}")
+print(f"n = {X.shape[0]}, parameters = {X.shape[1]}")
+print(f"loss at 0: {logreg.value(w0):.4f}, minimum: {f_min:.4f}")
 
 
 def train(optimizer):
-    """20 epochs of minibatch training; the full-data loss is recorded after every update."""
-    return fit(logreg, w0, optimizer, epochs=20, batch_size=32, rng=np.random.default_rng(SEED), eval_every=1)
+    """20 epochs of minibatch training, recording the full-data loss at every update."""
+    return fit(
+        logreg,
+        w0,
+        optimizer,
+        epochs=20,
+        batch_size=32,
+        rng=np.random.default_rng(SEED),
+        eval_every=1,
+    )
 
 
 grid_lr = 10.0 ** np.arange(-3, 1.6, 0.5)
@@ -257,17 +298,30 @@ runs_lr = {
     "Adam-HD": (AdamHD(lr=1e-3, hyper_lr=1e-3), 1e-3),
 }
 results_lr = {name: train(o) for name, (o, _) in runs_lr.items()}
-print_table(results_lr, {k: v[1] for k, v in runs_lr.items()}, TARGET_LR, "updates to target")
+print_table(
+    results_lr, {k: v[1] for k, v in runs_lr.items()}, TARGET_LR, "updates to target"
+)
 steps_lr = {k: steps_to(r.history.loss, TARGET_LR) for k, r in results_lr.items()}
-final_rates = {k: results_lr[k].history.lr[-1] for k in ("SGD-HD from too small", "SGD-HD from too large")}
-print("final rate of SGD-HD: " + ", ".join(f"{k[7:]}: {v:.3g}" for k, v in final_rates.items()))
+final_rates = {
+    k: results_lr[k].history.lr[-1]
+    for k in ("SGD-HD from too small", "SGD-HD from too large")
+}
+print(
+    "final rate of SGD-HD: "
+    + ", ".join(f"{k[7:]}: {v:.3g}" for k, v in final_rates.items())
+)
 adam_hd_rate = results_lr["Adam-HD"].history.lr[-1]
 print(f"final rate of Adam-HD: {adam_hd_rate:.3g}")
-assert steps_lr["constant, too small"] is None and steps_lr["constant, too large"] is None
-assert steps_lr["SGD-HD from too small"] is not None and steps_lr["SGD-HD from too large"] is not None
+
+# %%
+hd_small, hd_large = (steps_lr[f"SGD-HD from too {s}"] for s in ("small", "large"))
+assert steps_lr["constant, too small"] is None
+assert steps_lr["constant, too large"] is None
+assert hd_small is not None and hd_large is not None
 assert all(tuned_lr / 3 < v < 3 * tuned_lr for v in final_rates.values())
-assert min(steps_lr["SGD-HD from too small"], steps_lr["SGD-HD from too large"]) >= steps_lr["constant, tuned"]
-assert steps_lr["Adam"] is None and steps_lr["Adam-HD"] is not None and adam_hd_rate > 10 * 1e-3
+assert min(hd_small, hd_large) >= steps_lr["constant, tuned"]
+assert steps_lr["Adam"] is None and steps_lr["Adam-HD"] is not None
+assert adam_hd_rate > 10 * 1e-3
 
 # %% [markdown]
 # Both badly started SGD-HD runs reach the target, which neither bad constant rate does, end at the same loss
@@ -276,40 +330,58 @@ assert steps_lr["Adam"] is None and steps_lr["Adam-HD"] is not None and adam_hd_
 # small for this problem; Adam-HD raises it more than tenfold on its own.
 
 # %%
-fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
-styles = {"constant, tuned": ("C0", "-"), "constant, too small": ("C1", "--"), "constant, too large": ("C3", "--"),
-          "SGD-HD from too small": ("C1", "-"), "SGD-HD from too large": ("C3", "-")}
-for row, (results, unit, min_value) in enumerate([(results_q, "step", 0.0), (results_lr, "update", f_min)]):
-    ax_loss, ax_rate = axes[row]
-    for name, (color, ls) in styles.items():
-        ax_loss.semilogy(results[name].history.loss - min_value, color=color, ls=ls, label=name)
+styles = {  # colour, line style and marker: every series tells apart without colour
+    "constant, tuned": dict(color="C0", ls="-", marker=None),
+    "constant, too small": dict(color="C1", ls="--", marker="v"),
+    "constant, too large": dict(color="C3", ls=":", marker="^"),
+    "SGD-HD from too small": dict(color="C2", ls="-", marker="o"),
+    "SGD-HD from too large": dict(color="C4", ls="-.", marker="s"),
+}
+
+
+def plot_contest(results, unit, min_value, tuned, title, rate_steps=None):
+    """Loss above the minimum (top) and the learned rate of SGD-HD (bottom)."""
+    fig, (ax_loss, ax_rate) = plt.subplots(2, 1, figsize=(7, 7.5))
+    for name, style in styles.items():
+        loss = results[name].history.loss - min_value
+        ax_loss.semilogy(loss, label=name, markevery=max(1, len(loss) // 8), **style)
     for name in ("SGD-HD from too small", "SGD-HD from too large"):
-        ax_rate.semilogy(results[name].history.lr, color=styles[name][0], label=name)
-    tuned = tuned_q if row == 0 else tuned_lr
-    ax_rate.axhline(tuned, color="C0", ls=":", label="tuned constant rate")
+        rate = results[name].history.lr[:rate_steps]
+        every = max(1, len(rate) // 8)
+        ax_rate.semilogy(rate, label=name, markevery=every, **styles[name])
+    ax_rate.axhline(tuned, color="C0", ls=(0, (1, 1)), label="tuned constant rate")
     ax_loss.set_xlabel(unit)
     ax_rate.set_xlabel(unit)
     ax_loss.set_ylabel("loss - minimum")
-    ax_rate.set_ylabel(r"learning rate $\alpha_t$")
-    ax_rate.legend(fontsize=8)
-axes[0, 0].legend(fontsize=8)
-axes[0, 0].set_ylim(1e-12, 1e4)
-axes[0, 1].set_xlim(-1, 60)
-axes[0, 0].set_title("Quadratic, kappa = 100: loss")
-axes[0, 1].set_title("Quadratic: the learned rate (first 60 steps)")
-axes[1, 0].set_title("Logistic regression, minibatches: loss (colours as above)")
-axes[1, 1].set_title("Logistic regression: the learned rate")
-fig.tight_layout()
+    ax_rate.set_ylabel(r"learning rate $\alpha_k$")
+    ax_loss.set_title(f"{title}: loss")
+    ax_rate.set_title(f"{title}: the learned rate")
+    ax_rate.legend()
+    return ax_loss, ax_rate
+
+
+ax_loss, _ = plot_contest(results_q, "step", 0.0, tuned_q, "Quadratic", rate_steps=60)
+ax_loss.set_ylim(1e-12, 1e4)
+ax_loss.legend(ncols=2, fontsize=9, loc="lower left")
 plt.show()
 
 # %% [markdown]
-# *The figure shows four panels. Top left: on the quadratic, the loss above its minimum (log scale) against
-# the step for the five methods; the too-small constant rate barely moves, the too-large one shoots up, and
-# both SGD-HD runs fall nearly as fast as the tuned constant rate. Top right: within a few steps the learned
-# rate of SGD-HD rises from 0.0001 and falls from 0.025, to levels somewhat below the tuned rate (dotted),
-# where it stays. Bottom row: the same for logistic regression with minibatches; the losses are noisy, the
-# learned rate jumps from 0.001 to about 5 in the first updates and falls from 10, and both then decrease
-# slowly towards the tuned rate of 1.*
+# *The figure shows two panels for the quadratic. Top: the loss above its minimum (log scale) against the
+# step for the five methods; the too-small constant rate barely moves, the too-large one shoots up, and
+# both SGD-HD runs fall nearly as fast as the tuned constant rate. Bottom: in the first 60 steps, the
+# learned rate of SGD-HD rises from 0.0001 and falls from 0.025 within a few steps, to levels somewhat
+# below the tuned rate (dotted), where it stays.*
+
+# %%
+ax_loss, _ = plot_contest(results_lr, "update", f_min, tuned_lr, "Logistic regression")
+ax_loss.set_ylim(1e-4, 1e3)
+ax_loss.legend(ncols=2, fontsize=9, loc="upper right")
+plt.show()
+
+# %% [markdown]
+# *The figure shows the same two panels for logistic regression with minibatches. The losses are noisy;
+# the learned rate jumps from 0.001 to about 5 in the first updates and falls from 10, and both then
+# decrease slowly towards the tuned rate of 1.*
 #
 # ## What $\beta$ depends on
 #
@@ -326,14 +398,18 @@ plt.show()
 # A scan of $\beta$ on the bowl, from both bad starts, shows the usable range:
 
 # %%
-print(f"gradient norm at the start: bowl {np.linalg.norm(bowl.grad(theta0)):.0f}, "
-      f"logistic loss {np.linalg.norm(logreg.grad(w0)):.2f}")
+print(
+    f"gradient norm at the start: bowl {np.linalg.norm(bowl.grad(theta0)):.0f}, "
+    f"logistic loss {np.linalg.norm(logreg.grad(w0)):.2f}"
+)
 print(f"{'beta':>8s} | steps from 0.01/L | steps from 2.5/L")
 scan = {}
 for beta in [1e-8, 1e-7, 1e-6, 3e-6, 1e-5]:
     scan[beta] = [steps_on_bowl(SGDHD(lr=a, hyper_lr=beta)) for a in (small_q, large_q)]
-    print(f"{beta:8.0e} | {'-' if scan[beta][0] is None else scan[beta][0]:>17} |"
-          f" {'-' if scan[beta][1] is None else scan[beta][1]:>16}")
+    print(
+        f"{beta:8.0e} | {'-' if scan[beta][0] is None else scan[beta][0]:>17} |"
+        f" {'-' if scan[beta][1] is None else scan[beta][1]:>16}"
+    )
 assert all(s is not None for s in scan[1e-7] + scan[1e-6])
 assert scan[1e-8][0] is None and all(s is None for s in scan[3e-6] + scan[1e-5])
 
@@ -395,8 +471,10 @@ g0 = logreg.grad(w0)
 step_loss = lambda a: logreg.value(w0 - a * g0)  # noqa: E731
 formula = -logreg.grad(w0 - 0.5 * g0) @ g0
 centred = (step_loss(0.5 + 1e-6) - step_loss(0.5 - 1e-6)) / 2e-6
-print(f"formula {formula:.4f}; centred difference agrees to a relative 1e-5: "
-      f"{np.isclose(formula, centred, rtol=1e-5)}")
+print(
+    f"formula {formula:.4f}; centred difference agrees to a relative 1e-5: "
+    f"{np.isclose(formula, centred, rtol=1e-5)}"
+)
 assert np.isclose(formula, centred, rtol=1e-5) and formula < 0
 
 
@@ -417,6 +495,7 @@ assert np.isclose(formula, centred, rtol=1e-5) and formula < 0
 # ```{solution-start} ex-hd-adam
 # :class: dropdown
 # ```
+
 
 # %%
 def adam_hd(grad, theta0, alpha0, beta, steps, betas=(0.9, 0.999), eps=1e-8):
@@ -439,10 +518,15 @@ def adam_hd(grad, theta0, alpha0, beta, steps, betas=(0.9, 0.999), eps=1e-8):
 
 thetas_a, alphas_a = adam_hd(bowl.grad, theta0, 1e-3, 1e-5, 100)
 res_a = minimize(bowl, theta0, AdamHD(lr=1e-3, hyper_lr=1e-5), max_steps=100)
-print("iterates equal:", np.allclose(thetas_a, res_a.history.x), " rates equal:",
-      np.allclose(alphas_a, res_a.history.lr))
+print(
+    "iterates equal:",
+    np.allclose(thetas_a, res_a.history.x),
+    " rates equal:",
+    np.allclose(alphas_a, res_a.history.lr),
+)
 print(f"rate: {alphas_a[0]:.4f} -> {alphas_a[-1]:.4f}")
-assert np.allclose(thetas_a, res_a.history.x) and np.allclose(alphas_a, res_a.history.lr)
+assert np.allclose(thetas_a, res_a.history.x)
+assert np.allclose(alphas_a, res_a.history.lr)
 
 # %% [markdown]
 # ```{solution-end}
@@ -466,13 +550,18 @@ assert np.allclose(thetas_a, res_a.history.x) and np.allclose(alphas_a, res_a.hi
 # %%
 far = 10 * theta0
 target_far = 1e-6 * bowl.value(far)
-far_runs = {beta: minimize(bowl, far, SGDHD(lr=small_q, hyper_lr=beta), max_steps=MAX_STEPS)
-            for beta in (BETA_Q, BETA_Q / 100)}
+far_runs = {
+    beta: minimize(bowl, far, SGDHD(lr=small_q, hyper_lr=beta), max_steps=MAX_STEPS)
+    for beta in (BETA_Q, BETA_Q / 100)
+}
 for beta, r in far_runs.items():
-    print(f"beta = {beta:.0e}: {r.status}, steps to target {steps_to(r.history.loss, target_far)}")
+    n_steps = steps_to(r.history.loss, target_far)
+    print(f"beta = {beta:.0e}: {r.status}, steps to target {n_steps}")
 original = results_q["SGD-HD from too small"].history.x
-print("with beta / 100 the trajectory is 10 x the original one:",
-      np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original))
+print(
+    "with beta / 100 the trajectory is 10 x the original one:",
+    np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original),
+)
 assert far_runs[BETA_Q].status == "diverged"
 assert np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original)
 
