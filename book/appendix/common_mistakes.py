@@ -1,11 +1,14 @@
 # %% [markdown]
 # # Common mistakes in gradient-descent code
 #
-# Gradient descent fits in five lines of numpy, and so do its bugs. The code listings in the articles this
-# book grew out of fail in a handful of characteristic ways: an array that broadcasts where a matrix product
-# was meant, a gradient with the wrong sign, a variable that overwrites the function it calls, a stochastic
-# gradient of the wrong form, a missing intercept. This appendix writes a fresh minimal example of each
-# kind of mistake (and of three more that are just as common), runs it, and shows three things:
+# Gradient descent fits in five lines of numpy, and so do its bugs. The code listings in the five articles
+# this book grew out of (numbered 000 to 004, as in the {doc}`../part5/faq`) fail in a handful of
+# characteristic ways: an array that broadcasts where a matrix product was meant, a sum over the wrong
+# axis, a gradient with the wrong sign, a gradient taken with respect to the predictions instead of the
+# parameters, a variable that overwrites the function it calls, a stochastic gradient of the wrong form,
+# a missing intercept. This appendix writes a fresh minimal example of each kind of mistake, names the
+# article whose listing has it, adds three more mistakes that are just as common, runs each one, and
+# shows three things:
 #
 # 1. the **symptom**: what the broken code actually does, often silently;
 # 2. the **check** that catches it: the gradient checker `gdlearn.gradcheck.check_grad`, or a one-line
@@ -15,9 +18,10 @@
 # ```{admonition} Learning goals
 # :class: tip
 # After this appendix you can
-# - recognise the eight mistakes from their symptoms: wrong shapes, a loss that climbs, a `TypeError` on the
-#   second iteration, SGD that settles at the wrong point, a fit that misses the intercept, a run that
-#   diverges on raw features, a loss that swings within every epoch, a history whose entries are all equal;
+# - recognise the ten mistakes from their symptoms: wrong shapes, one prediction for every example, a loss
+#   that climbs, a gradient with one entry per example, an `UnboundLocalError` on the first call, SGD that
+#   settles at the wrong point, a fit that misses the intercept, a run that diverges on raw features, a
+#   loss that swings within every epoch, a history whose entries are all equal;
 # - catch each one with a gradient check or a one-line `assert` before it costs you a training run;
 # - fix each one and prove the fix with an exact reference answer.
 # ```
@@ -67,6 +71,8 @@ assert check_grad(loss, grad, rng.normal(size=2)).passed
 
 # %% [markdown]
 # ## Broadcasting: `*` where `@` was meant
+#
+# *In the listing of article 000, which multiplies an input column by a parameter column with `*`.*
 #
 # numpy's broadcasting {cite}`harris2020` lines up shapes from the right and stretches any axis of length 1.
 # That is convenient and dangerous: a product between arrays of the wrong shapes either **crashes** or,
@@ -132,7 +138,69 @@ assert np.allclose(theta, theta_star, atol=1e-6)
 
 
 # %% [markdown]
+# ## A sum over the wrong axis
+#
+# *In the listing of article 001, which predicts with `(theta[0] * X).sum(axis=0)`.*
+#
+# A prediction is a sum over the **features** of each example: $\hat y_i = \sum_j \theta_j x_{ij}$. Written
+# with `*` and `.sum`, the features are axis 1 of an $(n, d)$ array. Summing over axis 0 adds up the
+# **examples** instead and returns one number per feature. With a single feature that is an array of shape
+# $(1,)$, which broadcasts against the $n$ targets without complaint. Here is a one-feature model
+# $\hat y = \theta x$ (without an intercept, like the article's) trained with the gradient formula written
+# for it:
+
+# %%
+def predict_wrong_axis(theta):
+    return (theta * x_col).sum(axis=0)       # sums over the examples: shape (1,)
+
+
+theta = np.zeros(1)
+for _ in range(500):
+    residual = predict_wrong_axis(theta) - y  # (1,) - (n,) broadcasts to (n,)
+    theta = theta - 0.05 * x_col.T @ residual / n
+pred = predict_wrong_axis(theta)
+print("broken loop converged to theta =", theta, " prediction shape", pred.shape)
+print(f"the model predicts {pred[0]:.4f} for every one of the {n} examples; "
+      f"y ranges from {y.min():.2f} to {y.max():.2f}")
+
+# %% [markdown]
+# The loop converges, and the "model" predicts one constant for all examples. (It even needed a smaller
+# rate than usual: with the sum over the examples, the effective curvature grows with $n$.)
+#
+# **The check** is the shape assertion of the previous section: the prediction must have the shape of the
+# targets.
+
+# %%
+try:
+    assert pred.shape == y.shape, f"prediction has shape {pred.shape}, target {y.shape}"
+except AssertionError as err:
+    print("AssertionError:", err)
+
+# %% [markdown]
+# **The fix.** Sum over the features, `axis=1` (or `axis=-1`), or better, write the matrix product
+# `x_col @ theta`, which cannot sum over the wrong axis. The fixed loop reaches the least-squares slope
+# of the line through the origin:
+
+# %%
+def predict(theta):
+    return (theta * x_col).sum(axis=1)       # sums over the features: shape (n,)
+
+
+theta = np.zeros(1)
+for _ in range(500):
+    theta = theta - 0.5 * x_col.T @ (predict(theta) - y) / n
+print("fixed loop:", theta,
+      f" least squares through the origin: {slope_through_origin:.4f}")
+
+# %%
+assert np.allclose(predict(theta), x_col @ theta) and predict(theta).shape == y.shape
+assert np.allclose(theta, slope_through_origin, atol=1e-6)
+
+
+# %% [markdown]
 # ## A gradient with the wrong sign
+#
+# *In the listings of articles 001 and 002: both compute the gradient from $y - \hat y$ and subtract it.*
 #
 # The residual can be written $\hat y - y$ or $y - \hat y$; the gradient of $\frac{1}{2n}\|X\theta - y\|^2$
 # uses the first. Writing the second and then *subtracting* the result, as the update rule says, walks
@@ -193,17 +261,98 @@ assert np.allclose(res.x, theta_star, atol=1e-8)
 
 
 # %% [markdown]
+# ## A gradient with respect to the predictions
+#
+# *In the listing of article 004, whose gradient function returns $2(y - \hat y)$, one number per example,
+# and subtracts it from the parameters.*
+#
+# The loss depends on the parameters through the predictions $\hat y = X\theta$. Its derivative with
+# respect to the predictions, $\partial f/\partial \hat y = \frac1n(\hat y - y)$, has one entry per
+# **example**; the gradient with respect to the **parameters** needs one more factor from the chain rule,
+# the derivative of $\hat y$ with respect to $\theta$, which is $X$:
+#
+# $$
+# \nabla_\theta f = X^\top \frac{\partial f}{\partial \hat y} = \frac1n X^\top (X\theta - y).
+# $$
+#
+# Forgetting the $X^\top$ gives a vector of length $n$ where one of length $d$ is needed. Usually the
+# update then fails at once:
+
+# %%
+def grad_wrt_predictions(theta):
+    return (X @ theta - y) / n                # d f / d yhat: shape (n,), not (d,)
+
+
+print("gradient shape", grad_wrt_predictions(np.zeros(2)).shape,
+      " parameter shape (2,)")
+try:
+    np.zeros(2) - 0.5 * grad_wrt_predictions(np.zeros(2))
+except ValueError as err:
+    print("update:", type(err).__name__ + ":", err)
+
+# %% [markdown]
+# It fails silently in two situations: when the vector is reduced to a number first (`np.mean(X @ theta -
+# y)`, which is the missing input row of the per-sample section below), and when the parameter array can
+# broadcast against it (a scalar parameter becomes an array of $n$ of them).
+#
+# **The check.** The gradient must have the shape of the parameters; `check_grad` tests that first:
+
+# %%
+g = grad_wrt_predictions(np.zeros(2))
+print("gradient has the parameters' shape:", g.shape == (2,))
+try:
+    check_grad(loss, grad_wrt_predictions, np.array([0.5, -1.0]))
+except ValueError as err:
+    print("check_grad ->", type(err).__name__ + ":", err)
+
+# %% [markdown]
+# **The fix** is the chain rule's $X^\top$: the function `grad` defined at the top, which passes the check
+# and whose descent reaches `lstsq` (both asserted in the previous section).
+
+# %%
+theta_test = np.array([0.5, -1.0])
+chained = X.T @ grad_wrt_predictions(theta_test)
+print("X.T @ (df / dyhat) has shape", chained.shape, "and equals grad:",
+      np.allclose(chained, grad(theta_test)))
+assert np.allclose(chained, grad(theta_test))
+
+
+# %% [markdown]
 # ## A variable that shadows its function
 #
-# A loop that stores the gradient in a variable named like the function that computes it runs the first
-# iteration fine: the name `gradient` now refers to an array, and the second call fails. (Inside a function
-# body the same line fails even earlier, with an `UnboundLocalError` on the first iteration, because the
-# assignment makes `gradient` a local name throughout the body.)
+# *In the listing of article 004, whose gradient-descent function assigns `gradient = gradient(...)`.*
+#
+# Storing the gradient in a variable named like the function that computes it breaks the code. Inside a
+# function body, where training loops usually live and where the article's loop lives, it fails on the
+# very first call: an assignment anywhere in a body makes the name local to the whole body, so the
+# right-hand side already refers to the local `gradient`, which has no value yet, and Python raises
+# `UnboundLocalError`.
 
 # %%
 def gradient(theta):
     return X.T @ (X @ theta - y) / n
 
+
+def train(theta):
+    for _ in range(3):
+        gradient = gradient(theta)  # noqa: F823
+        theta = theta - 0.5 * gradient
+    return theta
+
+
+try:
+    train(np.zeros(2))
+except UnboundLocalError as err:
+    # Python 3.11 changed the wording of err: print its class and a message of our own
+    print(type(err).__name__ + ": local 'gradient' is used before it has a value")
+
+# %% [markdown]
+# **The check.** This variant is caught before the code ever runs: ruff and pyflakes report rule F823,
+# "local variable referenced before assignment" (the `noqa` comment above silences it so the book can
+# show the error).
+#
+# At the top level of a script or a notebook the same line behaves differently. The first iteration runs:
+# the name `gradient` now refers to an array, and the second call fails.
 
 # %% tags=["raises-exception"]
 # NBVAL_RAISES_EXCEPTION
@@ -224,28 +373,7 @@ assert not callable(gradient)
 
 
 # %% [markdown]
-# **The check.** The loop fails loudly, so this one is easy to find. To keep it from happening, call the
-# value something else (`g`, `grad_value`), and keep training loops inside functions: there the same line
-# fails on the first iteration, and a linter flags it before the code ever runs (ruff and pyflakes report
-# rule F823, "local variable referenced before assignment", which the `noqa` comment below silences).
-
-# %%
-def train(theta):
-    for _ in range(3):
-        gradient = gradient(theta)  # noqa: F823
-        theta = theta - 0.5 * gradient
-    return theta
-
-
-try:
-    train(np.zeros(2))
-except UnboundLocalError as err:
-    # Python 3.11 changed the wording of err: print its class and a message of our own
-    print(type(err).__name__ + ": local 'gradient' is used before it has a value")
-
-
-# %% [markdown]
-# **The fix.**
+# **The fix.** Call the value something else (`g`, `grad_value`):
 
 # %%
 def gradient(theta):
@@ -262,6 +390,9 @@ assert callable(gradient) and np.allclose(theta, theta_star, atol=1e-6)
 
 # %% [markdown]
 # ## A per-sample gradient of the wrong form
+#
+# *In the stochastic-gradient listings of article 004, whose per-example update has no input row and an
+# extra factor $1/m$.*
 #
 # Stochastic gradient descent (SGD) updates with the gradient of one example's loss
 # $\ell_i(\theta) = \tfrac12 (x_i^\top\theta - y_i)^2$, which is $(x_i^\top\theta - y_i)\,x_i$: the residual
@@ -344,6 +475,8 @@ assert np.allclose(sample_grad(theta_test, i), model.grad(theta_test, idx=idx_i)
 #
 # ## The missing bias column
 #
+# *In the listing of article 001, which fits $y = 3x$ plus noise with mean $0.5$ by a single weight.*
+#
 # A model $\hat y = \theta_1 x$ without the constant $\theta_0$ must pass through the origin. If the data do
 # not, no amount of training helps: gradient descent converges, to the best line through the origin.
 
@@ -378,6 +511,9 @@ print("with bias == lstsq:", np.allclose(fit_bias.x, theta_star, atol=1e-8))
 
 # %% [markdown]
 # ## Features left unscaled
+#
+# *Not in the articles' listings (their one feature lies between 0 and 1), but the most common way real
+# data breaks a learning rate.*
 #
 # A learning rate is only safe below $2/L$, where $L$ is the largest curvature of the loss, here the largest
 # eigenvalue of $X^\top X / n$. For standardized features $L$ is a small number; a raw feature measured in
@@ -436,6 +572,8 @@ assert std_run.converged and np.allclose(np.r_[b_raw, w_raw], theta_raw, rtol=1e
 
 # %% [markdown]
 # ## Ordered data and no shuffling
+#
+# *Not in the articles' listings either; a classic of real data files.*
 #
 # Data files are often sorted: by date, by customer, by label. SGD that walks through them in file order sees
 # long runs of similar examples, and the parameters drift toward whatever the most recent run prefers. On a
@@ -518,6 +656,8 @@ assert np.all(epoch_ends[1:] >= epoch_peaks[1:] - 0.01)
 #
 # ## An array updated in place and stored by reference
 #
+# *Not in the articles' listings; a classic of numpy code that records its history.*
+#
 # `theta -= alpha * g` changes the array `theta` in place, and `history.append(theta)` stores a *reference*
 # to that one array, not a copy of its current values. Every entry of the history is the same object, so
 # after the loop they all show the final point:
@@ -564,7 +704,10 @@ assert np.all(np.diff(recorded) < 0) and np.allclose(np.array(history), referenc
 # ## Key points
 #
 # - Shape bugs are the most common and the most silent: assert `pred.shape == y.shape` after every
-#   prediction, keep targets flat, and use `@` for matrix products.
+#   prediction and `g.shape == theta.shape` for every gradient, keep targets flat, and use `@` for matrix
+#   products, which cannot sum over the wrong axis.
+# - The gradient is taken with respect to the parameters: the chain rule puts $X^\top$ in front of the
+#   derivative with respect to the predictions.
 # - Check every hand-written gradient, including per-sample ones, with `check_grad` at a random point: a
 #   flipped sign gives relative error 1, a missing factor or term an error far above the tolerance.
 # - A loss that climbs in the first steps means a wrong sign or a learning rate too large for the features;
