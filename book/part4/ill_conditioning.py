@@ -30,8 +30,9 @@ from gdlearn.loop import minimize
 from gdlearn.models import LinearRegression
 from gdlearn.objectives import Quadratic
 from gdlearn.optim import SGD, AdaGrad, Adam, Newton
-from gdlearn.plot import contour, plot_path
+from gdlearn.plot import contour, plot_path, use_book_style
 
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -91,7 +92,10 @@ def kappa(H):
 
 
 def gd_error(H, e0, k, alpha=None):
-    """||w_k - w*|| after k steps of gradient descent with step alpha (default 1/L) from e0 = w_0 - w*."""
+    """||w_k - w*|| after k steps of gradient descent from e0 = w_0 - w*.
+
+    The step alpha defaults to 1/L.
+    """
     lam, V = np.linalg.eigh(H)
     alpha = 1 / lam[-1] if alpha is None else alpha
     q = np.abs(1 - alpha * lam)
@@ -101,14 +105,17 @@ def gd_error(H, e0, k, alpha=None):
 def about(k, digits=3):
     """A step count rounded to a few significant figures, for printing.
 
-    The exact count moves with the round-off in the smallest eigenvalue, so only its leading
-    digits are shown.
+    The exact count moves with the round-off in the smallest eigenvalue, so only
+    its leading digits are shown.
     """
     return f"{k:.{digits}g}"
 
 
 def gd_steps(H, e0, tol=TOL, alpha=None):
-    """Smallest k with ||w_k - w*|| <= tol ||w_0 - w*|| (exact, by bisection on the closed form)."""
+    """Smallest k with ||w_k - w*|| <= tol ||w_0 - w*||.
+
+    Exact, by bisection on the closed form.
+    """
     target = tol * np.linalg.norm(e0)
     hi = 1
     while gd_error(H, e0, hi, alpha) > target:
@@ -133,8 +140,11 @@ for name, A in versions.items():
     H, w_star = model.hess(), model.solve()
     k = gd_steps(H, -w_star)
     models[name], table[name] = model, (kappa(H), k)
-    print(f"{name:>13} {kappa(H):10.3e} {about(k):>12} {kappa(H) * np.log(1 / TOL):16.3e}")
-    assert k <= kappa(H) * np.log(1 / TOL)
+    bound = kappa(H) * np.log(1 / TOL)
+    print(f"{name:>13} {kappa(H):10.3e} {about(k):>12} {bound:16.3e}")
+
+# %%
+assert all(k <= kap * np.log(1 / TOL) for kap, k in table.values())
 assert table["raw"][0] > 1e5 * table["standardized"][0]
 
 # %% [markdown]
@@ -153,10 +163,15 @@ for name in ("raw", "standardized"):
     model = models[name]
     w_star = model.solve()
     L = np.linalg.eigvalsh(model.hess())[-1]
-    run = minimize(model, np.zeros(11), SGD(lr=1 / L), max_steps=300, record_points=False)
-    err_run, err_formula = np.linalg.norm(run.x - w_star), gd_error(model.hess(), -w_star, 300)
-    print(f"{name:>12}: error after 300 steps {err_run:.5g} (run) vs {err_formula:.5g} (closed form), "
-          f"{err_run / np.linalg.norm(w_star):.1%} of the initial error left")
+    opt = SGD(lr=1 / L)
+    run = minimize(model, np.zeros(11), opt, max_steps=300, record_points=False)
+    err_run = np.linalg.norm(run.x - w_star)
+    err_formula = gd_error(model.hess(), -w_star, 300)
+    print(
+        f"{name:>12}: error after 300 steps {err_run:.5g} (run) vs "
+        f"{err_formula:.5g} (closed form), "
+        f"{err_run / np.linalg.norm(w_star):.1%} of the initial error left"
+    )
     assert np.isclose(err_run, err_formula, rtol=1e-6)
 raw, w_raw = models["raw"], models["raw"].solve()
 
@@ -176,33 +191,51 @@ paths, steps = {}, {}
 for kap in (1, 10, 100):
     f = Quadratic([1.0, float(kap)])
     alpha = 2 / (f.L + f.mu)
-    res = minimize(f, x0, SGD(lr=alpha), max_steps=10_000,
-                   callback=lambda k, x, fx, g: np.linalg.norm(x) <= TOL * np.linalg.norm(x0))
+    res = minimize(
+        f,
+        x0,
+        SGD(lr=alpha),
+        max_steps=10_000,
+        callback=lambda k, x, fx, g: np.linalg.norm(x) <= TOL * np.linalg.norm(x0),
+    )
     rho = (kap - 1) / (kap + 1)
     predicted = 1 if kap == 1 else int(np.ceil(np.log(TOL) / np.log(rho)))
     paths[kap], steps[kap] = res.history.x, res.n_steps
-    print(f"kappa = {kap:3d}: rate {rho:.4f}, steps to 1e-6: {res.n_steps:4d} (predicted {predicted})")
+    print(
+        f"kappa = {kap:3d}: rate {rho:.4f}, "
+        f"steps to 1e-6: {res.n_steps:4d} (predicted {predicted})"
+    )
     assert abs(res.n_steps - predicted) <= 1
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
+fig, axes = plt.subplots(3, 1, figsize=(7, 11))
 for ax, (kap, path) in zip(axes, paths.items(), strict=True):
     f = Quadratic([1.0, float(kap)])
     contour(f, ax=ax, xlim=(-2, 2), ylim=(-1.2, 1.2), levels=15)
     shown = min(40, len(path) - 1)
-    plot_path(ax, path[:shown + 1], label=f"GD, first {shown} step{'s' if shown > 1 else ''}", color="C3",
-              marker=".")
-    ax.set_title(rf"$\kappa$ = {kap}: {steps[kap]} step{'s' if steps[kap] > 1 else ''} to 1e-6")
+    plot_path(
+        ax,
+        path[: shown + 1],
+        label=f"GD, first {shown} step{'s' if shown > 1 else ''}",
+        color="C3",
+        marker="o",
+    )
+    ax.set_title(
+        rf"$\kappa$ = {kap}: {steps[kap]} step{'s' if steps[kap] > 1 else ''} to 1e-6"
+    )
     ax.set_aspect("equal")
-    ax.legend(loc="lower right", fontsize=8)
-fig.suptitle(r"Gradient descent with $\alpha = 2/(L+\mu)$ on $\frac{1}{2}(x_1^2 + \kappa x_2^2)$")
-fig.tight_layout()
+    ax.set_xlabel(r"$x_1$")
+    ax.set_ylabel(r"$x_2$")
+    ax.legend(loc="lower right")
+fig.suptitle(
+    r"Gradient descent with $\alpha = 2/(L+\mu)$ on $\frac{1}{2}(x_1^2 + \kappa x_2^2)$"
+)
 plt.show()
 
 # %% [markdown]
-# *The figure shows three contour plots of quadratic bowls with condition numbers 1, 10 and 100, each with
-# the path of gradient descent from the same start. On the round bowl the path is a single step to the
-# center; at $\kappa = 10$ it zig-zags across the ellipses a few times; at $\kappa = 100$ it bounces across
+# *The figure shows three contour plots, stacked, of quadratic bowls with condition numbers 1, 10 and 100,
+# each with the path of gradient descent from the same start. On the round bowl the path is a single step
+# to the center; at condition number 10 it zig-zags across the ellipses a few times; at 100 it bounces across
 # a very narrow valley and is still far from the center after 40 steps.*
 #
 # Each step points along the negative gradient, which is perpendicular to the contour and so mostly
@@ -234,10 +267,15 @@ for _ in range(50):
     w = w - alpha * raw.grad(w) / D
 rescaled = LinearRegression(add_bias(X_raw) / np.sqrt(D), y)
 v = minimize(rescaled, np.zeros(11), SGD(lr=alpha), max_steps=50).x
-print("preconditioned GD equals GD on rescaled features:", np.allclose(w, v / np.sqrt(D)))
+print(
+    "preconditioned GD equals GD on rescaled features:", np.allclose(w, v / np.sqrt(D))
+)
 assert np.allclose(w, v / np.sqrt(D))
 
-print(f"{'features':>13} {'kappa(H)':>10} {'kappa(Jacobi)':>14} {'GD steps':>12} {'Jacobi GD steps':>16}")
+print(
+    f"{'features':>13} {'kappa(H)':>10} {'kappa(Jacobi)':>14} "
+    f"{'GD steps':>12} {'Jacobi GD steps':>16}"
+)
 jac = {}
 for name, model in models.items():
     H = model.hess()
@@ -245,7 +283,8 @@ for name, model in models.items():
     Hj = H / np.sqrt(np.outer(Dn, Dn))
     kj, sj = kappa(Hj), gd_steps(Hj, -np.sqrt(Dn) * model.solve())
     jac[name] = kj
-    print(f"{name:>13} {kappa(H):10.3e} {kj:14.3e} {about(table[name][1]):>12} {about(sj):>16}")
+    k_plain = about(table[name][1])
+    print(f"{name:>13} {kappa(H):10.3e} {kj:14.3e} {k_plain:>12} {about(sj):>16}")
 assert np.isclose(jac["centered only"], table["standardized"][0])
 assert jac["raw"] > 10 * table["standardized"][0]
 
@@ -276,10 +315,14 @@ for name in ("centered only", "raw"):
     model = models[name]
     w_star = model.solve()
     L_m = np.linalg.eigvalsh(model.hess())[-1]
-    finals = [minimize(model, np.zeros(11), opt, max_steps=500, record_points=False).x
-              for opt in (SGD(lr=1 / L_m), AdaGrad(lr=10.0), Adam(lr=1.0))]
+    finals = [
+        minimize(model, np.zeros(11), opt, max_steps=500, record_points=False).x
+        for opt in (SGD(lr=1 / L_m), AdaGrad(lr=10.0), Adam(lr=1.0))
+    ]
     left[name] = [np.linalg.norm(w - w_star) / np.linalg.norm(w_star) for w in finals]
     print(f"{name:>13} " + " ".join(f"{v:10.2e}" for v in left[name]))
+
+# %%
 gd_c, adagrad_c, adam_c = left["centered only"]
 assert adam_c < 0.01 < adagrad_c < 0.5 * gd_c
 assert min(left["raw"]) > 0.9
@@ -307,16 +350,21 @@ A_jac = A / np.sqrt(np.outer(DA, DA))
 evals, evecs = np.linalg.eigh(A)
 A_inv_half = evecs @ np.diag(evals**-0.5) @ evecs.T
 print("A =\n", A)
-print(f"kappa(A) = {kappa(A):.1f}, after Jacobi {kappa(A_jac):.1f}, after full preconditioning "
-      f"{kappa(A_inv_half @ A @ A_inv_half):.1f}")
-assert np.isclose(kappa(A_jac), kappa(A)) and np.isclose(kappa(A_inv_half @ A @ A_inv_half), 1.0)
+print(
+    f"kappa(A) = {kappa(A):.1f}, after Jacobi {kappa(A_jac):.1f}, "
+    f"after full preconditioning {kappa(A_inv_half @ A @ A_inv_half):.1f}"
+)
+assert np.isclose(kappa(A_jac), kappa(A))
+assert np.isclose(kappa(A_inv_half @ A @ A_inv_half), 1.0)
 
 start = np.array([1.5, 0.5])
 gd_count = gd_steps(A, start)
 newton_run = minimize(f_rot, start, Newton(lr=1.0), max_steps=10, gtol=1e-8)
 print(f"gradient descent, step 1/L: {gd_count} steps to 1e-6 (closed form)")
-print(f"Newton: {newton_run.status} after {newton_run.n_steps} step, "
-      f"|x - x*| < 1e-12: {np.linalg.norm(newton_run.x) < 1e-12}")
+print(
+    f"Newton: {newton_run.status} after {newton_run.n_steps} step, "
+    f"|x - x*| < 1e-12: {np.linalg.norm(newton_run.x) < 1e-12}"
+)
 assert newton_run.n_steps == 1 and np.allclose(newton_run.x, 0.0, atol=1e-12)
 assert gd_count > 100 * newton_run.n_steps
 
@@ -370,7 +418,8 @@ for name, A in (("raw", Xw), ("standardized", (Xw - Xw.mean(0)) / Xw.std(0))):
     m = LinearRegression(add_bias(A), yw)
     n_steps = gd_steps(m.hess(), -m.solve())
     wine[name] = n_steps
-    print(f"{name:>12}: kappa = {kappa(m.hess()):.3e}, GD steps = {about(n_steps, 2 if n_steps > 1e6 else 3)}")
+    shown = about(n_steps, 2 if n_steps > 1e6 else 3)
+    print(f"{name:>12}: kappa = {kappa(m.hess()):.3e}, GD steps = {shown}")
 assert 1e9 < wine["raw"] < 1e10 and 100 < wine["standardized"] < 1000
 
 # %% [markdown]
@@ -395,9 +444,10 @@ Xs = versions["standardized"].copy()
 Xs[:, 0] += 100.0
 H_off = LinearRegression(add_bias(Xs), y).hess()
 d_off = np.diag(H_off)
-print(f"kappa with the offset: {kappa(H_off):.3e}; after Jacobi: {kappa(H_off / np.sqrt(np.outer(d_off, d_off))):.3e}")
+kappa_jac = kappa(H_off / np.sqrt(np.outer(d_off, d_off)))
+print(f"kappa with the offset: {kappa(H_off):.3e}; after Jacobi: {kappa_jac:.3e}")
 print(f"kappa standardized:   {table['standardized'][0]:.3e}")
-assert kappa(H_off / np.sqrt(np.outer(d_off, d_off))) > 100 * table["standardized"][0]
+assert kappa_jac > 100 * table["standardized"][0]
 
 # %% [markdown]
 # One shifted column raises $\kappa$ by five orders of magnitude, and Jacobi scaling removes only part of
