@@ -230,7 +230,11 @@ assert np.allclose(np.array(dist[1:]) / np.array(dist[:-1]), 0.5)
 # remaining error. Part II explains the general rule.)
 #
 # The same walk with `gdlearn`: the `SGD` optimizer with no momentum is exactly this update, and
-# `minimize` runs the loop, records the history and stops when the gradient is small.
+# `minimize` runs the loop, records the history and stops when the gradient is small. (The name
+# `SGD`, stochastic gradient descent, follows `torch.optim`: the class applies
+# $\theta \leftarrow \theta - \alpha g$ to whatever gradient $g$ it is handed. Handed the exact
+# full-batch gradient, as here, it does plain, deterministic gradient descent; Part III hands it
+# gradients of random minibatches, and then it is stochastic.)
 
 # %%
 from gdlearn.loop import minimize
@@ -269,7 +273,17 @@ plt.show()
 #
 # Nothing above depended on there being two parameters. With all ten measurements the landscape lives in
 # eleven dimensions and no longer fits on a page, but the loss, its gradient and the update rule are the
-# same three lines of numpy. Gradient descent finds the same answer as the closed form:
+# same three lines of numpy.
+#
+# One thing changes: a step of $0.5$ is no longer safe, and we need to know how large a step can be.
+# That is set by how sharply the loss curves. The matrix of all second derivatives of the loss, the
+# **Hessian** $\nabla^2 J$, measures how fast the gradient changes as the parameters move (for this
+# loss it is $X^\top X / n$, the same at every point, and `model10.hess` returns it). Its largest
+# eigenvalue $L$ is the steepest curvature along any direction, and a step of $1/L$ is safe. The
+# Hessian, its eigenvalues and what they say about a landscape are defined and checked in
+# {doc}`../part2/derivatives_and_gradients` (sections "The Hessian" and "Eigenvalues of a
+# quadratic"); why $1/L$ is safe is in {doc}`../part2/update_rule`. Gradient descent with that step
+# finds the same answer as the closed form:
 
 # %%
 X10, _, _ = standardize(data.data)
@@ -296,6 +310,66 @@ assert np.allclose(res10.x, theta10, atol=1e-3)
 # Using all ten measurements lowers the loss by about a quarter, and it took hundreds of times more steps
 # to get there than with BMI alone. Why the step count grew, and how to predict it, is the subject of Part II.
 #
+# ## Optimization versus generalization
+#
+# The loss we minimize is computed on the patients we have. What we want is a model that predicts well
+# for the *next* patient. The training loss is a means to that end, not the goal, and driving it all
+# the way down can hurt. To see it, hold patients out: train on 50 patients chosen at random, and
+# measure the same loss on the other 392, which the optimizer never sees. Give the model many knobs:
+# the ten measurements, their squares and their pairwise products, 65 features plus an intercept,
+# so 66 parameters for 50 patients, enough to fit the training set exactly.
+
+# %%
+from gdlearn.data import train_test_split
+
+Z10 = standardize(data.data)[0]
+i, j = np.triu_indices(10)
+F = np.hstack([Z10, Z10[:, i] * Z10[:, j]])   # 10 measurements, 55 squares and products
+F_tr, F_te, y_tr, y_te = train_test_split(F, y, np.random.default_rng(0), test_size=392)
+F_tr, f_mean, f_sd = standardize(F_tr)
+train = LinearRegression(add_bias(F_tr), y_tr)
+held_out = LinearRegression(add_bias((F_te - f_mean) / f_sd), y_te)
+L_tr = np.linalg.eigvalsh(train.hess(np.zeros(66))).max()
+run = minimize(train, np.zeros(66), SGD(lr=1 / L_tr), max_steps=10_000, gtol=1e-12)
+loss_tr = np.array([train.value(p) for p in run.history.x])
+loss_te = np.array([held_out.value(p) for p in run.history.x])
+k_best = int(np.argmin(loss_te))
+print(f"{'step':>6} {'training loss':>14} {'held-out loss':>14}")
+for k in [0, 10, k_best, 100, 1000, 10_000]:
+    note = "  <- lowest held-out loss" if k == k_best else ""
+    print(f"{k:6d} {loss_tr[k]:14.1f} {loss_te[k]:14.0f}{note}")
+
+# %%
+assert run.n_steps == 10_000 and np.all(np.diff(loss_tr) < 0)  # training loss falls
+assert 10 < k_best < 100 and loss_te[-1] > 10 * loss_te[k_best]  # held-out loss rises
+assert loss_tr[-1] < 0.02 * loss_tr[k_best]
+
+# %%
+steps = np.arange(1, len(loss_tr) + 1)
+fig, ax = plt.subplots(figsize=(7, 4.5))
+ax.loglog(steps, loss_tr, label="training loss (50 patients)")
+ax.loglog(steps, loss_te, label="held-out loss (392 patients)")
+ax.plot(k_best + 1, loss_te[k_best], "ko", ms=8, label="lowest held-out loss")
+ax.set_xlabel("gradient-descent step + 1")
+ax.set_ylabel("loss J")
+ax.set_title("Training loss keeps falling; held-out loss turns up")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# *The figure shows, on log–log axes, the training loss (solid line) and the held-out loss (dashed
+# line) of the 66-parameter model against the step of gradient descent. Both fall together at first;
+# a black dot marks where the held-out loss is lowest, about twenty steps in. After it the training
+# loss keeps falling, to about one percent of its value at the dot, while the held-out loss climbs to
+# more than ten times its lowest value.*
+#
+# The optimizer did its job: the training loss falls at every step. But after about twenty steps the
+# extra knobs are spent fitting the noise in 50 patients, and the predictions for everyone else get
+# worse. A better optimizer would only get there faster. What the reader of this book should take
+# away: gradient descent is judged by how well it minimizes the loss it is given, while the model is
+# judged on data it has not seen. Held-out data, early stopping and penalties on the parameters keep
+# the two aligned; Part IV ({doc}`../part4/regularization`) treats them.
+#
 # ## Key points
 #
 # - A **loss function** turns "how wrong is the model on this data" into a number $J(\theta)$ that depends on
@@ -307,6 +381,8 @@ assert np.allclose(res10.x, theta10, atol=1e-3)
 #   works for almost any differentiable model, at a cost of about $nd$ per step.
 # - The code is checked: the hand-written loop and `gdlearn` give the same iterates, and both reach the
 #   least-squares answer.
+# - The training loss is a means, not the goal: a flexible model can drive it towards zero while its
+#   loss on held-out data rises.
 #
 # ## Exercises
 #
