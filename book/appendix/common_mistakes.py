@@ -44,10 +44,12 @@ SEED = 0
 rng = np.random.default_rng(SEED)
 
 # %% [markdown]
-# Most examples share one small regression problem: $n = 50$ points with $y = 2 + 3x + \varepsilon$, the
-# model $\hat y = \theta_0 + \theta_1 x$ and the loss $J(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ with
-# gradient $\nabla J(\theta) = \frac1n X^\top(X\theta - y)$, where $X$ has a column of ones and a column of
-# $x$ values. The reference answer is the least-squares solution from `np.linalg.lstsq`.
+# Most examples share one small regression problem: $n = 50$ points with $y = 2 + 3x$ plus Gaussian noise
+# of standard deviation 0.2, the
+# model $\hat y = \theta_0 + \theta_1 x$ and the loss $f(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ with
+# gradient $\nabla f(\theta) = \frac1n X^\top(X\theta - y)$, where $X$ has a column of ones and a column of
+# $x$ values. The reference answer is the least-squares solution from `np.linalg.lstsq`. The symbols
+# follow the book's {doc}`../notation`.
 
 # %%
 n = 50
@@ -66,7 +68,7 @@ def grad(theta):
 
 
 print("X", X.shape, " y", y.shape, " least-squares theta*", theta_star,
-      f" J(theta*) = {loss(theta_star):.4f}")
+      f" f(theta*) = {loss(theta_star):.4f}")
 assert check_grad(loss, grad, rng.normal(size=2)).passed
 
 # %% [markdown]
@@ -402,7 +404,7 @@ assert callable(gradient) and np.allclose(theta, theta_star, atol=1e-6)
 # - **an extra factor $1/n$** carried over from the full-batch formula, which shrinks every step $n$-fold.
 #
 # Both still "converge". All three versions below run 100 epochs of SGD over the shuffled data with the
-# decaying rate $\alpha_t = 0.5 / (1 + t/n)$, as the Robbins–Monro conditions require {cite}`robbins1951`.
+# decaying rate $\alpha_k = 0.5 / (1 + k/n)$ at step $k$, as the Robbins–Monro conditions require {cite}`robbins1951`.
 
 # %%
 def sample_grad(theta, i):
@@ -418,11 +420,11 @@ def sample_grad_extra_n(theta, i):
 
 
 def run_sgd(sample_gradient, epochs=100, lr0=0.5, seed=SEED):
-    order_rng, theta, t = np.random.default_rng(seed), np.zeros(2), 0
+    order_rng, theta, k = np.random.default_rng(seed), np.zeros(2), 0
     for _ in range(epochs):
         for i in order_rng.permutation(n):
-            theta = theta - lr0 / (1 + t / n) * sample_gradient(theta, i)
-            t += 1
+            theta = theta - lr0 / (1 + k / n) * sample_gradient(theta, i)
+            k += 1
     return theta
 
 
@@ -557,8 +559,9 @@ except AssertionError as err:
 
 # %% [markdown]
 # **The fix.** Standardize the features (mean 0, standard deviation 1), train, and convert the weights back
-# to the raw units: a weight $w_j$ on the standardized feature $(x_j - \mu_j)/\sigma_j$ is the weight
-# $w_j/\sigma_j$ on $x_j$, and the intercept absorbs $-\sum_j w_j\mu_j/\sigma_j$.
+# to the raw units: a weight $\theta_j$ on the standardized feature $(x_j - m_j)/s_j$, with $m_j$ and $s_j$
+# the feature's mean and standard deviation, is the weight $\theta_j/s_j$ on $x_j$, and the intercept
+# absorbs $-\sum_j \theta_j m_j/s_j$.
 
 # %%
 std_run = minimize(LinearRegression(X_std, price), np.zeros(3), SGD(lr=0.5),

@@ -8,7 +8,7 @@
 # entry explains a phrase that one article uses without defining it, "diamond-shaped convergence".
 #
 # Each answer opens with the question as the articles ask it, in Chinese, with an English rendering and
-# the number of the article it comes from:
+# the number of the article it comes from. The symbols follow the book's {doc}`../notation`.
 #
 # | article | topic |
 # | --- | --- |
@@ -130,7 +130,7 @@ assert np.allclose(flow.x, hop.x, atol=1e-4) and 2 / curvature < 0.12
 # enough to change the minimum: from $(1.5, 0.9)$ a step of 0.12 lands at about $(1.53, 0.18)$, across the
 # ridge, where the gradient flow leads to the minimum at $(1.70, -0.80)$. That minimum happens to be lower,
 # but nothing made it so. A rate of 0.12 kept for the whole run would not settle there either, since the
-# curvature there reaches about 22.7 and $2/22.7 pprox 0.088$ is below 0.12; hence the switch to 0.04.
+# curvature there reaches about 22.7 and $2/22.7 \approx 0.088$ is below 0.12; hence the switch to 0.04.
 # Momentum and Adam with a large rate change the final minimum in the same way (see the answer on Adam and
 # RMSProp below). Chapter
 # {doc}`../part3/local_minima` looks at local minima and saddle points in depth, and
@@ -450,27 +450,28 @@ plt.show()
 # what happens. Gradient descent knows only the slope at the current point, so it must take steps small
 # enough for the most curved direction; with $\alpha = 1/L$ the error along the flattest direction (curvature
 # $\mu$) shrinks by the factor $1 - \mu/L = 1 - 1/\kappa$ per step. Reducing the error by a factor
-# $\varepsilon$ then takes
+# $\mathrm{tol}$ then takes
 #
 # $$
-# k = \left\lceil \frac{\ln \varepsilon}{\ln(1 - 1/\kappa)} \right\rceil \approx \kappa \ln\frac1\varepsilon
+# K = \left\lceil \frac{\ln \mathrm{tol}}{\ln(1 - 1/\kappa)} \right\rceil
+#   \approx \kappa \ln\frac{1}{\mathrm{tol}}
 # $$
 #
 # steps: the count grows with the condition number $\kappa$, and only logarithmically with the accuracy.
 
 # %%
-eps = 1e-3
+tol = 1e-3
 print(f"{'kappa':>6}{'measured':>10}{'formula':>9}")
 for kappa in (1.0, 10.0, 100.0):
     measured = steps_to(Quadratic([1.0, kappa]), SGD(lr=1 / kappa),
-                        np.array([1.0, 1.0]), target=0.5 * eps**2, max_steps=2000)
-    formula = 1 if kappa == 1 else int(np.ceil(np.log(eps) / np.log(1 - 1 / kappa)))
+                        np.array([1.0, 1.0]), target=0.5 * tol**2, max_steps=2000)
+    formula = 1 if kappa == 1 else int(np.ceil(np.log(tol) / np.log(1 - 1 / kappa)))
     print(f"{kappa:6.0f}{measured:10d}{formula:9d}")
     assert measured == formula
 
 # %% [markdown]
-# (The loss target $\tfrac12\varepsilon^2$ is the loss when the flat coordinate, of curvature 1, has shrunk
-# to $\varepsilon$.) The measured counts equal the formula. {doc}`../part2/convergence_rates` derives it, and
+# (The loss target $\tfrac12\mathrm{tol}^2$ is the loss when the flat coordinate, of curvature 1, has
+# shrunk to $\mathrm{tol}$.) The measured counts equal the formula. {doc}`../part2/convergence_rates` derives it, and
 # momentum ({doc}`../part3/momentum`) replaces $\kappa$ by $\sqrt\kappa$.
 #
 # ## Does stochastic gradient descent get out of local minima?
@@ -486,9 +487,9 @@ for kappa in (1.0, 10.0, 100.0):
 # local minimum, can never leave. But nothing steers the noise toward the *better* basin: it only makes
 # basins that are hard to leave (deep or wide) more likely final homes.
 #
-# A one-dimensional loss of the form $f(x) = \frac1n\sum_i f_i(x)$ with
-# $f_i(x) = \tfrac14 x^4 - \tfrac12 x^2 + a_i x$ and $n = 50$ terms whose $a_i$ average $0.2$ has a deep
-# minimum near $x = -1.09$ and a shallow one near $x = 0.88$. SGD with one term per step and rate 0.1 for 200
+# A loss of one parameter $\theta$, of the form $f(\theta) = \frac1n\sum_i \ell_i(\theta)$ with
+# $\ell_i(\theta) = \tfrac14 \theta^4 - \tfrac12 \theta^2 + a_i \theta$ and $n = 50$ terms whose $a_i$
+# average $0.2$, has a deep minimum near $\theta = -1.09$ and a shallow one near $\theta = 0.88$. SGD with one term per step and rate 0.1 for 200
 # steps, then 0.002 for 200 more to settle, from each minimum, 200 runs each:
 
 # %%
@@ -499,12 +500,13 @@ full_grad = lambda x: x**3 - x + a.mean()  # noqa: E731
 roots = np.sort(np.roots([1.0, 0.0, -1.0, a.mean()]).real)
 deep, ridge, shallow = roots
 f_full = lambda x: x**4 / 4 - x**2 / 2 + a.mean() * x  # noqa: E731
-print(f"deep minimum x = {deep:.3f} (f = {f_full(deep):.3f}), ridge x = {ridge:.3f}, "
-      f"shallow minimum x = {shallow:.3f} (f = {f_full(shallow):.3f})")
+print(f"deep minimum theta = {deep:.3f} (f = {f_full(deep):.3f}), "
+      f"ridge theta = {ridge:.3f}, "
+      f"shallow minimum theta = {shallow:.3f} (f = {f_full(shallow):.3f})")
 
 double_well = (lambda x: float(f_full(x[0])), lambda x: full_grad(x))
 gd = minimize(double_well, np.array([shallow]), SGD(lr=0.1), max_steps=400)
-print(f"gradient descent from the shallow minimum: ends at x = {gd.x[0]:.3f}")
+print(f"gradient descent from the shallow minimum: ends at theta = {gd.x[0]:.3f}")
 
 
 def sgd_runs(x_start, n_runs=200, lr=0.1, batch=1):
@@ -625,8 +627,9 @@ assert abs(best.fun - camel.min_value) < 1e-6 and len(tally) >= 3
 # point.
 #
 # Both halves, measured: a small network on the two-moons data (a non-convex loss) trains well; and on
-# $f(x, y) = \tfrac12 x^2 + \tfrac14 y^4 - \tfrac12 y^2$, a start exactly on the line $y = 0$ converges to
-# the saddle point at the origin, while a start $10^{-8}$ off it reaches a minimum.
+# $f(\theta) = \tfrac12 \theta_1^2 + \tfrac14 \theta_2^4 - \tfrac12 \theta_2^2$, a start exactly on the
+# line $\theta_2 = 0$ converges to the saddle point at the origin, while a start $10^{-8}$ off it reaches a
+# minimum.
 
 # %%
 X_moons, y_moons = make_moons(100, rng, noise=0.1)
@@ -656,7 +659,7 @@ assert off_line.fun < -0.24
 
 # %% [markdown]
 # Both runs stopped with status `converged` (small gradient), but only the second reached a minimum. The
-# Hessian at the origin has eigenvalues $1$ and $-1$, a saddle; the smallest nudge off the line $y = 0$ is
+# Hessian at the origin has eigenvalues $1$ and $-1$, a saddle; the smallest nudge off the line $\theta_2 = 0$ is
 # amplified by the factor $1 + \alpha = 1.5$ per step until the run falls into the minimum at $(0, 1)$.
 # See {doc}`../part2/convergence_rates` and {doc}`../part3/local_minima`.
 #
@@ -861,9 +864,9 @@ assert max(norms[k].max() for k in ("sigmoid, N(0, 0.01^2)", "tanh, Xavier")) < 
 #
 # One article answers this question with remedies for vanishing and exploding gradients (regularization,
 # SGD). That mixes up two different things. A vanishing gradient exists and is tiny. A gradient **does not
-# exist** at a kink: $|x|$ at 0, a ReLU at 0, an L1 penalty, the hinge loss. There one uses a
-# **subgradient** (any slope between the left and right derivatives; for $|x|$, $\operatorname{sign}(x)$,
-# with 0 at 0). Subgradient descent works but needs a **decaying** rate: with a constant rate it bounces
+# exist** at a kink: $|\theta|$ at 0, a ReLU at 0, an L1 penalty, the hinge loss. There one uses a
+# **subgradient** (any slope between the left and right derivatives; for $|\theta|$,
+# $\operatorname{sign}(\theta)$, with 0 at 0). Subgradient descent works but needs a **decaying** rate: with a constant rate it bounces
 # around the kink forever, because the subgradient has size 1 right up to the minimum. For the same reason
 # a stopping rule on the gradient norm never fires there.
 
@@ -873,13 +876,13 @@ x_start = np.array([0.35])
 constant_rate = minimize(absolute, x_start, SGD(lr=0.1), max_steps=300, gtol=1e-3)
 decaying = SGD(lr=InverseTimeDecay(0.1, decay_rate=1.0))
 decaying_rate = minimize(absolute, x_start, decaying, max_steps=301, gtol=1e-3)
-dist = np.abs(decaying_rate.history.x[:, 0])      # |x_k| for k = 0, ..., 301
+dist = np.abs(decaying_rate.history.x[:, 0])      # |theta_k| for k = 0, ..., 301
 print(f"constant rate 0.1     : {constant_rate.status}, "
       f"last iterates {constant_rate.history.x[-4:, 0]}")
-print(f"rate 0.1 / (1 + k)    : {decaying_rate.status}; after K steps, |x_K| and the "
-      "last step length 0.1/K:")
+print(f"rate 0.1 / (1 + k)    : {decaying_rate.status}; after K steps, |theta_K| and "
+      "the last step length 0.1/K:")
 for K in (299, 300, 301):
-    print(f"    K = {K}: |x_K| = {dist[K]:.1e} <= {0.1 / K:.1e}")
+    print(f"    K = {K}: |theta_K| = {dist[K]:.1e} <= {0.1 / K:.1e}")
 
 # %%
 assert constant_rate.status == decaying_rate.status == "max_steps"
@@ -894,10 +897,10 @@ assert 0.05 / (0.1 / 300) == 150
 # %% [markdown]
 # The constant-rate run settles into a two-cycle $\pm 0.05$, half a step from the minimum. The decaying
 # rate does better, by an amount you can state: once an iterate has crossed the kink, each later one lies
-# within the last step length of it, $|x_K| \le \alpha_{K-1} = 0.1/K$. (If $|x_k| \le \alpha_{k-1}$, the
+# within the last step length of it, $|\theta_K| \le \alpha_{K-1} = 0.1/K$. (If $|\theta_k| \le \alpha_{k-1}$, the
 # next step of length $\alpha_k$ goes towards 0 and ends at most $\max(\alpha_k, \alpha_{k-1} - \alpha_k)
 # = \alpha_k$ from it, since $\alpha_{k-1} \le 2\alpha_k$.) After 300 steps that is $3.3 \times 10^{-4}$,
-# 150 times closer than the constant rate. A single iterate can be much closer, like $x_{300}$ here, but
+# 150 times closer than the constant rate. A single iterate can be much closer, like $\theta_{300}$ here, but
 # that is luck: one step earlier or later the distance is back near the bound. Neither run ever satisfies
 # the gradient test. Alternatives are to smooth the kink (the Huber loss replaces $|r|$ near 0 by a parabola) or to use a
 # proximal method. See {doc}`../part2/derivatives_and_gradients` and {doc}`../part2/loss_functions`.
@@ -914,7 +917,7 @@ assert 0.05 / (0.1 / 300) == 150
 # more data; a penalty on large weights ($L_2$ regularization, also called weight decay); **early
 # stopping**, which halts gradient descent before it fits the noise {cite}`prechelt1998`; and for networks,
 # dropout {cite}`srivastava2014`. A degree-9 polynomial fitted to 12 noisy points of a sine, with an $L_2$
-# penalty of weight $\lambda$:
+# penalty of weight $\nu$ (the penalty $\tfrac\nu2\|\theta\|^2$ added to the loss):
 
 
 # %%
@@ -930,12 +933,12 @@ P_train, p_mean, p_std = standardize(poly_features(x_train))
 P_train = add_bias(P_train)
 P_test = add_bias(standardize(poly_features(x_test), p_mean, p_std)[0])
 train_loss, test_loss = {}, {}
-for lam in (0.0, 1e-3, 1e-1):
-    w = LinearRegression(P_train, y_train, l2=lam).solve()
-    train_loss[lam] = LinearRegression(P_train, y_train).value(w)
-    test_loss[lam] = LinearRegression(P_test, y_test).value(w)
-    print(f"lambda = {lam:<6}: training loss {train_loss[lam]:.4f}, "
-          f"test loss {test_loss[lam]:.4f}")
+for nu in (0.0, 1e-3, 1e-1):
+    w = LinearRegression(P_train, y_train, l2=nu).solve()
+    train_loss[nu] = LinearRegression(P_train, y_train).value(w)
+    test_loss[nu] = LinearRegression(P_test, y_test).value(w)
+    print(f"nu = {nu:<6}: training loss {train_loss[nu]:.4f}, "
+          f"test loss {test_loss[nu]:.4f}")
 
 # %%
 assert test_loss[1e-3] < 0.5 * test_loss[0.0] and train_loss[1e-3] > train_loss[0.0]
@@ -968,8 +971,8 @@ designs = {
     "line + x^2 feature": (add_bias(np.column_stack([x_u, x_u**2])), 0.0),
 }
 fit_loss = {}
-for name, (X_u, lam) in designs.items():
-    w = LinearRegression(X_u, y_u, l2=lam).solve()
+for name, (X_u, nu) in designs.items():
+    w = LinearRegression(X_u, y_u, l2=nu).solve()
     fit_loss[name] = LinearRegression(X_u, y_u).value(w)
     print(f"{name:<23}: training loss {fit_loss[name]:.4f}")
 assert fit_loss["straight line, l2 = 1"] > fit_loss["straight line"]
@@ -990,7 +993,7 @@ assert fit_loss["straight line"] > 5 * fit_loss["line + x^2 feature"]
 # procedure itself. For gradient descent that can mean learning the learning rate, all hyper-parameters, or
 # even the update rule {cite}`maclaurin2015,andrychowicz2016`. The simplest instance is **hypergradient
 # descent** {cite}`baydin2018`: the loss after a step depends on the learning rate used, its derivative with
-# respect to that rate is $-\nabla f(\theta_t)\cdot\nabla f(\theta_{t-1})$, and SGD-HD takes a gradient step
+# respect to that rate is $-g_k \cdot g_{k-1}$ (with $g_k = \nabla f(\theta_k)$), and SGD-HD takes a gradient step
 # on the rate with it before every parameter step. On the breast-cancer logistic regression, started with a
 # rate 1000 times too small:
 
@@ -1021,7 +1024,7 @@ assert learned.fun < 0.2 * plain.fun and hd.alpha > 100 * 0.001
 # - A learning rate above $2/L$ makes gradient descent **diverge**; a tiny one makes it crawl. Pick it from
 #   a curvature bound, a short range test or a line search.
 # - Slow convergence usually means **ill-conditioning**: rescale the features first, then consider momentum
-#   or curvature information. The number of steps grows like $\kappa \ln(1/\varepsilon)$.
+#   or curvature information. The number of steps grows like $\kappa \ln(1/\mathrm{tol})$.
 # - Gradient descent is used on non-convex problems all the time; without convexity its guarantee is only a
 #   small gradient, which may be a saddle point.
 # - NaN and inf come from too large a rate, a steep region or an unstable formula; gradient clipping fixes
