@@ -29,8 +29,9 @@
 # Two environment variables choose where the work runs. `GDT_DASK_WORKERS` sets the number of workers
 # (and so the number of data shards; 2 by default). `GDT_DASK_SCHEDULER`, when set to a scheduler's address
 # such as `tcp://scheduler-host:8786`, makes the chapter connect to that running cluster; when it is not
-# set, the chapter starts a cluster of worker processes on this computer. Nothing else in the code depends
-# on where the workers are.
+# set, the chapter starts a cluster of worker processes on this computer. So pointing it at a real cluster
+# takes one line in the shell before Jupyter starts, `export GDT_DASK_SCHEDULER=tcp://scheduler-host:8786`;
+# nothing else in the code depends on where the workers are. (The chapter needs at least 2 workers.)
 
 # %%
 import importlib.resources
@@ -58,6 +59,7 @@ rng = np.random.default_rng(SEED)
 
 N_WORKERS = int(os.environ.get("GDT_DASK_WORKERS", "2"))
 SCHEDULER = os.environ.get("GDT_DASK_SCHEDULER")  # e.g. "tcp://scheduler-host:8786"
+assert N_WORKERS >= 2, "the chapter compares shards: set GDT_DASK_WORKERS to 2 or more"
 print(f"workers: {N_WORKERS}, scheduler:", SCHEDULER or "a new LocalCluster here")
 
 # %% [markdown]
@@ -441,6 +443,7 @@ assert np.allclose(fed[:, 0], gd_path)  # E = 1 is gradient descent
 assert np.isclose(fed_excess[-1, 2], drift[100], rtol=1e-6)  # at the drifted point
 assert np.isclose(fed_excess[-1, 1], drift[10], rtol=0.05)
 assert fed_excess[-1, 3] < 1e-12 and np.all(np.diff(fed_excess[:, 0]) < 0)
+assert abs(fed_excess[2, 2] / drift[100] - 1) < 0.05 and fed_excess[20, 3] < 1e-12
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.2))
@@ -459,13 +462,14 @@ plt.show()
 # *The figure shows the excess loss (log scale) over 30 rounds for FedAvg with 1, 10 and 100 local steps
 # and for SCAFFOLD with 100 local steps. FedAvg with 100 local steps drops within a few rounds and then
 # stays flat on the dotted line of its drift gap; with 10 local steps it levels off lower; with one local
-# step (plain gradient descent) it keeps falling slowly in a straight line and after 30 rounds is between
-# the two plateaus. SCAFFOLD falls steeply to round-off level (drawn cut off at 10 to the power -16).*
+# step (plain gradient descent) it keeps falling, ever more slowly, and after 30 rounds is between the two
+# plateaus. SCAFFOLD falls steeply to round-off level (drawn cut off at 10 to the power -16).*
 #
-# Per round trip, many local steps are a bargain at first and a dead end later: FedAvg with $E = 100$
-# gets within $4\times 10^{-5}$ in two rounds and no further; plain gradient descent is still above that
-# after 30 rounds but would keep going. The gap shrinks with fewer local steps (the table above), and
-# SCAFFOLD's correction removes it without giving up the local work. (The printed values depend on how the
+# Per round trip, many local steps are a bargain at first and a dead end later. FedAvg with $E = 100$
+# reaches its drift gap within two rounds and stays there (200 rounds would leave the same gap). Plain
+# gradient descent creeps down, one step per round trip, but has no floor. Fewer local steps give a lower
+# floor (the table above), and SCAFFOLD's correction removes the floor without giving up the local work:
+# with $E = 100$ it is at round-off level in fewer than 20 rounds. (The printed values depend on how the
 # rows fall into shards, so they change with the number of workers.)
 #
 # ## Stale gradients: a model
@@ -829,10 +833,12 @@ plt.show()
 # Most of the updates lie left of the dotted line; the exact heights change from run to run.*
 #
 # How does the measured staleness relate to the limit? The Levin–May formula is exact for a *constant*
-# delay. Here the delay varies, but its mean is fixed by the number of workers, and with equally fast
-# workers most updates are about $m - 1$ stale, so $\alpha_{\max}(m-1)$ is the natural scale. We ran at
-# half of it, which is below the limit for every staleness up to the dotted line, and most updates fell
-# there. The occasional much staler gradient (a worker descheduled for a moment) is not a danger by
+# delay. Here the delay varies, but its mean is fixed by the number of workers: with equally fast
+# workers nearly every update would be $m - 1$ stale, so $\alpha_{\max}(m-1)$ is the natural scale.
+# Unequal speeds spread the delays around that mean, fresher gradients from the fast worker and staler
+# ones from the slow worker, and the scheduling of a busy machine spreads them further (on a heavily
+# loaded machine the deliberate pauses can drown in it). We ran at half of $\alpha_{\max}(m-1)$, which is
+# below the limit for every staleness up to the dotted line, and most updates fell there. The occasional much staler gradient (a worker descheduled for a moment) is not a danger by
 # itself: instability needs the delays to persist, but a rule such as the $1/\tau$ scaling of
 # {cite:t}`zhang2016` damps exactly those updates. Two practical lessons follow: the safe learning rate of
 # asynchronous SGD shrinks with the number of workers, roughly like $1/m$; and the staleness should be
