@@ -5,18 +5,20 @@
 # close by predicting that optimizers will tune their own hyper-parameters, the learning rate first, by
 # "meta-learning". This chapter makes the simplest version of that idea concrete. The loss after a step
 # depends on the learning rate used for the step, so it has a derivative with respect to the rate, and we
-# can do gradient descent on the rate too. This is **hypergradient descent** {cite}`baydin2018`. It costs
-# one dot product per step and needs no extra evaluations of the loss. We derive it, write it in a few lines,
+# can do gradient descent on the rate too. This is **hypergradient descent**, named and analysed by
+# {cite:t}`baydin2018`; the rule itself is older, {cite:t}`almeida1998` adapted step sizes online from the
+# product of successive gradients two decades earlier. It costs one dot product per step and needs no
+# extra evaluations of the loss. We derive it, write it in a few lines,
 # check it against `gdlearn`, and measure what it buys against a tuned and a badly tuned constant rate.
 #
 # ```{admonition} Learning goals
 # :class: tip
 # After this chapter you can
-# - derive the hypergradient $\partial f(\theta_t)/\partial\alpha = -\nabla f(\theta_t)\cdot\nabla f(\theta_{t-1})$
-#   of plain gradient descent and the corresponding formula for Adam;
+# - derive the hypergradient $\partial f(\theta_k)/\partial\alpha = -g_k\cdot g_{k-1}$ of plain gradient
+#   descent and the corresponding formula for Adam;
 # - implement SGD-HD in a few lines and check it against `gdlearn.optim.SGDHD`;
-# - explain why the rate grows when successive gradients agree and shrinks when they alternate, and link
-#   this to exact line search;
+# - explain why the rate grows when successive gradients agree and shrinks when they alternate, why it
+#   freezes once the gradients fade, and why a one-step-deep rule prefers too small a rate;
 # - compare it fairly with a grid-searched constant rate, and say what its own hyper-parameter $\beta$
 #   depends on;
 # - place it among the current research directions: adaptive, parallel and learned optimizers.
@@ -42,19 +44,20 @@ rng = np.random.default_rng(SEED)
 # %% [markdown]
 # ## The derivative of the loss with respect to the learning rate
 #
-# One step of gradient descent is $\theta_t = \theta_{t-1} - \alpha\, \nabla f(\theta_{t-1})$. Hold
-# $\theta_{t-1}$ fixed and read the loss after the step as a function of $\alpha$ alone. The chain rule gives
+# With $g_k = \nabla f(\theta_k)$ the gradient at step $k$ ({doc}`../notation`), one step of gradient
+# descent is $\theta_k = \theta_{k-1} - \alpha\, g_{k-1}$. Hold $\theta_{k-1}$ fixed and read the loss
+# after the step as a function of $\alpha$ alone. The chain rule gives
 #
 # $$
-# \frac{\partial f(\theta_t)}{\partial \alpha}
-# = \nabla f(\theta_t) \cdot \frac{\partial \theta_t}{\partial \alpha}
-# = -\,\nabla f(\theta_t) \cdot \nabla f(\theta_{t-1}) .
+# \frac{\partial f(\theta_k)}{\partial \alpha}
+# = \nabla f(\theta_k) \cdot \frac{\partial \theta_k}{\partial \alpha}
+# = -\,g_k \cdot g_{k-1} .
 # $$
 #
 # This is the **hypergradient**. It needs nothing new: both gradients are computed anyway, one for this step
 # and one for the last. Its sign has a plain meaning:
 #
-# - successive gradients point the same way ($\nabla f(\theta_t)\cdot\nabla f(\theta_{t-1}) > 0$): a longer
+# - successive gradients point the same way ($g_k\cdot g_{k-1} > 0$): a longer
 #   step would have gone further downhill, so the rate was too small;
 # - they point in opposite directions (a zig-zag): the step overshot, so the rate was too large;
 # - they are orthogonal: $\alpha$ minimized the loss along the direction, which is exactly the condition of
@@ -88,25 +91,27 @@ assert np.isclose(hypergrad, numeric, rtol=1e-6)
 # ## Hypergradient descent
 #
 # Treat $\alpha$ as one more parameter and take a gradient step on it, with its own small step size
-# $\beta$, before each ordinary step. With $g_t = \nabla f(\theta_{t-1})$ the gradient the $t$-th update
-# uses, the previous update was $\theta_{t-1} = \theta_{t-2} - \alpha_{t-1} g_{t-1}$, so
-# $\partial f(\theta_{t-1}) / \partial \alpha_{t-1} = -g_t \cdot g_{t-1}$, and **SGD-HD** reads
+# $\beta$, before each ordinary step. ($\beta$ is Baydin et al.'s name for this hyper-learning rate; it has
+# nothing to do with the momentum coefficient $\beta$ of other chapters.) The previous update was
+# $\theta_k = \theta_{k-1} - \alpha_{k-1} g_{k-1}$, so
+# $\partial f(\theta_k) / \partial \alpha_{k-1} = -g_k \cdot g_{k-1}$, and **SGD-HD** reads
 #
 # $$
-# \alpha_t = \alpha_{t-1} + \beta\, g_t \cdot g_{t-1}, \qquad
-# \theta_t = \theta_{t-1} - \alpha_t\, g_t ,
+# \alpha_k = \alpha_{k-1} + \beta\, g_k \cdot g_{k-1}, \qquad
+# \theta_{k+1} = \theta_k - \alpha_k\, g_k ,
 # $$
 #
-# with $g_0 = 0$, so the first step uses $\alpha_0$. With minibatch gradients $g_t$ the same rule uses noisy
-# hypergradients, just as SGD uses noisy gradients. The derivation treats $\theta_{t-1}$ as fixed: it ignores
+# for $k \ge 1$; the first step uses the starting rate $\alpha_0$. With minibatch gradients (then $g_k$ is
+# a stochastic estimate) the same rule uses noisy hypergradients, just as SGD uses noisy gradients. The
+# derivation treats $\theta_{k-1}$ as fixed: it ignores
 # how the rate changed the earlier iterates, so it is greedy, one step deep. (Differentiating through the
 # whole training run instead gives exact hypergradients of the final loss {cite:p}`maclaurin2015`, at far
 # greater cost.)
 #
-# **Adam-HD.** Adam steps along $d_t = \hat m_t / (\sqrt{\hat v_t} + \epsilon)$ instead of $g_t$:
-# $\theta_t = \theta_{t-1} - \alpha\, d_t$. The same chain rule gives
-# $\partial f(\theta_{t-1})/\partial\alpha_{t-1} = -g_t \cdot d_{t-1}$, hence
-# $\alpha_t = \alpha_{t-1} + \beta\, g_t\cdot d_{t-1}$, and Adam's moments are updated as usual
+# **Adam-HD.** Adam steps along $u_k = \hat m_k / (\sqrt{\hat v_k} + \varepsilon)$ instead of $g_k$:
+# $\theta_{k+1} = \theta_k - \alpha\, u_k$. The same chain rule gives
+# $\partial f(\theta_k)/\partial\alpha_{k-1} = -g_k \cdot u_{k-1}$, hence
+# $\alpha_k = \alpha_{k-1} + \beta\, g_k\cdot u_{k-1}$, and Adam's moments are updated as usual
 # {cite:p}`kingma2015`. (Exercise 2 checks it against `gdlearn.optim.AdamHD`.)
 #
 # SGD-HD from scratch:
@@ -148,8 +153,9 @@ assert np.allclose(alphas, opt.lr_history)
 
 # %% [markdown]
 # Started a hundred times below the safe rate $1/L = 0.01$, the rate climbs by two orders of magnitude
-# within ten steps, and then hardly moves: the hypergradient is a product of two gradients, so it fades as
-# the iterates converge and the rate freezes.
+# within ten steps, and then hardly moves. That is not a sign that it has found the best rate: the
+# hypergradient is a product of two gradients, so it fades as the iterates converge, and the rate
+# freezes wherever it happens to be when the gradients have become short.
 #
 # ## An ill-conditioned quadratic
 #
@@ -223,8 +229,16 @@ print_table(
     results_q, {k: v[1] for k, v in runs_q.items()}, TARGET_Q, "steps to target"
 )
 steps_q = {k: steps_to(r.history.loss, TARGET_Q) for k, r in results_q.items()}
+frozen_q = {
+    k: results_q[f"SGD-HD from too {k}"].history.lr[-1] for k in ("small", "large")
+}
+print(
+    f"rate of SGD-HD after {MAX_STEPS} steps: from too small {frozen_q['small']:.4f}, "
+    f"from too large {frozen_q['large']:.4f}; tuned constant rate {tuned_q:.4f}"
+)
 
 # %%
+assert max(frozen_q.values()) < tuned_q and frozen_q["small"] > 1.2 * frozen_q["large"]
 hd_small, hd_large = steps_q["SGD-HD from too small"], steps_q["SGD-HD from too large"]
 assert steps_q["constant, too small"] is None
 assert results_q["constant, too large"].status == "diverged"
@@ -239,10 +253,18 @@ assert min(hd_small, hd_large) >= steps_q["constant, tuned"]
 # most about half as many steps again as the tuned rate. Neither bad start needed a grid search, and neither
 # beat it.
 #
+# Both learned rates froze below the tuned constant rate, and at different values (printed above): where
+# the rate stops depends on where it started, not on a property of the problem. The hypergradient fades with
+# the gradients, and it also looks only one step ahead. It asks which rate would have lowered the *next*
+# loss most, and on an ill-conditioned problem the next loss is dominated by the steep directions, which a
+# smaller rate serves well; the long-run progress along the flat directions needs a larger one.
+# {cite:t}`wu2018` studied this **short-horizon bias** of meta-learned rates: greedy hypergradients
+# systematically prefer rates that are too small for the whole run.
+#
 # ## Logistic regression with minibatches
 #
 # The same contest on real data and noisy gradients: logistic regression on the breast cancer data set
-# {cite}`street1993` (standardized, with an intercept and a small penalty $\lambda = 0.01$), minibatches of
+# {cite}`street1993` (standardized, with an intercept and a small L2 penalty $\nu = 0.01$), minibatches of
 # 32 and 20 epochs (360 updates) with `gdlearn.loop.fit`, the same shuffling for every run. The target is a
 # full-data loss within $0.01$ of the minimum, which Newton's method gives us ({doc}`../part3/newton`).
 
@@ -390,7 +412,7 @@ plt.show()
 # - One $\beta$ served two starting rates 250 times apart on the bowl and $10^4$ times apart on the logistic
 #   loss: what hypergradient descent buys is insensitivity to the starting rate.
 # - But the two problems needed very different $\beta$ ($10^{-6}$ and $3$). The rate moves by
-#   $\beta\, g_t\cdot g_{t-1}$, which scales with the squared size of the gradients, so $\beta$ must be
+#   $\beta\, g_k\cdot g_{k-1}$, which scales with the squared size of the gradients, so $\beta$ must be
 #   matched to it. At the start the bowl's gradient is long and the logistic loss's short (printed below).
 #   Exercise 3 shows that starting the bowl ten times further from its minimum needs a $\beta$ a hundred
 #   times smaller.
@@ -443,10 +465,14 @@ assert scan[1e-8][0] is None and all(s is None for s in scan[3e-6] + scan[1e-5])
 # ## Key points
 #
 # - The loss after a step depends on the learning rate; its derivative, the **hypergradient**, is
-#   $-\nabla f(\theta_t)\cdot\nabla f(\theta_{t-1})$ for gradient descent and $-g_t\cdot d_{t-1}$ for Adam.
+#   $-g_k\cdot g_{k-1}$ for gradient descent and $-g_k\cdot u_{k-1}$ for Adam. The rule goes back to
+#   {cite:t}`almeida1998`; {cite:t}`baydin2018` derived it as a hypergradient and named it.
 # - **SGD-HD** takes a gradient step on the rate before each step on the parameters: the rate grows while
-#   successive gradients agree and shrinks when they zig-zag; its resting point is the exact line-search
-#   condition.
+#   successive gradients agree and shrinks when they zig-zag. It stops moving because the gradients fade
+#   (the hypergradient is a product of two of them), not because it reached the best rate: on the
+#   quadratic it froze at two different rates, both below the tuned one, depending on the start.
+# - The rule is greedy, one step deep, and such short-horizon rules favour too small a rate
+#   (short-horizon bias, {cite:t}`wu2018`).
 # - Our from-scratch version and `gdlearn.optim.SGDHD` give the same iterates and rates.
 # - Measured: from rates 100 times too small or beyond the stability limit, SGD-HD reaches the targets that
 #   the same bad constant rates miss, close to a grid-tuned constant rate but not faster.
@@ -488,7 +514,7 @@ assert np.isclose(formula, centred, rtol=1e-5) and formula < 0
 # ```{exercise} Adam-HD from scratch
 # :label: ex-hd-adam
 # Write Adam-HD in a few lines of numpy from the update rule in this chapter (bias-corrected moments,
-# $\epsilon$ outside the square root) and check it against `gdlearn.optim.AdamHD` on the bowl: same iterates
+# $\varepsilon$ outside the square root) and check it against `gdlearn.optim.AdamHD` on the bowl: same iterates
 # and same learning rates for 100 steps.
 # ```
 #
@@ -543,7 +569,7 @@ assert np.allclose(alphas_a, res_a.history.lr)
 # :class: dropdown
 # ```
 #
-# All gradients are ten times larger, so $g_t\cdot g_{t-1}$ is a hundred times larger, and so is every change
+# All gradients are ten times larger, so $g_k\cdot g_{k-1}$ is a hundred times larger, and so is every change
 # of the rate. Dividing $\beta$ by 100 restores the original run exactly (scaled by 10), because on a
 # quadratic with minimum 0 the whole SGD-HD trajectory is then just the original one scaled by 10.
 
@@ -566,6 +592,61 @@ assert far_runs[BETA_Q].status == "diverged"
 assert np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original)
 
 # %% [markdown]
+# ```{solution-end}
+# ```
+#
+# ```{exercise} The hypergradient on a quadratic
+# :label: ex-hd-quadratic
+# Let $f(\theta) = \tfrac12 \theta^\top A \theta$ with $A$ symmetric positive definite, and take one step
+# $\theta_k = \theta_{k-1} - \alpha g_{k-1}$. Derive the hypergradient
+# $\partial f(\theta_k)/\partial\alpha = -g_k\cdot g_{k-1}$ as an explicit function of $\alpha$. Where is it
+# zero, and what is that rate? What does one SGD-HD update of the rate then do, and when does it overshoot?
+# Check the formula on the bowl of this chapter at $\theta_0$.
+# ```
+#
+# ```{solution-start} ex-hd-quadratic
+# :class: dropdown
+# ```
+#
+# On a quadratic $g = A\theta$, so $g_k = A(\theta_{k-1} - \alpha g_{k-1}) = g_{k-1} - \alpha A g_{k-1}$ and
+#
+# $$
+# \frac{\partial f(\theta_k)}{\partial\alpha} = -g_k\cdot g_{k-1}
+# = -\|g_{k-1}\|^2 + \alpha\, g_{k-1}^\top A\, g_{k-1} .
+# $$
+#
+# It is linear in $\alpha$ (the loss after the step is a parabola in $\alpha$) and vanishes at
+# $\alpha^\star = \|g_{k-1}\|^2 / (g_{k-1}^\top A g_{k-1})$, the exact line-search step along $-g_{k-1}$. One
+# update $\alpha \leftarrow \alpha - \beta\,\partial f/\partial\alpha$ is a gradient step on that parabola,
+# whose curvature is $g_{k-1}^\top A g_{k-1}$: it moves $\alpha$ towards $\alpha^\star$ by the fraction
+# $\beta\, g_{k-1}^\top A g_{k-1}$ of the distance, and overshoots when that fraction exceeds one (diverges
+# beyond two). The fraction grows with the squared size of the gradient, which is why $\beta$ has to shrink
+# as the gradients grow (exercise 3), and why the rate stops moving as they fade.
+
+# %%
+g_prev = bowl.grad(theta0)
+curv = g_prev @ bowl.A @ g_prev
+alpha_star = (g_prev @ g_prev) / curv
+for a in (0.0, 0.005, alpha_star):
+    by_formula = -(g_prev @ g_prev) + a * curv
+    by_gradients = -bowl.grad(theta0 - a * g_prev) @ g_prev
+    assert np.isclose(by_formula, by_gradients, rtol=1e-9, atol=1e-9 * g_prev @ g_prev)
+hg_star = -bowl.grad(theta0 - alpha_star * g_prev) @ g_prev
+print(f"exact line-search rate alpha* = {alpha_star:.4f} (1/L = {1 / bowl.L:.4f})")
+zero = abs(hg_star) < 1e-10 * (g_prev @ g_prev)
+print(f"hypergradient at alpha* is zero to 1e-10 of |g|^2: {zero}")
+fractions = {beta: beta * curv for beta in (1e-7, 1e-6, 3e-6)}
+print("fraction of the way to alpha* at the start: "
+      + ", ".join(f"beta = {b:.0e}: {v:.2f}" for b, v in fractions.items()))
+assert zero and fractions[1e-7] < 1 < fractions[1e-6] < 2 < fractions[3e-6]
+
+# %% [markdown]
+# The formula agrees with the two gradients at every rate tried, and the hypergradient vanishes at the
+# exact line-search step. At the start, $\beta = 10^{-6}$ moves the rate slightly more than all the way to
+# $\alpha^\star$ (a fraction of about $1.1$): that is the jump from $0.0001$ to about $0.014$ in the first
+# updates. $\beta = 3\times10^{-6}$ gives a fraction beyond two, and indeed the $\beta$ scan saw those runs
+# fail from both starts. As the gradients shrink, the fraction falls, and the rate stops moving.
+#
 # ```{solution-end}
 # ```
 #
