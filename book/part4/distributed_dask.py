@@ -908,9 +908,11 @@ print(f"predicted break-even with 2 workers: about {n_break_even:.1e} rows")
 # %%
 step_ratio = min(t_cluster.values()) / t_local
 print("a cluster step costs more than 100 times a local numpy step:", step_ratio > 100)
+print("more workers do not make a step cheaper (within a factor 2):",
+      t_cluster[m_max] > 0.5 * t_cluster[1])
 print("distributing pays off only beyond 100 times our 442 rows:",
       n_break_even > 100 * n)
-assert step_ratio > 100
+assert step_ratio > 100 and t_cluster[m_max] > 0.5 * t_cluster[1]
 assert n_break_even > 100 * n
 
 # %% [markdown]
