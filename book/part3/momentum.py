@@ -20,6 +20,9 @@
 # - translate between Polyak's form and the "buffer" form used by PyTorch and `gdlearn`;
 # - write Nesterov's accelerated gradient and say how it differs from heavy ball.
 # ```
+#
+# The symbols follow the book's {doc}`../notation`: $\theta$ is the point being optimized (here in $\mathbb R^2$,
+# $\theta = (\theta_1, \theta_2)$), $H$ the Hessian with eigenvalues $\lambda_i$, $\alpha$ the step size and $\beta$ the momentum.
 
 # %%
 import matplotlib.pyplot as plt
@@ -41,14 +44,14 @@ print("gdlearn", gdlearn.__version__)
 # Our test problem is the ill-conditioned quadratic
 #
 # $$
-# f(x) = 0.1\,x_1^2 + 2\,x_2^2 = \tfrac12\, x^\top A x, \qquad A = \operatorname{diag}(0.2,\ 4),
+# f(\theta) = 0.1\,\theta_1^2 + 2\,\theta_2^2 = \tfrac12\, \theta^\top H \theta, \qquad H = \operatorname{diag}(0.2,\ 4),
 # $$
 #
-# whose minimum is the origin. Its curvatures, the eigenvalues of the Hessian $A$ (the second-order sections of
-# {doc}`../part2/derivatives_and_gradients` define both), are $\mu = 0.2$ (along $x_1$, the valley floor) and
+# whose minimum is the origin. Its curvatures, the eigenvalues of the Hessian $H$ (the second-order sections of
+# {doc}`../part2/derivatives_and_gradients` define both), are $\mu = 0.2$ (along $\theta_1$, the valley floor) and
 # $L = 4$ (across it), so the condition number is $\kappa = L/\mu = 20$. In `gdlearn` it is `Quadratic([0.2, 4.0])`.
 #
-# Gradient descent $x_{k+1} = x_k - \alpha A x_k$ treats the two coordinates separately: coordinate $i$ is
+# Gradient descent $\theta_{k+1} = \theta_k - \alpha H \theta_k$ treats the two coordinates separately: coordinate $i$ is
 # multiplied by $1 - \alpha\lambda_i$ at every step. The slow direction wants a large step, the steep one a
 # small step, and the best compromise makes both factors equally large in absolute value,
 # $1 - \alpha\mu = -(1 - \alpha L)$, that is
@@ -81,11 +84,11 @@ assert np.allclose(np.abs(1 - alpha_gd * f.eigenvalues), rho_gd)
 # gradient step:
 #
 # $$
-# x_{k+1} = x_k - \alpha \nabla f(x_k) + \beta\,(x_k - x_{k-1}), \qquad x_{-1} = x_0 .
+# \theta_{k+1} = \theta_k - \alpha \nabla f(\theta_k) + \beta\,(\theta_k - \theta_{k-1}), \qquad \theta_{-1} = \theta_0 .
 # $$
 #
 # Think of a ball rolling in the valley: $\beta$ is how little friction it feels. On our quadratic the
-# gradient is $A x$, and since $A$ is diagonal each coordinate again evolves on its own. Writing $z_k$ for
+# gradient is $H \theta$, and since $H$ is diagonal each coordinate again evolves on its own. Writing $z_k$ for
 # one coordinate and $\lambda$ for its curvature,
 #
 # $$
@@ -98,7 +101,7 @@ assert np.allclose(np.abs(1 - alpha_gd * f.eigenvalues), rho_gd)
 # \end{aligned}
 # $$
 #
-# (For a rotated quadratic the same holds in the eigenbasis of $A$.) The error after $k$ steps is
+# (For a rotated quadratic the same holds in the eigenbasis of $H$.) The error after $k$ steps is
 # $T(\lambda)^k$ applied to the start, so the rate is the **spectral radius** of $T$, the largest
 # $|r|$ among the roots of its characteristic polynomial
 #
@@ -161,9 +164,9 @@ assert np.isclose(np.sqrt(beta_hb), rho_hb)
 #
 # ### The rates, measured
 #
-# Theory is only half the test. We run both methods with `gdlearn` from $x_0 = (-4, 1.5)$ and measure the rate
+# Theory is only half the test. We run both methods with `gdlearn` from $\theta_0 = (-4, 1.5)$ and measure the rate
 # from the iterates as the geometric mean of the error ratios between steps 100 and 200,
-# $\left(\|x_{200}\| / \|x_{100}\|\right)^{1/100}$, then count the steps until $\|x_k - x^\star\| \le 10^{-8}$.
+# $\left(\|\theta_{200}\| / \|\theta_{100}\|\right)^{1/100}$, then count the steps until $\|\theta_k - \theta^\star\| \le 10^{-8}$.
 # The `SGD` class with `momentum=` is heavy ball (the next section shows exactly why).
 
 # %%
@@ -372,13 +375,13 @@ for d in [0.1, 0.2]:
 # copies it, write momentum differently, with a **buffer** $b$:
 #
 # $$
-# b_k = \beta\, b_{k-1} + \nabla f(x_k), \quad b_0 = \nabla f(x_0), \qquad x_{k+1} = x_k - \alpha\, b_k .
+# b_k = \beta\, b_{k-1} + \nabla f(\theta_k), \quad b_0 = \nabla f(\theta_0), \qquad \theta_{k+1} = \theta_k - \alpha\, b_k .
 # $$
 #
 # The two are the same method with the *same* $\alpha$ and $\beta$. From the buffer form,
-# $x_{k+1} - x_k = -\alpha b_k = -\alpha\nabla f(x_k) - \alpha\beta b_{k-1} = -\alpha\nabla f(x_k) + \beta(x_k - x_{k-1})$,
-# because $-\alpha b_{k-1} = x_k - x_{k-1}$. The first step, $x_1 = x_0 - \alpha\nabla f(x_0)$, matches
-# Polyak's with $x_{-1} = x_0$. Let the code confirm it, step by step:
+# $\theta_{k+1} - \theta_k = -\alpha b_k = -\alpha\nabla f(\theta_k) - \alpha\beta b_{k-1} = -\alpha\nabla f(\theta_k) + \beta(\theta_k - \theta_{k-1})$,
+# because $-\alpha b_{k-1} = \theta_k - \theta_{k-1}$. The first step, $\theta_1 = \theta_0 - \alpha\nabla f(\theta_0)$, matches
+# Polyak's with $\theta_{-1} = \theta_0$. Let the code confirm it, step by step:
 
 
 # %%
@@ -404,7 +407,7 @@ assert same
 
 # %% [markdown]
 # Other libraries use yet other forms: some put the learning rate inside the buffer
-# ($v_k = \beta v_{k-1} + \alpha\nabla f$, $x_{k+1} = x_k - v_k$), which is the same method as long as $\alpha$
+# ($v_k = \beta v_{k-1} + \alpha\nabla f$, $\theta_{k+1} = \theta_k - v_k$), which is the same method as long as $\alpha$
 # is constant but not when a schedule changes it; some average the gradients
 # ($b_k = \beta b_{k-1} + (1 - \beta)\nabla f$), which makes every step $1 - \beta$ times as long for the same $\alpha$. When you
 # copy hyper-parameters between libraries, check which form each uses.
@@ -415,11 +418,11 @@ assert same
 # at the current point but at the point the momentum is about to carry it to. In the two-sequence form,
 #
 # $$
-# x_{k+1} = y_k - \alpha\nabla f(y_k), \qquad y_{k+1} = x_{k+1} + \beta\,(x_{k+1} - x_k), \qquad y_0 = x_0 ,
+# \theta_{k+1} = y_k - \alpha\nabla f(y_k), \qquad y_{k+1} = \theta_{k+1} + \beta\,(\theta_{k+1} - \theta_k), \qquad y_0 = \theta_0 ,
 # $$
 #
 # so $y_k$ is a **look-ahead** point. {cite:t}`sutskever2013` rewrote it as heavy ball with a corrected
-# gradient, $v_{k+1} = \beta v_k - \alpha\nabla f(x_k + \beta v_k)$, $x_{k+1} = x_k + v_{k+1}$, and showed that it
+# gradient, $v_{k+1} = \beta v_k - \alpha\nabla f(\theta_k + \beta v_k)$, $\theta_{k+1} = \theta_k + v_{k+1}$, and showed that it
 # trains deep networks well. PyTorch's `nesterov=True` (and `gdlearn`'s) stores the look-ahead point itself:
 # with the buffer $b_k = \beta b_{k-1} + \nabla f(y_k)$ it steps $y_{k+1} = y_k - \alpha\,(\nabla f(y_k) + \beta b_k)$.
 # So `gdlearn`'s iterates should be the $y_k$ of the two-sequence form:
@@ -454,7 +457,7 @@ assert same
 # %% [markdown]
 # Here we used Nesterov's tuning for a strongly convex function, $\alpha = 1/L$ and
 # $\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$. On a quadratic the same analysis applies: per eigen-direction
-# $x_{k+1} = (1 - \alpha\lambda)\big[(1 + \beta)x_k - \beta x_{k-1}\big]$, so
+# $\theta_{k+1} = (1 - \alpha\lambda)\big[(1 + \beta)\theta_k - \beta \theta_{k-1}\big]$, so
 #
 # $$
 # T_{\mathrm{NAG}}(\lambda) = \begin{pmatrix} (1 + \beta)(1 - \alpha\lambda) & -\beta(1 - \alpha\lambda) \\ 1 & 0 \end{pmatrix}.
@@ -581,7 +584,9 @@ assert gap_nag[K_CVX] < gap_gd[K_CVX] / 1000
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.5))
 ax.loglog(k_cvx[1:], gap_gd[1:], label="gradient descent")
-ax.loglog(k_cvx[1:], gap_nag[1:], linestyle="-.", label=r"Nesterov, $\beta_k = (k-1)/(k+2)$")
+ax.loglog(
+    k_cvx[1:], gap_nag[1:], linestyle="-.", label=r"Nesterov, $\beta_k = (k-1)/(k+2)$"
+)
 ax.loglog(
     k_cvx[1:], bound_gd[1:], color="gray", linestyle="--", label="bound for GD, 1/k"
 )
@@ -664,7 +669,7 @@ assert np.isclose(
 # %% [markdown]
 # ## A curved valley: Rosenbrock's function
 #
-# Rosenbrock's function {cite:p}`rosenbrock1960`, $f(x) = 100\,(x_2 - x_1^2)^2 + (1 - x_1)^2$, has its minimum
+# Rosenbrock's function {cite:p}`rosenbrock1960`, $f(\theta) = 100\,(\theta_2 - \theta_1^2)^2 + (1 - \theta_1)^2$, has its minimum
 # $f = 0$ at $(1, 1)$ at the end of a curved, flat-bottomed valley; at the minimum the Hessian's condition number is
 # about 2500. No single quadratic describes it, so there is no formula for the best $\alpha$ and $\beta$. We
 # start at the classic point $(-1.2, 1)$ and count the steps until $f \le 10^{-6}$ (a callback stops the run, so
@@ -842,7 +847,7 @@ assert abs(hb[0] / sgd_eff[0] - 1) < 0.06 and hb[0] > 9 * sgd_small[0]
 #
 # ## Key points
 #
-# - **Heavy ball** $x_{k+1} = x_k - \alpha\nabla f(x_k) + \beta(x_k - x_{k-1})$ keeps a fraction $\beta$ of the last
+# - **Heavy ball** $\theta_{k+1} = \theta_k - \alpha\nabla f(\theta_k) + \beta(\theta_k - \theta_{k-1})$ keeps a fraction $\beta$ of the last
 #   move. On a quadratic each eigen-direction evolves by the $2\times 2$ matrix
 #   $T(\lambda) = \begin{pmatrix} 1+\beta-\alpha\lambda & -\beta \\ 1 & 0\end{pmatrix}$, and the rate is its spectral radius.
 # - With Polyak's $\alpha = 4/(\sqrt L + \sqrt\mu)^2$ and $\beta = \big((\sqrt L - \sqrt\mu)/(\sqrt L + \sqrt\mu)\big)^2$ the
@@ -850,7 +855,7 @@ assert abs(hb[0] / sgd_eff[0] - 1) < 0.06 and hb[0] > 9 * sgd_small[0]
 #   $\kappa = 20$, 0.635 instead of 0.905, and about 4 times fewer steps to $10^{-8}$ (measured).
 # - For a fixed curvature, momentum is over-damped below $\beta_c = (1 - \sqrt{\alpha\lambda})^2$, critically damped at
 #   $\beta_c$ (fastest) and oscillating above it, where the rate is exactly $\sqrt\beta$.
-# - PyTorch's buffer form $b \leftarrow \beta b + g$, $x \leftarrow x - \alpha b$ is Polyak's method with the same
+# - PyTorch's buffer form $b \leftarrow \beta b + g$, $\theta \leftarrow \theta - \alpha b$ is Polyak's method with the same
 #   $\alpha$ and $\beta$; forms that average the gradient or put $\alpha$ in the buffer are not.
 # - **Nesterov** evaluates the gradient at the look-ahead point. It damps oscillations more, its accelerated rate holds
 #   for all smooth strongly convex functions, and it needs a smaller step than heavy ball to stay stable. With
@@ -909,8 +914,8 @@ for lr in [0.001, 0.002]:
 #
 # ```{exercise} Too much momentum
 # :label: ex-mom-too-much
-# On the bowl $0.1x_1^2 + 2x_2^2$ keep Polyak's $\alpha$ but use $\beta = 0.9$ and $\beta = 0.99$. Predict the rate and
-# the number of steps to $\|x_k\| \le 10^{-8}$ from $x_0 = (-4, 1.5)$, then measure them.
+# On the bowl $0.1\theta_1^2 + 2\theta_2^2$ keep Polyak's $\alpha$ but use $\beta = 0.9$ and $\beta = 0.99$. Predict the rate and
+# the number of steps to $\|\theta_k\| \le 10^{-8}$ from $\theta_0 = (-4, 1.5)$, then measure them.
 # ```
 #
 # ```{solution-start} ex-mom-too-much
@@ -918,7 +923,7 @@ for lr in [0.001, 0.002]:
 # ```
 #
 # Both values are above $\beta_c$ for both curvatures ($|1 + \beta - \alpha\lambda| < 2\sqrt\beta$ for $\lambda = 0.2$
-# and $\lambda = 4$), so the rate is $\sqrt\beta$ and the step count is roughly $\ln(10^{-8}/\|x_0\|)/\ln\sqrt\beta$.
+# and $\lambda = 4$), so the rate is $\sqrt\beta$ and the step count is roughly $\ln(10^{-8}/\|\theta_0\|)/\ln\sqrt\beta$.
 
 
 # %%
@@ -944,8 +949,8 @@ for beta in [0.9, 0.99]:
     assert abs(last_above - predicted) < 0.01 * predicted and first_below < predicted
 
 # %% [markdown]
-# The prediction is the step at which the *envelope* $\|x_0\|\,\sqrt\beta^{\,k}$ reaches $10^{-8}$: it uses
-# the asymptotic rate and takes $\|x_0\|$ for the constant in front. Above $\beta_c$ the iterates oscillate inside
+# The prediction is the step at which the *envelope* $\|\theta_0\|\,\sqrt\beta^{\,k}$ reaches $10^{-8}$: it uses
+# the asymptotic rate and takes $\|\theta_0\|$ for the constant in front. Above $\beta_c$ the iterates oscillate inside
 # that envelope (each coordinate like $\sqrt\beta^{\,k}\cos(k\omega + \phi)$, with its own $\omega$), so the
 # distance first dips below $10^{-8}$ at a trough of the oscillation, well before the envelope gets there: with
 # $\beta = 0.99$ the dips are deep, the distance being at times only a few per cent of the envelope, and since
@@ -959,7 +964,7 @@ for beta in [0.9, 0.99]:
 #
 # ```{exercise} A tilted valley
 # :label: ex-mom-rotated
-# The analysis assumed $A$ diagonal. Rotate the bowl by 0.7 radians (`Quadratic([0.2, 4.0], rotation=0.7)`) and
+# The analysis assumed $H$ diagonal. Rotate the bowl by 0.7 radians (`Quadratic([0.2, 4.0], rotation=0.7)`) and
 # measure the rates of gradient descent and heavy ball again with the same tunings. Why do they not change?
 # ```
 #
@@ -967,8 +972,8 @@ for beta in [0.9, 0.99]:
 # :class: dropdown
 # ```
 #
-# All three methods are linear in the gradient, and the gradient of $\tfrac12 x^\top Q \Lambda Q^\top x$ in the rotated
-# coordinates $Q^\top x$ is $\Lambda Q^\top x$: in the eigenbasis the iteration is the diagonal one, so the rates depend only
+# All three methods are linear in the gradient, and the gradient of $\tfrac12 \theta^\top V \Lambda V^\top \theta$ in the rotated
+# coordinates $V^\top \theta$ is $\Lambda V^\top \theta$: in the eigenbasis the iteration is the diagonal one, so the rates depend only
 # on the eigenvalues.
 
 # %%
