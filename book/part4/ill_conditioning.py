@@ -41,13 +41,18 @@ print("gdlearn", gdlearn.__version__)
 # %% [markdown]
 # ## The condition number and the speed of gradient descent
 #
-# For least squares $J(w) = \frac1{2n}\|Xw - y\|^2$ the Hessian is $H = X^\top X / n$, the same everywhere.
-# With eigenvalues $\mu = \lambda_{\min}$ and $L = \lambda_{\max}$, gradient descent with step $\alpha = 1/L$
-# multiplies the error's component along eigenvector $i$ by $1 - \lambda_i / L$ per step. The slowest
-# component shrinks by $1 - 1/\kappa$ with $\kappa = L/\mu$, so
+# For least squares $f(w) = \frac1{2n}\|Xw - y\|^2$ (weights $w$ in the role of $\theta$; symbols as in
+# {doc}`../notation`) the Hessian is $H = X^\top X / n$, the same everywhere. Write its eigen-decomposition
+# $H = \sum_i \lambda_i v_i v_i^\top$ (see {doc}`../part2/derivatives_and_gradients`), with
+# $\mu = \lambda_{\min}$ and $L = \lambda_{\max}$. Gradient descent with step $\alpha = 1/L$ multiplies the
+# error's component along the eigenvector $v_i$ by $1 - \lambda_i / L$ per step. The slowest component
+# shrinks by $1 - 1/\kappa$ with $\kappa = L/\mu$, so
 #
 # $$
-# \|w_k - w^\star\| \le \left(1 - \tfrac1\kappa\right)^k \|w_0 - w^\star\| \le e^{-k/\kappa}\,\|w_0 - w^\star\| ,
+# \begin{aligned}
+# \|w_k - w^\star\| &\le \left(1 - \tfrac1\kappa\right)^k \|w_0 - w^\star\| \\
+# &\le e^{-k/\kappa}\,\|w_0 - w^\star\| ,
+# \end{aligned}
 # $$
 #
 # and a relative tolerance $\|w_k - w^\star\| \le \text{tol}\cdot\|w_0 - w^\star\|$ takes at most
@@ -178,7 +183,7 @@ raw, w_raw = models["raw"], models["raw"].solve()
 # %% [markdown]
 # ## The zig-zag
 #
-# Why is a large $\kappa$ slow? Look at a 2-D quadratic $f(x) = \tfrac12(x_1^2 + \kappa\, x_2^2)$. Gradient
+# Why is a large $\kappa$ slow? Look at a 2-D quadratic $f(\theta) = \tfrac12(\theta_1^2 + \kappa\, \theta_2^2)$. Gradient
 # descent has one step size for both coordinates. The steep coordinate limits it to $\alpha < 2/L$, and
 # with that step the shallow coordinate barely moves. We use the best fixed step $\alpha = 2/(L+\mu)$, which
 # shrinks *both* coordinates by $\rho = (\kappa-1)/(\kappa+1)$ per step, with the sign of the steep one
@@ -224,11 +229,11 @@ for ax, (kap, path) in zip(axes, paths.items(), strict=True):
         rf"$\kappa$ = {kap}: {steps[kap]} step{'s' if steps[kap] > 1 else ''} to 1e-6"
     )
     ax.set_aspect("equal")
-    ax.set_xlabel(r"$x_1$")
-    ax.set_ylabel(r"$x_2$")
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
     ax.legend(loc="lower right")
 fig.suptitle(
-    r"Gradient descent with $\alpha = 2/(L+\mu)$ on $\frac{1}{2}(x_1^2 + \kappa x_2^2)$"
+    r"Gradient descent, $\alpha = 2/(L+\mu)$, on $\frac{1}{2}(\theta_1^2 + \kappa \theta_2^2)$"
 )
 plt.show()
 
@@ -245,32 +250,36 @@ plt.show()
 #
 # ## Diagonal preconditioning
 #
-# If the trouble is units, change the units. Substituting $w = D^{-1/2} v$ for a positive diagonal $D$ turns
-# the Hessian into $D^{-1/2} H D^{-1/2}$. Gradient descent on $v$, written back in terms of $w$, is
+# If the trouble is units, change the units. Substituting $w = P^{-1/2} u$ for a positive diagonal $P$ turns
+# the Hessian into $P^{-1/2} H P^{-1/2}$. Gradient descent on $u$, written back in terms of $w$, is
 # **preconditioned gradient descent**:
 #
 # $$
-# w_{k+1} = w_k - \alpha\, D^{-1} \nabla J(w_k).
+# w_{k+1} = w_k - \alpha\, P^{-1} \nabla f(w_k).
 # $$
 #
-# The **Jacobi** choice $D = \operatorname{diag}(H)$ gives every coordinate curvature one along its own
+# This is steepest descent in another norm. The section on steepest descent in a norm in
+# {doc}`../part2/derivatives_and_gradients` shows that in the norm $\|u\|_P = \sqrt{u^\top P u}$ the direction
+# of steepest descent is $-P^{-1}\nabla f$, not $-\nabla f$. Feature scaling and diagonal preconditioning
+# are steepest descent in a *diagonal* norm, one that measures each coordinate in its own units.
+#
+# The **Jacobi** choice $P = \operatorname{diag}(H)$ gives every coordinate curvature one along its own
 # axis. Here is the update from scratch. Because it is exactly gradient descent on rescaled features
-# $X D^{-1/2}$, `gdlearn`'s plain `SGD` on those features, mapped back, gives the same iterates.
+# $X P^{-1/2}$, `gdlearn`'s plain `SGD` on those features, mapped back, gives the same iterates.
 
 # %%
 H_raw = raw.hess()
-D = np.diag(H_raw)
-H_jac = H_raw / np.sqrt(np.outer(D, D))
+p_diag = np.diag(H_raw)  # the diagonal of P = diag(H)
+H_jac = H_raw / np.sqrt(np.outer(p_diag, p_diag))
 alpha = 1 / np.linalg.eigvalsh(H_jac)[-1]
 w = np.zeros(11)
 for _ in range(50):
-    w = w - alpha * raw.grad(w) / D
-rescaled = LinearRegression(add_bias(X_raw) / np.sqrt(D), y)
+    w = w - alpha * raw.grad(w) / p_diag
+rescaled = LinearRegression(add_bias(X_raw) / np.sqrt(p_diag), y)
 v = minimize(rescaled, np.zeros(11), SGD(lr=alpha), max_steps=50).x
-print(
-    "preconditioned GD equals GD on rescaled features:", np.allclose(w, v / np.sqrt(D))
-)
-assert np.allclose(w, v / np.sqrt(D))
+same = np.allclose(w, v / np.sqrt(p_diag))
+print("preconditioned GD equals GD on rescaled features:", same)
+assert same
 
 print(
     f"{'features':>13} {'kappa(H)':>10} {'kappa(Jacobi)':>14} "
@@ -279,12 +288,14 @@ print(
 jac = {}
 for name, model in models.items():
     H = model.hess()
-    Dn = np.diag(H)
-    Hj = H / np.sqrt(np.outer(Dn, Dn))
-    kj, sj = kappa(Hj), gd_steps(Hj, -np.sqrt(Dn) * model.solve())
+    pn = np.diag(H)
+    Hj = H / np.sqrt(np.outer(pn, pn))
+    kj, sj = kappa(Hj), gd_steps(Hj, -np.sqrt(pn) * model.solve())
     jac[name] = kj
     k_plain = about(table[name][1])
     print(f"{name:>13} {kappa(H):10.3e} {kj:14.3e} {k_plain:>12} {about(sj):>16}")
+
+# %%
 assert np.isclose(jac["centered only"], table["standardized"][0])
 assert jac["raw"] > 10 * table["standardized"][0]
 
@@ -293,9 +304,10 @@ assert jac["raw"] > 10 * table["standardized"][0]
 # standardized features. It is the same thing: dividing column $j$ by $\sqrt{H_{jj}}$, its root mean
 # square, is dividing by its standard deviation once the column is centered. On the raw features it helps
 # by three orders of magnitude, but $\kappa$ stays far above the standardized value. A diagonal
-# $D$ cannot undo the offsets, which couple each feature with the intercept: that coupling is an
+# $P$ cannot undo the offsets, which couple each feature with the intercept: that coupling is an
 # off-diagonal entry of $H$. Feature scaling is preconditioning done once, on the data, before training
-# {cite:p}`lecun1998`; centering is the part no diagonal scaling can do.
+# {cite:p}`lecun1998`: steepest descent in a diagonal norm, chosen once. Centering is the part no diagonal
+# norm can do (exercise 4 derives the identity).
 #
 # ## Adaptive methods estimate a diagonal preconditioner
 #
@@ -335,18 +347,19 @@ assert min(left["raw"]) > 0.9
 #
 # ## When a diagonal preconditioner cannot help
 #
-# Rotate the narrow valley by $45°$: $f(x) = \tfrac12 x^\top A x$ with $A = Q \operatorname{diag}(1, 100)\,Q^\top$
+# Rotate the narrow valley by $45°$: $f(\theta) = \tfrac12 \theta^\top A \theta$ with $A = Q \operatorname{diag}(1, 100)\,Q^\top$
 # and $Q$ a rotation by $45°$. Now both diagonal entries of $A$ are equal, so the Jacobi preconditioner is a
-# multiple of the identity and changes nothing. Only a full preconditioner $P \approx A^{-1}$ can straighten
-# the valley. With $P = A^{-1}$ exactly, the preconditioned Hessian is the identity ($\kappa = 1$). The
-# step $x - A^{-1}\nabla f(x)$ is **Newton's method** {cite:p}`nocedal2006` (see {doc}`../part3/newton`),
-# which lands on the minimum of a quadratic in one step.
+# multiple of the identity and changes nothing. Only a full preconditioner $P \approx A$ can straighten
+# the valley: in the norm $\|u\|_P$ with $P = A$, the steepest-descent direction $-A^{-1}\nabla f$ points
+# straight at the minimum, and the preconditioned Hessian $A^{-1/2} A A^{-1/2}$ is the identity
+# ($\kappa = 1$). The step $\theta - A^{-1}\nabla f(\theta)$ is **Newton's method** {cite:p}`nocedal2006` (see
+# {doc}`../part3/newton`), which lands on the minimum of a quadratic in one step.
 
 # %%
 f_rot = Quadratic([1.0, 100.0], rotation=np.pi / 4)
 A = f_rot.A
-DA = np.diag(A)
-A_jac = A / np.sqrt(np.outer(DA, DA))
+pA = np.diag(A)
+A_jac = A / np.sqrt(np.outer(pA, pA))
 evals, evecs = np.linalg.eigh(A)
 A_inv_half = evecs @ np.diag(evals**-0.5) @ evecs.T
 print("A =\n", A)
@@ -390,8 +403,9 @@ assert rel_err < 1e-9
 # - Standardizing the features (center *and* scale) brought $\kappa$ down to about $470$ and the step count
 #   to about $6000$.
 # - The zig-zag: one step size for all directions; the steep direction caps it and the shallow one crawls.
-# - A diagonal preconditioner fixes units: Jacobi on centered features equals standardization. AdaGrad
-#   and Adam estimate a diagonal preconditioner from gradients.
+# - A diagonal preconditioner $P$ fixes units: the step $-P^{-1}\nabla f$ is steepest descent in a diagonal
+#   norm, and Jacobi on centered features equals standardization. AdaGrad and Adam estimate a diagonal
+#   preconditioner from gradients.
 # - Correlations and rotations are off-diagonal. Diagonal scaling cannot fix them; a full preconditioner
 #   (Newton, quasi-Newton) can.
 #
@@ -459,7 +473,7 @@ assert kappa_jac > 100 * table["standardized"][0]
 #
 # ```{exercise} Step 1/L or 2/(L + mu)?
 # :label: ex-cond-step
-# On $\tfrac12(x_1^2 + 100\,x_2^2)$ from $(-1.8, 0.9)$, count the steps to $10^{-6}$ with $\alpha = 1/L$ and
+# On $\tfrac12(\theta_1^2 + 100\,\theta_2^2)$ from $(-1.8, 0.9)$, count the steps to $10^{-6}$ with $\alpha = 1/L$ and
 # with $\alpha = 2/(L + \mu)$. Which is faster, and by roughly how much? Compare with the rates
 # $1 - 1/\kappa$ and $(\kappa - 1)/(\kappa + 1)$.
 # ```
@@ -483,6 +497,44 @@ assert 1.8 < count["1/L"] / count["2/(L+mu)"] < 2.2
 # $\ln\frac{\kappa-1}{\kappa+1} \approx -2/\kappa$. Both counts still grow linearly in $\kappa$; only a better
 # method (momentum, preconditioning) changes that.
 #
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Jacobi on centered features is standardization
+# :label: ex-cond-jacobi
+# Let the columns $x_j$ of $X$ be centered (mean zero) with standard deviations $\sigma_j$, and add a column
+# of ones for the intercept. With $H = \tilde X^\top \tilde X / n$ for $\tilde X = [\mathbf 1, X]$ and the
+# Jacobi preconditioner $P = \operatorname{diag}(H)$, show that $P^{-1/2} H P^{-1/2}$ is the Hessian of the
+# standardized features (again with a column of ones). Check it on the diabetes data.
+# ```
+#
+# ```{solution-start} ex-cond-jacobi
+# :class: dropdown
+# ```
+#
+# The diagonal entries of $H$ are the mean squares of the columns: $H_{00} = \frac1n\sum_i 1 = 1$ for the
+# column of ones, and $H_{jj} = \frac1n \sum_i x_{ij}^2 = \sigma_j^2$ for a centered column, because its mean
+# square is its variance. So $P^{-1/2} = \operatorname{diag}(1, 1/\sigma_1, \dots, 1/\sigma_p)$, and
+#
+# $$
+# P^{-1/2} H P^{-1/2} = \frac1n \bigl(\tilde X P^{-1/2}\bigr)^\top \bigl(\tilde X P^{-1/2}\bigr),
+# \qquad \tilde X P^{-1/2} = \bigl[\mathbf 1,\; x_1/\sigma_1,\; \dots,\; x_p/\sigma_p\bigr],
+# $$
+#
+# which is exactly the standardized design matrix with its column of ones. Without centering,
+# $H_{jj} = \sigma_j^2 + m_j^2$ (with $m_j$ the column's mean), and the rescaled columns still carry their
+# offsets, which is why Jacobi could not reach the standardized $\kappa$ on the raw features.
+
+# %%
+H_centered = models["centered only"].hess()
+pc = np.diag(H_centered)
+same_hessian = np.allclose(
+    H_centered / np.sqrt(np.outer(pc, pc)), models["standardized"].hess(), atol=1e-12
+)
+print("Jacobi-preconditioned Hessian equals the standardized one:", same_hessian)
+assert same_hessian and np.isclose(pc[0], 1.0) and np.allclose(pc[1:], std**2)
+
+# %% [markdown]
 # ```{solution-end}
 # ```
 #
