@@ -404,7 +404,8 @@ assert callable(gradient) and np.allclose(theta, theta_star, atol=1e-6)
 # - **an extra factor $1/n$** carried over from the full-batch formula, which shrinks every step $n$-fold.
 #
 # Both still "converge". All three versions below run 100 epochs of SGD over the shuffled data with the
-# decaying rate $\alpha_k = 0.5 / (1 + k/n)$ at step $k$, as the Robbins–Monro conditions require {cite}`robbins1951`.
+# decaying rate $\alpha_k = 0.5 / (1 + k/n)$ at step $k$, as the Robbins–Monro conditions require
+# {cite}`robbins1951`.
 
 # %%
 def sample_grad(theta, i):
@@ -472,8 +473,8 @@ idx_i = np.array([i])
 assert np.allclose(sample_grad(theta_test, i), model.grad(theta_test, idx=idx_i))
 
 # %% [markdown]
-# **The fix** is the correct form, $(x_i^\top\theta - y_i)\,x_i$, which is what `model.grad(theta, idx)` computes
-# for a minibatch `idx`; its result above was asserted to lie within 0.01 of `lstsq`.
+# **The fix** is the correct form, $(x_i^\top\theta - y_i)\,x_i$, which is what `model.grad(theta, idx)`
+# computes for a minibatch `idx`; its result above was asserted to lie within 0.01 of `lstsq`.
 #
 # ## The missing bias column
 #
@@ -755,8 +756,8 @@ assert abs(check.rel_error - 1 / 3) < 1e-6 and np.allclose(res.x, theta_star, at
 #
 # ```{exercise} The caller's array changes
 # :label: ex-mis-inplace
-# A helper `def step(theta, g): theta -= 0.5 * g; return theta` is called as `new = step(theta0, grad(theta0))`.
-# What happens to `theta0`? Write a version that leaves it alone.
+# A helper `def step(theta, g): theta -= 0.5 * g; return theta` is called as
+# `new = step(theta0, grad(theta0))`. What happens to `theta0`? Write a version that leaves it alone.
 # ```
 #
 # ```{solution-start} ex-mis-inplace

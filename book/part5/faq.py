@@ -66,8 +66,10 @@ rng = np.random.default_rng(SEED)
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# - <span lang="zh">为什么梯度下降法会遇到局部最小化问题？</span> "Why does gradient descent run into the problem of local minima?" (article 000, question 1)
-# - <span lang="zh">为什么梯度下降法会陷入局部最小？</span> "Why does gradient descent get trapped in a local minimum?" (article 003, question 1)
+# - <span lang="zh">为什么梯度下降法会遇到局部最小化问题？</span>
+#   "Why does gradient descent run into the problem of local minima?" (article 000, question 1)
+# - <span lang="zh">为什么梯度下降法会陷入局部最小？</span>
+#   "Why does gradient descent get trapped in a local minimum?" (article 003, question 1)
 # ```
 #
 # *Asked twice.* One article answers correctly that the loss may be **non-convex**; another blames the
@@ -140,7 +142,8 @@ assert np.allclose(flow.x, hop.x, atol=1e-4) and 2 / curvature < 0.12
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">为什么梯度下降算法需要选择合适的学习率？</span> "Why does gradient descent need a well-chosen learning rate?" (article 002, question 1)
+# <span lang="zh">为什么梯度下降算法需要选择合适的学习率？</span>
+# "Why does gradient descent need a well-chosen learning rate?" (article 002, question 1)
 # ```
 #
 # One article says that a too large learning rate "skips over the optimum and converges to a wrong local
@@ -246,8 +249,10 @@ assert searched.fun <= range_test[1.0] + 1e-6
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# - <span lang="zh">梯度下降法与其他优化算法的区别？</span> "How does gradient descent differ from other optimization algorithms?" (article 000, question 3)
-# - <span lang="zh">梯度下降算法有哪些变种？</span> "Which variants of gradient descent are there?" (article 002, question 3)
+# - <span lang="zh">梯度下降法与其他优化算法的区别？</span>
+#   "How does gradient descent differ from other optimization algorithms?" (article 000, question 3)
+# - <span lang="zh">梯度下降算法有哪些变种？</span>
+#   "Which variants of gradient descent are there?" (article 002, question 3)
 # ```
 #
 # *Asked twice, once as "which variants exist?".* The articles list the variants (stochastic gradient
@@ -443,7 +448,8 @@ plt.show()
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">为什么梯度下降算法需要迭代多次？</span> "Why does gradient descent need many iterations?" (article 002, question 2)
+# <span lang="zh">为什么梯度下降算法需要迭代多次？</span>
+# "Why does gradient descent need many iterations?" (article 002, question 2)
 # ```
 #
 # One article explains that "each iteration only finds the minimum for the current step size". That is not
@@ -471,14 +477,15 @@ for kappa in (1.0, 10.0, 100.0):
 
 # %% [markdown]
 # (The loss target $\tfrac12\mathrm{tol}^2$ is the loss when the flat coordinate, of curvature 1, has
-# shrunk to $\mathrm{tol}$.) The measured counts equal the formula. {doc}`../part2/convergence_rates` derives it, and
-# momentum ({doc}`../part3/momentum`) replaces $\kappa$ by $\sqrt\kappa$.
+# shrunk to $\mathrm{tol}$.) The measured counts equal the formula. {doc}`../part2/convergence_rates`
+# derives it, and momentum ({doc}`../part3/momentum`) replaces $\kappa$ by $\sqrt\kappa$.
 #
 # ## Does stochastic gradient descent get out of local minima?
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">梯度下降算法陷入局部最优。</span> "Gradient descent gets stuck in a local optimum." (article 001, question 2)
+# <span lang="zh">梯度下降算法陷入局部最优。</span>
+# "Gradient descent gets stuck in a local optimum." (article 001, question 2)
 # ```
 #
 # One article recommends stochastic gradient descent (SGD) for runs stuck in a local optimum. The honest
@@ -489,8 +496,9 @@ for kappa in (1.0, 10.0, 100.0):
 #
 # A loss of one parameter $\theta$, of the form $f(\theta) = \frac1n\sum_i \ell_i(\theta)$ with
 # $\ell_i(\theta) = \tfrac14 \theta^4 - \tfrac12 \theta^2 + a_i \theta$ and $n = 50$ terms whose $a_i$
-# average $0.2$, has a deep minimum near $\theta = -1.09$ and a shallow one near $\theta = 0.88$. SGD with one term per step and rate 0.1 for 200
-# steps, then 0.002 for 200 more to settle, from each minimum, 200 runs each:
+# average $0.2$, has a deep minimum near $\theta = -1.09$ and a shallow one near $\theta = 0.88$. SGD with
+# one term per step and rate 0.1 for 200 steps, then 0.002 for 200 more to settle, from each minimum, 200
+# runs each:
 
 # %%
 n_terms = 50
@@ -539,7 +547,8 @@ assert 0.1 < escaped < 0.9 and left == 0
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">如何避免梯度下降陷入局部最小的其他方法？</span> "What other ways are there to keep gradient descent out of local minima?" (article 003, question 4)
+# <span lang="zh">如何避免梯度下降陷入局部最小的其他方法？</span>
+# "What other ways are there to keep gradient descent out of local minima?" (article 003, question 4)
 # ```
 #
 # One article suggests Adam or RMSProp as "other ways" to avoid local minima. They were designed to make
@@ -615,7 +624,8 @@ assert abs(best.fun - camel.min_value) < 1e-6 and len(tally) >= 3
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">梯度下降法适用于哪种类型的优化问题？</span> "What kind of optimization problem is gradient descent suited to?" (article 003, question 3)
+# <span lang="zh">梯度下降法适用于哪种类型的优化问题？</span>
+# "What kind of optimization problem is gradient descent suited to?" (article 003, question 3)
 # ```
 #
 # One article states that gradient descent "mainly applies to convex problems" and does poorly on
@@ -659,15 +669,16 @@ assert off_line.fun < -0.24
 
 # %% [markdown]
 # Both runs stopped with status `converged` (small gradient), but only the second reached a minimum. The
-# Hessian at the origin has eigenvalues $1$ and $-1$, a saddle; the smallest nudge off the line $\theta_2 = 0$ is
-# amplified by the factor $1 + \alpha = 1.5$ per step until the run falls into the minimum at $(0, 1)$.
-# See {doc}`../part2/convergence_rates` and {doc}`../part3/local_minima`.
+# Hessian at the origin has eigenvalues $1$ and $-1$, a saddle; the smallest nudge off the line
+# $\theta_2 = 0$ is amplified by the factor $1 + \alpha = 1.5$ per step until the run falls into the
+# minimum at $(0, 1)$. See {doc}`../part2/convergence_rates` and {doc}`../part3/local_minima`.
 #
 # ## Why do I get NaN or inf, and does gradient clipping fix it?
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">梯度下降算法计算梯度时可能出现NaN或Infinity的问题。</span> "Computing the gradient can produce NaN or Infinity." (article 001, question 3)
+# <span lang="zh">梯度下降算法计算梯度时可能出现NaN或Infinity的问题。</span>
+# "Computing the gradient can produce NaN or Infinity." (article 001, question 3)
 # ```
 #
 # One article says to use gradient clipping. **Sometimes** that is the fix; often the cause lies elsewhere,
@@ -729,7 +740,8 @@ assert np.isinf(naive) and np.isfinite(sigma - label) and stable == 40.0
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">如何选择合适的初始化策略？</span> "How do I choose a suitable initialization strategy?" (article 002, question 4)
+# <span lang="zh">如何选择合适的初始化策略？</span>
+# "How do I choose a suitable initialization strategy?" (article 002, question 4)
 # ```
 #
 # One article lists zero initialization, random initialization and Xavier initialization as equally good
@@ -806,7 +818,8 @@ assert spread < 1e-12 and sym.fun > 10 * trained.fun
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">如何处理梯度消失和梯度爆炸问题？</span> "How do I deal with vanishing and exploding gradients?" (article 002, question 5)
+# <span lang="zh">如何处理梯度消失和梯度爆炸问题？</span>
+# "How do I deal with vanishing and exploding gradients?" (article 002, question 5)
 # ```
 #
 # The gradient of an early layer is a product of one factor per later layer, so it shrinks or grows
@@ -850,9 +863,10 @@ assert max(norms[k].max() for k in ("sigmoid, N(0, 0.01^2)", "tanh, Xavier")) < 
 # %% [markdown]
 # With sigmoid units and tiny weights the first layer's gradient norm is below $10^{-14}$ while the last
 # layer's is above $10^{-2}$, more than $10^{12}$ times smaller: the first layer would not learn. Xavier
-# weights with tanh keep the two within a factor of two. Weights that are too large make every gradient enormous: with the identity activation each layer multiplies the
-# size of the signal by about $0.5\sqrt{16} = 2$, forward and backward, and the first and last gradient
-# norms come out above $10^5$, where the other two networks stay below 1 in every layer. See
+# weights with tanh keep the two within a factor of two. Weights that are too large make every gradient
+# enormous: with the identity activation each layer multiplies the size of the signal by about
+# $0.5\sqrt{16} = 2$, forward and backward, and the first and last gradient norms come out above
+# $10^5$, where the other two networks stay below 1 in every layer. See
 # {doc}`../part4/vanishing_exploding` and {doc}`../part3/initialization`.
 #
 # ## What if the gradient does not exist?
@@ -866,9 +880,9 @@ assert max(norms[k].max() for k in ("sigmoid, N(0, 0.01^2)", "tanh, Xavier")) < 
 # SGD). That mixes up two different things. A vanishing gradient exists and is tiny. A gradient **does not
 # exist** at a kink: $|\theta|$ at 0, a ReLU at 0, an L1 penalty, the hinge loss. There one uses a
 # **subgradient** (any slope between the left and right derivatives; for $|\theta|$,
-# $\operatorname{sign}(\theta)$, with 0 at 0). Subgradient descent works but needs a **decaying** rate: with a constant rate it bounces
-# around the kink forever, because the subgradient has size 1 right up to the minimum. For the same reason
-# a stopping rule on the gradient norm never fires there.
+# $\operatorname{sign}(\theta)$, with 0 at 0). Subgradient descent works but needs a **decaying** rate: with
+# a constant rate it bounces around the kink forever, because the subgradient has size 1 right up to the
+# minimum. For the same reason a stopping rule on the gradient norm never fires there.
 
 # %%
 absolute = (lambda x: float(abs(x[0])), lambda x: np.sign(x))
@@ -897,13 +911,14 @@ assert 0.05 / (0.1 / 300) == 150
 # %% [markdown]
 # The constant-rate run settles into a two-cycle $\pm 0.05$, half a step from the minimum. The decaying
 # rate does better, by an amount you can state: once an iterate has crossed the kink, each later one lies
-# within the last step length of it, $|\theta_K| \le \alpha_{K-1} = 0.1/K$. (If $|\theta_k| \le \alpha_{k-1}$, the
-# next step of length $\alpha_k$ goes towards 0 and ends at most $\max(\alpha_k, \alpha_{k-1} - \alpha_k)
-# = \alpha_k$ from it, since $\alpha_{k-1} \le 2\alpha_k$.) After 300 steps that is $3.3 \times 10^{-4}$,
-# 150 times closer than the constant rate. A single iterate can be much closer, like $\theta_{300}$ here, but
-# that is luck: one step earlier or later the distance is back near the bound. Neither run ever satisfies
-# the gradient test. Alternatives are to smooth the kink (the Huber loss replaces $|r|$ near 0 by a parabola) or to use a
-# proximal method. See {doc}`../part2/derivatives_and_gradients` and {doc}`../part2/loss_functions`.
+# within the last step length of it, $|\theta_K| \le \alpha_{K-1} = 0.1/K$. (If
+# $|\theta_k| \le \alpha_{k-1}$, the next step of length $\alpha_k$ goes towards 0 and ends at most
+# $\max(\alpha_k, \alpha_{k-1} - \alpha_k) = \alpha_k$ from it, since $\alpha_{k-1} \le 2\alpha_k$.) After
+# 300 steps that is $3.3 \times 10^{-4}$, 150 times closer than the constant rate. A single iterate can
+# be much closer, like $\theta_{300}$ here, but that is luck: one step earlier or later the distance is
+# back near the bound. Neither run ever satisfies the gradient test. Alternatives are to smooth the kink
+# (the Huber loss replaces $|r|$ near 0 by a parabola) or to use a proximal method. See
+# {doc}`../part2/derivatives_and_gradients` and {doc}`../part2/loss_functions`.
 #
 # ## What helps against overfitting?
 #
@@ -986,16 +1001,17 @@ assert fit_loss["straight line"] > 5 * fit_loss["line + x^2 feature"]
 #
 # ```{admonition} As the articles ask it
 # :class: note
-# <span lang="zh">元学习如何帮助梯度下降法？</span> "How does meta-learning help gradient descent?" (article 003, question 5)
+# <span lang="zh">元学习如何帮助梯度下降法？</span>
+# "How does meta-learning help gradient descent?" (article 003, question 5)
 # ```
 #
 # **Meta-learning** means learning how to learn: using the experience of training to improve the training
 # procedure itself. For gradient descent that can mean learning the learning rate, all hyper-parameters, or
 # even the update rule {cite}`maclaurin2015,andrychowicz2016`. The simplest instance is **hypergradient
 # descent** {cite}`baydin2018`: the loss after a step depends on the learning rate used, its derivative with
-# respect to that rate is $-g_k \cdot g_{k-1}$ (with $g_k = \nabla f(\theta_k)$), and SGD-HD takes a gradient step
-# on the rate with it before every parameter step. On the breast-cancer logistic regression, started with a
-# rate 1000 times too small:
+# respect to that rate is $-g_k \cdot g_{k-1}$ (with $g_k = \nabla f(\theta_k)$), and SGD-HD takes a
+# gradient step on the rate with it before every parameter step. On the breast-cancer logistic regression,
+# started with a rate 1000 times too small:
 
 # %%
 plain = minimize(logreg, w0, SGD(lr=0.001), max_steps=100)
@@ -1019,8 +1035,9 @@ assert learned.fun < 0.2 * plain.fun and hd.alpha > 100 * 0.001
 #
 # ## Key points
 #
-# - Local minima come from a **non-convex** loss; the starting point picks the basin. A fixed learning rate is
-#   not the cause, and no common optimizer (SGD, momentum, Adam) is designed to find the global minimum.
+# - Local minima come from a **non-convex** loss; the starting point picks the basin, unless steps large
+#   compared with the basin jump out of it. A fixed learning rate is not the cause, and no common optimizer
+#   (SGD, momentum, Adam) is designed to find the global minimum.
 # - A learning rate above $2/L$ makes gradient descent **diverge**; a tiny one makes it crawl. Pick it from
 #   a curvature bound, a short range test or a line search.
 # - Slow convergence usually means **ill-conditioning**: rescale the features first, then consider momentum
