@@ -574,7 +574,7 @@ for c in (0.8, 1.0, 1.25):
         delta = delta @ (c * Qs[j - 1]).T
     ratio = np.linalg.norm(delta) / np.linalg.norm(delta_D)
     predicted = c ** (D_lin - 1)
-    print(f"c = {c:4.2f}: |delta_1| / |delta_D| = {ratio:.4g}, c^(D-1) = {predicted:.4g}")
+    print(f"c = {c:4.2f}: |delta_1|/|delta_D| = {ratio:.4g}, c^(D-1) = {predicted:.4g}")
     assert np.isclose(ratio, predicted, rtol=1e-10)
 
 # %% [markdown]
