@@ -183,8 +183,12 @@ print(
 # compromise, their harmonic mean,
 #
 # $$
-# \operatorname{Var}(W) = \frac{2}{n_{\text{in}} + n_{\text{out}}}
-# \qquad\text{(Xavier/Glorot; uniform version: } U\big[\pm\sqrt{6/(n_{\text{in}}+n_{\text{out}})}\big]\text{)} .
+# \begin{aligned}
+# \operatorname{Var}(W) &= \frac{2}{n_{\text{in}} + n_{\text{out}}}
+#   \qquad\text{(Xavier/Glorot);} \\
+# \text{uniform version: } W &\sim U\Big[-\sqrt{6/(n_{\text{in}}+n_{\text{out}})},\
+#   \sqrt{6/(n_{\text{in}}+n_{\text{out}})}\Big] .
+# \end{aligned}
 # $$
 #
 # **ReLU.** A ReLU unit zeroes the negative half of its symmetric input, so $\mathbb{E}[\max(z, 0)^2] =

@@ -53,7 +53,10 @@ print("gdlearn", gdlearn.__version__)
 # polynomial in the step $p$:
 #
 # $$
-# f(\theta_k + p) \approx m_k(p) = f(\theta_k) + \nabla f(\theta_k)^\top p + \tfrac12\, p^\top \nabla^2 f(\theta_k)\, p .
+# \begin{aligned}
+# f(\theta_k + p) \approx m_k(p)
+#   &= f(\theta_k) + \nabla f(\theta_k)^\top p + \tfrac12\, p^\top \nabla^2 f(\theta_k)\, p .
+# \end{aligned}
 # $$
 #
 # Gradient descent minimizes the first two terms plus a penalty $\frac{1}{2\alpha}\|p\|^2$ on the step
