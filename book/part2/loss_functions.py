@@ -499,7 +499,7 @@ print(f"smallest |eigenvalue| below 1e-12 in all 200 (the direction (1, ..., 1))
       f"{flat_dir}")
 H = clf.hess(rng.normal(size=Xc.shape[1]))
 eig_H = np.linalg.eigvalsh(H)
-print(f"logistic-regression Hessian at a random w: eigenvalues from {eig_H[0]:.1e} "
+print(f"logistic-regression Hessian at a random θ: eigenvalues from {eig_H[0]:.1e} "
       f"to {eig_H[-1]:.2f}")
 assert n_negative == 0 and flat_dir and eig_H[0] > 0
 

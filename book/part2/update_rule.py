@@ -274,7 +274,7 @@ assert res.status == "max_steps" and np.isclose(res.fun, 0.5 * L * c_top**2)
 # $$
 #
 # The best step sits just below the cliff at $2/L$ (for large $\kappa$, $\alpha^\star \approx 2/L$), and the
-# number of steps to shrink the error by a factor $\varepsilon$ is about $\ln(1/\varepsilon) / (-\ln\rho)$.
+# number of steps to shrink the error by a factor $10^{m}$ ($m$ decimal digits) is about $m\ln 10 / (-\ln\rho)$.
 # The next chapter, {doc}`convergence_rates`, turns these numbers into convergence rates.
 #
 # A learning-rate sweep shows all of it at once. We take a three-dimensional bowl with condition number
@@ -655,7 +655,7 @@ plt.show()
 # %%
 one_d = Quadratic([7.0])
 r = minimize(one_d, np.array([3.0]), SGD(lr=1 / 7.0), max_steps=1)
-print(f"1-D bowl: |x_1| < 1e-12: {abs(r.x[0]) < 1e-12}")
+print(f"1-D bowl: |θ_1| < 1e-12: {abs(r.x[0]) < 1e-12}")
 assert abs(r.x[0]) < 1e-12
 
 c = V.T @ (x0 - x_star)
