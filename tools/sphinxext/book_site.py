@@ -336,9 +336,30 @@ class _Bundler:
         for a, b, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
             html = html[:a] + text + html[b:]
         html = _PRELOAD.sub("", html)
+        html = re.sub(r'(<img\b[^>]*\bsrc=")([^"]*_images/[^"]+\.png)"', lambda m: m.group(1) + self._webp(page, m.group(2)) + '"', html)
         html = html.replace("</head>", '<meta name="book-bundled" content="1" />\n</head>', 1)
         page.write_text(html, encoding="utf-8")
         self._remember(page, html)
+
+    def _webp(self, page: Path, src: str) -> str:
+        """A figure over 40 KB served as lossless WebP: the same pixels in about half the bytes
+        (the notebooks' retina PNGs stay as they are, and the PDF prints those)."""
+        png = (page.parent / src).resolve()
+        if not png.is_file() or png.stat().st_size < 40_000:
+            return src
+        webp = png.with_suffix(".webp")
+        if not webp.exists() or webp.stat().st_mtime < png.stat().st_mtime:
+            try:
+                from PIL import Image
+
+                with Image.open(png) as image:
+                    image.save(webp, "WEBP", lossless=True, method=4)
+            except Exception as err:  # noqa: BLE001 - the PNG is still there
+                LOGGER.warning(f"book_site: no WebP for {png.name}: {err}")
+                return src
+        if webp.stat().st_size >= png.stat().st_size:
+            return src
+        return src[: -len(".png")] + ".webp"
 
     def _remember(self, page: Path, html: str) -> None:
         self.pages_html.append(html)
