@@ -605,7 +605,7 @@ def pdf_text() -> list[str]:
 def _titles() -> list[tuple[str, str]]:
     """(number, title) of every numbered chapter, from the built site's sidebar."""
     html = (HTML / "book" / "intro.html").read_text(encoding="utf-8")
-    nav = re.search(r'<nav class="bd-docs-nav.*?</nav>', html, re.S).group(0)
+    nav = re.search(r'<nav class="[^"]*bd-docs-nav.*?</nav>', html, re.S).group(0)
     out = []
     for num, title in re.findall(r'<a class="reference internal" href="[^"]*part\d/[^"]+">(\d+)\. ([^<]+)</a>', nav):
         out.append((num, title.replace("’", "'").strip()))
