@@ -76,7 +76,7 @@ section.book-part .book-part-title { font-size: 26pt; font-weight: 600; margin-t
 #book-toc li a { color: inherit; text-decoration: none; }
 #book-toc li .dots { flex: 1; border-bottom: 1px dotted #999; margin-bottom: 0.35em; }
 a { color: #1a4f8b; }
-"""
+"""  # noqa: E501
 
 # Runs in the page before printing: open every solution, mark the chapters, add a title page and a
 # table of contents (with the page numbers found by the first printing, when there are some).
@@ -132,7 +132,7 @@ PREPARE_JS = r"""
   }
   return chapters.map(c => c.title);
 }
-"""
+"""  # noqa: E501
 
 
 CHECK_JS = r"""
@@ -257,7 +257,7 @@ def print_pdf(target: Path) -> dict:
             page.pdf(path=str(target), **options)
             first.unlink()
             info = {"chapters": len([t for t in titles if t]), "titles": titles,
-                    "missing_page_numbers": [t for t, n in zip(titles, numbers) if n is None], **checks}
+                    "missing_page_numbers": [t for t, n in zip(titles, numbers, strict=True) if n is None], **checks}  # noqa: E501
             browser.close()
     finally:
         server.shutdown()
