@@ -15,7 +15,7 @@ Modules: :mod:`~gdlearn.objectives`, :mod:`~gdlearn.models`, :mod:`~gdlearn.mlp`
 
 from gdlearn import data, init, schedules
 from gdlearn.gradcheck import GradCheck, check_grad, numerical_grad
-from gdlearn.linesearch import ArmijoGD, LineSearch, backtracking
+from gdlearn.linesearch import LineSearch, backtracking
 from gdlearn.loop import fit, minimize
 from gdlearn.mlp import MLP
 from gdlearn.models import LinearRegression, LogisticRegression, SoftmaxRegression
@@ -37,6 +37,7 @@ from gdlearn.optim import (
     Adam,
     AdamHD,
     AdamW,
+    ArmijoGD,
     Newton,
     Optimizer,
     RMSProp,

@@ -7,6 +7,7 @@ its exact rule in its docstring.  Parameters are one array or a dict of arrays.
 from gdlearn.optim.adadelta import AdaDelta
 from gdlearn.optim.adagrad import AdaGrad
 from gdlearn.optim.adam import Adam, AdamW
+from gdlearn.optim.armijo import ArmijoGD
 from gdlearn.optim.base import LearningRate, Optimizer, Schedule
 from gdlearn.optim.hypergradient import SGDHD, AdamHD
 from gdlearn.optim.newton import Newton
@@ -26,4 +27,5 @@ __all__ = [
     "Newton",
     "SGDHD",
     "AdamHD",
+    "ArmijoGD",
 ]
