@@ -6,6 +6,7 @@ model uses one array.  Optimizers, the training loop and the gradient checker ac
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -94,9 +95,16 @@ def tree_leaves(tree: Params) -> list[np.ndarray]:
     return [tree]
 
 
+def _sq_norm(a: np.ndarray) -> float:
+    a = a.ravel()
+    return float(np.dot(a, a))
+
+
 def tree_norm(tree: Params) -> float:
     """Euclidean norm of all entries of a tree taken together."""
-    return float(np.sqrt(sum(float(np.sum(np.square(leaf))) for leaf in tree_leaves(tree))))
+    if isinstance(tree, dict):
+        return math.sqrt(sum(_sq_norm(np.asarray(leaf)) for leaf in tree.values()))
+    return math.sqrt(_sq_norm(np.asarray(tree)))
 
 
 def tree_all_finite(tree: Params) -> bool:

@@ -200,10 +200,7 @@ abla f(x_k)\| \le 	ext{gtol}` (also checked at :math:`x_0`) → ``"converged"``;
             else:
                 new = optimizer.step(x, step_grad)
             lr = optimizer.last_lr
-            if not tree_all_finite(new):
-                status, message = "diverged", f"the parameters became non-finite at step {k + 1} " \
-                    f"(non-finite check); try a smaller learning rate (this step used lr={lr:.3g})"
-                break
+            # a non-finite new point gives a non-finite loss or gradient: the check below catches it
             f_new, g_new = value_and_grad(new)
             n_f, n_g = n_f + 1, n_g + 1
             gn = tree_norm(g_new)

@@ -150,6 +150,7 @@ class Optimizer:
         self.state: dict[str, Any] = {}
         self.last_lr: float | None = None
         self._signature: tuple | None = None
+        self._fast: tuple | None = None
 
     def step(self, params: Params, grad: Params) -> Params:
         """Return the parameters after one update with gradient ``grad``.
@@ -165,14 +166,21 @@ class Optimizer:
         TypeError
             On a list, tuple, nested dict or complex input.
         """
-        first = self._signature is None
-        params, grad = self._check_step_inputs(params, grad)
-        lr = self.current_lr()
+        fast = self._fast  # (shape, dtype) of array parameters seen before: skip the full checks
+        if (fast is not None and type(params) is np.ndarray and type(grad) is np.ndarray
+                and params.shape == fast[0] and params.dtype == fast[1] and grad.shape == fast[0]):
+            if grad.dtype != fast[1]:
+                grad = grad.astype(fast[1])
+        else:
+            params, grad = self._check_step_inputs(params, grad)
+        lr = self.lr if type(self.lr) is float else self.current_lr()
         if self.maximize:
             grad = {k: -v for k, v in grad.items()} if isinstance(grad, dict) else -grad
-        if first:
-            self._create_state(params)
-        if isinstance(params, dict):
+        if type(params) is np.ndarray and params.ndim:  # the common case, without detours
+            new = self._update(params, grad, self.state, lr)
+            if type(new) is not np.ndarray or new.dtype != params.dtype:
+                new = np.asarray(new, dtype=params.dtype)
+        elif isinstance(params, dict):
             new = {}
             for k in params:
                 rule, rule_lr = self._rule_for(k, lr)
@@ -181,9 +189,7 @@ class Optimizer:
                 for name, value in leaf_state.items():
                     self.state[name][k] = value
         else:
-            leaf_state = dict(self.state)
-            new = self._leaf_update(self, params, grad, leaf_state, lr)
-            self.state.update(leaf_state)
+            new = self._leaf_update(self, params, grad, self.state, lr)
         self.t += 1
         self.last_lr = lr
         return new
@@ -240,6 +246,7 @@ class Optimizer:
         self.t = int(state_dict["t"])
         self.state = copy.deepcopy(dict(state_dict["state"]))
         self._signature = state_dict["signature"]
+        self._fast = None  # the next step checks the parameters against the signature in full
         self._load_extra_state(copy.deepcopy(state_dict.get("extra", {})))
 
     # -- to be written by subclasses ----------------------------------------------------
@@ -274,8 +281,9 @@ class Optimizer:
         grad = as_tree("grad", grad)
         check_same_structure(params, grad)
         sig = signature(params)
-        if self._signature is None:
+        if self._signature is None:  # the first step: bind the state to these parameters
             self._signature = sig
+            self._create_state(params)
         elif sig != self._signature:
             raise ValueError(
                 f"{type(self).__name__} holds state for parameters {describe(self._signature)}, "
@@ -285,6 +293,7 @@ class Optimizer:
             grad = {k: np.asarray(grad[k], dtype=params[k].dtype) for k in params}
         else:
             grad = np.asarray(grad, dtype=params.dtype)
+            self._fast = (params.shape, params.dtype)
         return params, grad
 
     @staticmethod
@@ -297,7 +306,10 @@ class Optimizer:
             new = rule._update(x.reshape(1), g.reshape(1), flat, lr)
             state.update({name: a.reshape(()) for name, a in flat.items()})
             return np.asarray(new, dtype=x.dtype).reshape(())
-        return np.asarray(rule._update(x, g, state, lr), dtype=x.dtype)
+        new = rule._update(x, g, state, lr)
+        if type(new) is not np.ndarray or new.dtype != x.dtype:
+            new = np.asarray(new, dtype=x.dtype)
+        return new
 
     def _check_groups(self, groups: Iterable[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
         if groups is None:

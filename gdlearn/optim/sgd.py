@@ -122,4 +122,5 @@ class SGD(Optimizer):
                 buf *= self.momentum                        # b_t = mu b_{t-1} + (1 - tau) g_t
                 buf += (1.0 - self.dampening) * g
             g = g + self.momentum * buf if self.nesterov else buf
-        return x - lr * g
+        step = lr * g
+        return np.subtract(x, step, out=step)               # theta - lr * d, in the temporary
