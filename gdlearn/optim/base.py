@@ -142,7 +142,8 @@ class Optimizer:
     # -- public API -----------------------------------------------------------------
     def current_lr(self) -> float:
         """The learning rate the next update will use."""
-        return self._lr_at(self.lr, self.t)
+        lr = self.lr
+        return lr if type(lr) is float else self._lr_at(lr, self.t)
 
     def reset(self) -> None:
         """Forget all state and set the step count back to zero (the parameters may change)."""
@@ -173,7 +174,7 @@ class Optimizer:
                 grad = grad.astype(fast[1])
         else:
             params, grad = self._check_step_inputs(params, grad)
-        lr = self.lr if type(self.lr) is float else self.current_lr()
+        lr = self.current_lr()
         if self.maximize:
             grad = {k: -v for k, v in grad.items()} if isinstance(grad, dict) else -grad
         if type(params) is np.ndarray and params.ndim:  # the common case, without detours
