@@ -13,14 +13,15 @@ XDIST  ?= -n 2 --dist loadfile
 # faster here). Set OMP_NUM_THREADS yourself to override; .ci/run also checks nbval with 2 threads.
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: help install book test test-unit test-notebooks test-portable test-site lab notebooks serve bench clean lint
+.PHONY: help install book pdf test test-unit test-notebooks test-portable test-site lab notebooks serve bench clean lint
 
 help:
 	@echo "make book        build the website into _build/html (warnings are errors)"
+	@echo "make pdf         the whole book as one PDF: _build/pdf/gradient-descent-tested.pdf (also in _build/html)"
 	@echo "make test        run gdlearn's unit tests and re-run every notebook with nbval"
 	@echo "make test-portable  re-run every notebook with nbval as if on four other CPUs (OpenBLAS kernels,"
 	@echo "                 numpy SIMD off, 1 and 2 threads, other hash seeds)"
-	@echo "make test-site   build the book and test it in headless Chromium"
+	@echo "make test-site   build the book and its PDF, test both in headless Chromium (network cut off)"
 	@echo "make lab         open the book's notebooks in JupyterLab"
 	@echo "make notebooks   sync each notebook with its .py twin, then re-execute it (one: NB=book/part1/why_optimization.ipynb)"
 	@echo "make serve       serve _build/html on http://localhost:$(PORT)"
@@ -39,8 +40,18 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-book: $(STAMP)
+# KaTeX typesets the formulas at build time (node); its stylesheet and fonts come from npm.
+KATEX  := $(VENV)/katex/node_modules/katex/dist/katex.min.css
+$(KATEX): | $(BIN)/python
+	mkdir -p $(VENV)/katex
+	npm install --prefix $(VENV)/katex --no-audit --no-fund --silent katex@0.16.22
+
+book: $(STAMP) $(KATEX)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+# One HTML page of the whole book (reusing the HTML build), printed by headless Chromium.
+pdf: book
+	$(BIN)/python tools/build_pdf.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) -m "not site"
@@ -55,7 +66,9 @@ test-notebooks: $(STAMP)
 test-portable: $(STAMP)
 	$(BIN)/python tools/test_portable.py
 
+# The PDF is built here only when missing (make pdf rebuilds it).
 test-site: book
+	@test -s _build/pdf/gradient-descent-tested.pdf || $(MAKE) pdf
 	$(BIN)/python -m pytest -m site tests/test_site.py
 
 lint: $(STAMP)

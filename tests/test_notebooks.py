@@ -190,7 +190,9 @@ def test_sanitizers_mask_only_what_varies_between_runs() -> None:
     regexes = {name: cfg[name]["regex"] for name in cfg.sections()}
     assert regexes, "tests/sanitize.cfg has no section"
     for name, regex in regexes.items():
-        assert "127" in regex and "tcp" in regex, f"sanitizer [{name}] masks more than a loopback port: {regex}"
+        assert "127" in regex and "tcp" in regex, (
+            f"sanitizer [{name}] masks more than a loopback port: {regex}"
+        )
 
 
 @pytest.mark.parametrize("path", TOC_NOTEBOOKS, ids=_ids(TOC_NOTEBOOKS))
@@ -225,7 +227,9 @@ def test_paired_text_source_in_sync(path: Path) -> None:
     """
     jupytext = pytest.importorskip("jupytext")
     twin = _twin(path)
-    assert twin.is_file(), f"{twin.relative_to(ROOT)} is missing: run `jupytext --sync {path.relative_to(ROOT)}`"
+    assert twin.is_file(), (
+        f"{twin.relative_to(ROOT)} is missing: run `jupytext --sync {path.relative_to(ROOT)}`"
+    )
 
     def cells(nb) -> list[tuple[str, str, list[str]]]:
         return [
@@ -235,8 +239,10 @@ def test_paired_text_source_in_sync(path: Path) -> None:
 
     text = cells(jupytext.read(twin))
     stored = cells(_load(path))
-    where = next((i for i, (a, b) in enumerate(zip(text, stored)) if a != b), min(len(text), len(stored)))
+    pairs = zip(text, stored, strict=False)  # lengths may differ: report the first difference
+    where = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(text), len(stored)))
     assert text == stored, (
         f"{path.relative_to(ROOT)} and {twin.name} differ from cell {where} on: "
-        f"run `make notebooks NB={path.relative_to(ROOT)}` (syncs the newer file into the other, then executes)"
+        f"run `make notebooks NB={path.relative_to(ROOT)}` "
+        "(syncs the newer file into the other, then executes)"
     )

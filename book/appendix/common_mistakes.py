@@ -1,11 +1,14 @@
 # %% [markdown]
 # # Common mistakes in gradient-descent code
 #
-# Gradient descent fits in five lines of numpy, and so do its bugs. The code listings in the articles this
-# book grew out of fail in a handful of characteristic ways: an array that broadcasts where a matrix product
-# was meant, a gradient with the wrong sign, a variable that overwrites the function it calls, a stochastic
-# gradient of the wrong form, a missing intercept. This appendix writes a fresh minimal example of each
-# kind of mistake (and of three more that are just as common), runs it, and shows three things:
+# Gradient descent fits in five lines of numpy, and so do its bugs. The code listings in the five articles
+# this book grew out of (numbered 000 to 004, as in the {doc}`../part5/faq`) fail in a handful of
+# characteristic ways: an array that broadcasts where a matrix product was meant, a sum over the wrong
+# axis, a gradient with the wrong sign, a gradient taken with respect to the predictions instead of the
+# parameters, a variable that overwrites the function it calls, a stochastic gradient of the wrong form,
+# a missing intercept. This appendix writes a fresh minimal example of each kind of mistake, names the
+# article whose listing has it, adds three more mistakes that are just as common, runs each one, and
+# shows three things:
 #
 # 1. the **symptom**: what the broken code actually does, often silently;
 # 2. the **check** that catches it: the gradient checker `gdlearn.gradcheck.check_grad`, or a one-line
@@ -15,9 +18,10 @@
 # ```{admonition} Learning goals
 # :class: tip
 # After this appendix you can
-# - recognise the eight mistakes from their symptoms: wrong shapes, a loss that climbs, a `TypeError` on the
-#   second iteration, SGD that settles at the wrong point, a fit that misses the intercept, a run that
-#   diverges on raw features, a loss that swings within every epoch, a history whose entries are all equal;
+# - recognise the ten mistakes from their symptoms: wrong shapes, one prediction for every example, a loss
+#   that climbs, a gradient with one entry per example, an `UnboundLocalError` on the first call, SGD that
+#   settles at the wrong point, a fit that misses the intercept, a run that diverges on raw features, a
+#   loss that swings within every epoch, a history whose entries are all equal;
 # - catch each one with a gradient check or a one-line `assert` before it costs you a training run;
 # - fix each one and prove the fix with an exact reference answer.
 # ```
@@ -31,16 +35,21 @@ from gdlearn.gradcheck import check_grad
 from gdlearn.loop import fit, minimize
 from gdlearn.models import LinearRegression, LogisticRegression
 from gdlearn.optim import SGD
+from gdlearn.plot import use_book_style
+
+use_book_style()
 
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
 rng = np.random.default_rng(SEED)
 
 # %% [markdown]
-# Most examples share one small regression problem: $n = 50$ points with $y = 2 + 3x + \varepsilon$, the
-# model $\hat y = \theta_0 + \theta_1 x$ and the loss $J(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ with
-# gradient $\nabla J(\theta) = \frac1n X^\top(X\theta - y)$, where $X$ has a column of ones and a column of
-# $x$ values. The reference answer is the least-squares solution from `np.linalg.lstsq`.
+# Most examples share one small regression problem: $n = 50$ points with $y = 2 + 3x$ plus Gaussian noise
+# of standard deviation 0.2, the
+# model $\hat y = \theta_0 + \theta_1 x$ and the loss $f(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ with
+# gradient $\nabla f(\theta) = \frac1n X^\top(X\theta - y)$, where $X$ has a column of ones and a column of
+# $x$ values. The reference answer is the least-squares solution from `np.linalg.lstsq`. The symbols
+# follow the book's {doc}`../notation`.
 
 # %%
 n = 50
@@ -58,11 +67,14 @@ def grad(theta):
     return X.T @ (X @ theta - y) / n
 
 
-print("X", X.shape, " y", y.shape, " least-squares theta*", theta_star, f" J(theta*) = {loss(theta_star):.4f}")
+print("X", X.shape, " y", y.shape, " least-squares theta*", theta_star,
+      f" f(theta*) = {loss(theta_star):.4f}")
 assert check_grad(loss, grad, rng.normal(size=2)).passed
 
 # %% [markdown]
 # ## Broadcasting: `*` where `@` was meant
+#
+# *In the listing of article 000, which multiplies an input column by a parameter column with `*`.*
 #
 # numpy's broadcasting {cite}`harris2020` lines up shapes from the right and stretches any axis of length 1.
 # That is convenient and dangerous: a product between arrays of the wrong shapes either **crashes** or,
@@ -94,9 +106,11 @@ for _ in range(500):
     pred = x_col * theta                          # (n, 2), not (n,)
     theta = theta - 0.5 * np.mean(x_col * (pred - y_col), axis=0)
 slope_through_origin = (x @ y) / (x @ x)
-print("broken loop converged to", theta, " (both = the slope through the origin,", f"{slope_through_origin:.4f})")
+print("broken loop converged to", theta,
+      f" (both = the slope through the origin, {slope_through_origin:.4f})")
 print("least squares:          ", theta_star)
-assert np.allclose(theta, slope_through_origin) and not np.allclose(theta, theta_star, atol=0.5)
+assert np.allclose(theta, slope_through_origin)
+assert not np.allclose(theta, theta_star, atol=0.5)
 
 # %% [markdown]
 # **The check.** One line after computing the prediction catches every variant: the prediction must have
@@ -104,7 +118,7 @@ assert np.allclose(theta, slope_through_origin) and not np.allclose(theta, theta
 
 # %%
 try:
-    assert pred.shape == y.shape, f"prediction has shape {pred.shape}, targets {y.shape}"
+    assert pred.shape == y.shape, f"prediction has shape {pred.shape}, target {y.shape}"
 except AssertionError as err:
     print("AssertionError:", err)
 try:
@@ -126,7 +140,69 @@ assert np.allclose(theta, theta_star, atol=1e-6)
 
 
 # %% [markdown]
+# ## A sum over the wrong axis
+#
+# *In the listing of article 001, which predicts with `(theta[0] * X).sum(axis=0)`.*
+#
+# A prediction is a sum over the **features** of each example: $\hat y_i = \sum_j \theta_j x_{ij}$. Written
+# with `*` and `.sum`, the features are axis 1 of an $(n, d)$ array. Summing over axis 0 adds up the
+# **examples** instead and returns one number per feature. With a single feature that is an array of shape
+# $(1,)$, which broadcasts against the $n$ targets without complaint. Here is a one-feature model
+# $\hat y = \theta x$ (without an intercept, like the article's) trained with the gradient formula written
+# for it:
+
+# %%
+def predict_wrong_axis(theta):
+    return (theta * x_col).sum(axis=0)       # sums over the examples: shape (1,)
+
+
+theta = np.zeros(1)
+for _ in range(500):
+    residual = predict_wrong_axis(theta) - y  # (1,) - (n,) broadcasts to (n,)
+    theta = theta - 0.05 * x_col.T @ residual / n
+pred = predict_wrong_axis(theta)
+print("broken loop converged to theta =", theta, " prediction shape", pred.shape)
+print(f"the model predicts {pred[0]:.4f} for every one of the {n} examples; "
+      f"y ranges from {y.min():.2f} to {y.max():.2f}")
+
+# %% [markdown]
+# The loop converges, and the "model" predicts one constant for all examples. (It even needed a smaller
+# rate than usual: with the sum over the examples, the effective curvature grows with $n$.)
+#
+# **The check** is the shape assertion of the previous section: the prediction must have the shape of the
+# targets.
+
+# %%
+try:
+    assert pred.shape == y.shape, f"prediction has shape {pred.shape}, target {y.shape}"
+except AssertionError as err:
+    print("AssertionError:", err)
+
+# %% [markdown]
+# **The fix.** Sum over the features, `axis=1` (or `axis=-1`), or better, write the matrix product
+# `x_col @ theta`, which cannot sum over the wrong axis. The fixed loop reaches the least-squares slope
+# of the line through the origin:
+
+# %%
+def predict(theta):
+    return (theta * x_col).sum(axis=1)       # sums over the features: shape (n,)
+
+
+theta = np.zeros(1)
+for _ in range(500):
+    theta = theta - 0.5 * x_col.T @ (predict(theta) - y) / n
+print("fixed loop:", theta,
+      f" least squares through the origin: {slope_through_origin:.4f}")
+
+# %%
+assert np.allclose(predict(theta), x_col @ theta) and predict(theta).shape == y.shape
+assert np.allclose(theta, slope_through_origin, atol=1e-6)
+
+
+# %% [markdown]
 # ## A gradient with the wrong sign
+#
+# *In the listings of articles 001 and 002: both compute the gradient from $y - \hat y$ and subtract it.*
 #
 # The residual can be written $\hat y - y$ or $y - \hat y$; the gradient of $\frac{1}{2n}\|X\theta - y\|^2$
 # uses the first. Writing the second and then *subtracting* the result, as the update rule says, walks
@@ -175,32 +251,117 @@ assert not report.passed and abs(report.rel_error - 1.0) < 1e-6
 
 # %%
 good = check_grad(loss, grad, np.array([0.5, -1.0]))
-print(f"correct gradient: check passed {good.passed}, relative error below 1e-9: {good.rel_error < 1e-9}")
+print(f"correct gradient: check passed {good.passed}, "
+      f"relative error below 1e-9: {good.rel_error < 1e-9}")
 res = minimize((loss, grad), np.zeros(2), SGD(lr=0.5), max_steps=5000, gtol=1e-10)
 print(res.status, "after", res.n_steps, "steps:", res.x)
+
+# %%
 assert good.passed and good.rel_error < 1e-9
-assert np.all(np.diff(res.history.loss) <= 1e-15) and np.allclose(res.x, theta_star, atol=1e-8)
+assert np.all(np.diff(res.history.loss) <= 1e-15)
+assert np.allclose(res.x, theta_star, atol=1e-8)
+
+
+# %% [markdown]
+# ## A gradient with respect to the predictions
+#
+# *In the listing of article 004, whose gradient function returns $2(y - \hat y)$, one number per example,
+# and subtracts it from the parameters.*
+#
+# The loss depends on the parameters through the predictions $\hat y = X\theta$. Its derivative with
+# respect to the predictions, $\partial f/\partial \hat y = \frac1n(\hat y - y)$, has one entry per
+# **example**; the gradient with respect to the **parameters** needs one more factor from the chain rule,
+# the derivative of $\hat y$ with respect to $\theta$, which is $X$:
+#
+# $$
+# \nabla_\theta f = X^\top \frac{\partial f}{\partial \hat y} = \frac1n X^\top (X\theta - y).
+# $$
+#
+# Forgetting the $X^\top$ gives a vector of length $n$ where one of length $d$ is needed. Usually the
+# update then fails at once:
+
+# %%
+def grad_wrt_predictions(theta):
+    return (X @ theta - y) / n                # d f / d yhat: shape (n,), not (d,)
+
+
+print("gradient shape", grad_wrt_predictions(np.zeros(2)).shape,
+      " parameter shape (2,)")
+try:
+    np.zeros(2) - 0.5 * grad_wrt_predictions(np.zeros(2))
+except ValueError as err:
+    print("update:", type(err).__name__ + ":", err)
+
+# %% [markdown]
+# It fails silently in two situations: when the vector is reduced to a number first (`np.mean(X @ theta -
+# y)`, which is the missing input row of the per-sample section below), and when the parameter array can
+# broadcast against it (a scalar parameter becomes an array of $n$ of them).
+#
+# **The check.** The gradient must have the shape of the parameters; `check_grad` tests that first:
+
+# %%
+g = grad_wrt_predictions(np.zeros(2))
+print("gradient has the parameters' shape:", g.shape == (2,))
+try:
+    check_grad(loss, grad_wrt_predictions, np.array([0.5, -1.0]))
+except ValueError as err:
+    print("check_grad ->", type(err).__name__ + ":", err)
+
+# %% [markdown]
+# **The fix** is the chain rule's $X^\top$: the function `grad` defined at the top, which passes the check
+# and whose descent reaches `lstsq` (both asserted in the previous section).
+
+# %%
+theta_test = np.array([0.5, -1.0])
+chained = X.T @ grad_wrt_predictions(theta_test)
+print("X.T @ (df / dyhat) has shape", chained.shape, "and equals grad:",
+      np.allclose(chained, grad(theta_test)))
+assert np.allclose(chained, grad(theta_test))
 
 
 # %% [markdown]
 # ## A variable that shadows its function
 #
-# A loop that stores the gradient in a variable named like the function that computes it runs the first
-# iteration fine: the name `gradient` now refers to an array, and the second call fails. (Inside a function
-# body the same line fails even earlier, with an `UnboundLocalError` on the first iteration, because the
-# assignment makes `gradient` a local name throughout the body.)
+# *In the listing of article 004, whose gradient-descent function assigns `gradient = gradient(...)`.*
+#
+# Storing the gradient in a variable named like the function that computes it breaks the code. Inside a
+# function body, where training loops usually live and where the article's loop lives, it fails on the
+# very first call: an assignment anywhere in a body makes the name local to the whole body, so the
+# right-hand side already refers to the local `gradient`, which has no value yet, and Python raises
+# `UnboundLocalError`.
 
 # %%
 def gradient(theta):
     return X.T @ (X @ theta - y) / n
 
 
+def train(theta):
+    for _ in range(3):
+        gradient = gradient(theta)  # noqa: F823
+        theta = theta - 0.5 * gradient
+    return theta
+
+
+try:
+    train(np.zeros(2))
+except UnboundLocalError as err:
+    # Python 3.11 changed the wording of err: print its class and a message of our own
+    print(type(err).__name__ + ": local 'gradient' is used before it has a value")
+
+# %% [markdown]
+# **The check.** This variant is caught before the code ever runs: ruff and pyflakes report rule F823,
+# "local variable referenced before assignment" (the `noqa` comment above silences it so the book can
+# show the error).
+#
+# At the top level of a script or a notebook the same line behaves differently. The first iteration runs:
+# the name `gradient` now refers to an array, and the second call fails.
+
 # %% tags=["raises-exception"]
 # NBVAL_RAISES_EXCEPTION
 theta = np.zeros(2)
 for step in range(3):
     print("step", step)
-    gradient = gradient(theta)                    # rebinds the name: the function is gone
+    gradient = gradient(theta)               # rebinds the name: the function is gone
     theta = theta - 0.5 * gradient
 
 # %% [markdown]
@@ -214,27 +375,7 @@ assert not callable(gradient)
 
 
 # %% [markdown]
-# **The check.** The loop fails loudly, so this one is easy to find. To keep it from happening, call the
-# value something else (`g`, `grad_value`), and keep training loops inside functions: there the same line
-# fails on the first iteration, and a linter flags it before the code ever runs (ruff and pyflakes report
-# rule F823, "local variable referenced before assignment", which the `noqa` comment below silences).
-
-# %%
-def train(theta):
-    for _ in range(3):
-        gradient = gradient(theta)  # noqa: F823
-        theta = theta - 0.5 * gradient
-    return theta
-
-
-try:
-    train(np.zeros(2))
-except UnboundLocalError as err:
-    print("UnboundLocalError:", err)
-
-
-# %% [markdown]
-# **The fix.**
+# **The fix.** Call the value something else (`g`, `grad_value`):
 
 # %%
 def gradient(theta):
@@ -252,6 +393,9 @@ assert callable(gradient) and np.allclose(theta, theta_star, atol=1e-6)
 # %% [markdown]
 # ## A per-sample gradient of the wrong form
 #
+# *In the stochastic-gradient listings of article 004, whose per-example update has no input row and an
+# extra factor $1/m$.*
+#
 # Stochastic gradient descent (SGD) updates with the gradient of one example's loss
 # $\ell_i(\theta) = \tfrac12 (x_i^\top\theta - y_i)^2$, which is $(x_i^\top\theta - y_i)\,x_i$: the residual
 # *times the input row*. Two wrong forms are common:
@@ -260,7 +404,8 @@ assert callable(gradient) and np.allclose(theta, theta_star, atol=1e-6)
 # - **an extra factor $1/n$** carried over from the full-batch formula, which shrinks every step $n$-fold.
 #
 # Both still "converge". All three versions below run 100 epochs of SGD over the shuffled data with the
-# decaying rate $\alpha_t = 0.5 / (1 + t/n)$, as the Robbins–Monro conditions require {cite}`robbins1951`.
+# decaying rate $\alpha_k = 0.5 / (1 + k/n)$ at step $k$, as the Robbins–Monro conditions require
+# {cite}`robbins1951`.
 
 # %%
 def sample_grad(theta, i):
@@ -276,18 +421,20 @@ def sample_grad_extra_n(theta, i):
 
 
 def run_sgd(sample_gradient, epochs=100, lr0=0.5, seed=SEED):
-    order_rng, theta, t = np.random.default_rng(seed), np.zeros(2), 0
+    order_rng, theta, k = np.random.default_rng(seed), np.zeros(2), 0
     for _ in range(epochs):
         for i in order_rng.permutation(n):
-            theta = theta - lr0 / (1 + t / n) * sample_gradient(theta, i)
-            t += 1
+            theta = theta - lr0 / (1 + k / n) * sample_gradient(theta, i)
+            k += 1
     return theta
 
 
-sgd_results = {name: run_sgd(fn) for name, fn in
-               [("correct", sample_grad), ("no input row", sample_grad_no_x), ("extra 1/n", sample_grad_extra_n)]}
+sample_grads = {"correct": sample_grad, "no input row": sample_grad_no_x,
+                "extra 1/n": sample_grad_extra_n}
+sgd_results = {name: run_sgd(fn) for name, fn in sample_grads.items()}
 for name, theta in sgd_results.items():
-    print(f"{name:<13} -> {theta}, distance to least squares {np.linalg.norm(theta - theta_star):.4f}")
+    distance = np.linalg.norm(theta - theta_star)
+    print(f"{name:<13} -> {theta}, distance to least squares {distance:.4f}")
 print(f"{'lstsq':<13} -> {theta_star}")
 
 # %% [markdown]
@@ -298,7 +445,8 @@ print(f"{'lstsq':<13} -> {theta_star}")
 
 # %%
 predicted = y.mean() / (1 + x.mean())
-print(f"no input row: predicted fixed point {predicted:.4f}, reached {sgd_results['no input row']}")
+print(f"no input row: predicted fixed point {predicted:.4f}, "
+      f"reached {sgd_results['no input row']}")
 assert np.linalg.norm(sgd_results["correct"] - theta_star) < 0.01
 assert np.allclose(sgd_results["no input row"], predicted, atol=0.01)
 assert np.linalg.norm(sgd_results["extra 1/n"] - theta_star) > 0.5
@@ -311,18 +459,26 @@ assert np.linalg.norm(sgd_results["extra 1/n"] - theta_star) > 0.5
 # %%
 model = LinearRegression(X, y)
 i, theta_test = 7, rng.normal(size=2)
-for name, fn in [("correct", sample_grad), ("no input row", sample_grad_no_x), ("extra 1/n", sample_grad_extra_n)]:
-    check = check_grad(lambda th: model.value(th, idx=np.array([i])), fn(theta_test, i), theta_test)
+loss_i = lambda th: model.value(th, idx=np.array([i]))  # noqa: E731
+passed = {}
+for name, fn in sample_grads.items():
+    check = check_grad(loss_i, fn(theta_test, i), theta_test)
+    passed[name] = check.passed
     error = "below 1e-9" if check.rel_error < 1e-9 else f"{check.rel_error:.2f}"
     print(f"{name:<13} passed: {check.passed!s:<5}  relative error {error}")
-    assert check.passed == (name == "correct")
-assert np.allclose(sample_grad(theta_test, i), model.grad(theta_test, idx=np.array([i])))
+
+# %%
+assert passed == {"correct": True, "no input row": False, "extra 1/n": False}
+idx_i = np.array([i])
+assert np.allclose(sample_grad(theta_test, i), model.grad(theta_test, idx=idx_i))
 
 # %% [markdown]
-# **The fix** is the correct form, $(x_i^\top\theta - y_i)\,x_i$, which is what `model.grad(theta, idx)` computes
-# for a minibatch `idx`; its result above was asserted to lie within 0.01 of `lstsq`.
+# **The fix** is the correct form, $(x_i^\top\theta - y_i)\,x_i$, which is what `model.grad(theta, idx)`
+# computes for a minibatch `idx`; its result above was asserted to lie within 0.01 of `lstsq`.
 #
 # ## The missing bias column
+#
+# *In the listing of article 001, which fits $y = 3x$ plus noise with mean $0.5$ by a single weight.*
 #
 # A model $\hat y = \theta_1 x$ without the constant $\theta_0$ must pass through the origin. If the data do
 # not, no amount of training helps: gradient descent converges, to the best line through the origin.
@@ -332,8 +488,8 @@ no_bias = LinearRegression(x[:, None], y)
 with_bias = LinearRegression(X, y)
 fit_no_bias = minimize(no_bias, np.zeros(1), SGD(lr=1.0), max_steps=1000, gtol=1e-10)
 fit_bias = minimize(with_bias, np.zeros(2), SGD(lr=1.0), max_steps=1000, gtol=1e-10)
-print(f"without bias: theta = {fit_no_bias.x}, loss {fit_no_bias.fun:.4f} ({fit_no_bias.status})")
-print(f"with bias:    theta = {fit_bias.x}, loss {fit_bias.fun:.4f} ({fit_bias.status})")
+for name, res in (("without bias:", fit_no_bias), ("with bias:", fit_bias)):
+    print(f"{name:<13} theta = {res.x}, loss {res.fun:.4f} ({res.status})")
 assert fit_no_bias.converged and fit_no_bias.fun > 10 * fit_bias.fun
 
 # %% [markdown]
@@ -343,7 +499,8 @@ assert fit_no_bias.converged and fit_no_bias.fun > 10 * fit_bias.fun
 # unconverged:
 
 # %%
-for name, mdl, res in [("without bias", no_bias, fit_no_bias), ("with bias", with_bias, fit_bias)]:
+for name, mdl, res in [("without bias", no_bias, fit_no_bias),
+                       ("with bias", with_bias, fit_bias)]:
     print(f"{name:<13} |mean residual| = {abs(np.mean(mdl.predict(res.x) - y)):.3f}")
 assert abs(np.mean(with_bias.predict(fit_bias.x) - y)) < 1e-6
 assert abs(np.mean(no_bias.predict(fit_no_bias.x) - y)) > 0.1
@@ -358,13 +515,16 @@ print("with bias == lstsq:", np.allclose(fit_bias.x, theta_star, atol=1e-8))
 # %% [markdown]
 # ## Features left unscaled
 #
+# *Not in the articles' listings (their one feature lies between 0 and 1), but the most common way real
+# data breaks a learning rate.*
+#
 # A learning rate is only safe below $2/L$, where $L$ is the largest curvature of the loss, here the largest
 # eigenvalue of $X^\top X / n$. For standardized features $L$ is a small number; a raw feature measured in
 # the thousands (a floor area in square feet, an income in dollars) makes $L$ about the square of its size.
 # A rate that works well for standardized data then diverges within a few steps.
 
 # %%
-area = rng.normal(1500.0, 300.0, size=n)                   # a feature in the thousands
+area = rng.normal(1500.0, 300.0, size=n)           # a feature in the thousands
 rooms = rng.integers(1, 6, size=n).astype(float)
 price = 50.0 + 0.1 * area + 20.0 * rooms + rng.normal(scale=10.0, size=n)
 raw_features = np.column_stack([area, rooms])
@@ -373,8 +533,10 @@ Z, mean, std = standardize(raw_features)
 X_std = add_bias(Z)
 for name, A in (("raw", X_raw), ("standardized", X_std)):
     eig = np.linalg.eigvalsh(A.T @ A / n)
-    print(f"{name:<13} L = {eig.max():.3g}, condition number {eig.max() / eig.min():.3g}")
-raw_run = minimize(LinearRegression(X_raw, price), np.zeros(3), SGD(lr=0.5), max_steps=1000)
+    print(f"{name:<13} L = {eig.max():.3g}, "
+          f"condition number {eig.max() / eig.min():.3g}")
+raw_run = minimize(LinearRegression(X_raw, price), np.zeros(3), SGD(lr=0.5),
+                   max_steps=1000)
 print("raw features, lr 0.5:", raw_run.status, "|", raw_run.message)
 assert raw_run.status == "diverged"
 
@@ -392,17 +554,19 @@ for _ in range(3):
     first_losses.append(raw_model.value(w))
 print("first losses on raw features:", [f"{v:.3g}" for v in first_losses])
 try:
-    assert first_losses[1] < first_losses[0], "the loss went up: learning rate too large for these features?"
+    assert first_losses[1] < first_losses[0], "the loss went up: rate too large?"
 except AssertionError as err:
     print("AssertionError:", err)
 
 # %% [markdown]
 # **The fix.** Standardize the features (mean 0, standard deviation 1), train, and convert the weights back
-# to the raw units: a weight $w_j$ on the standardized feature $(x_j - \mu_j)/\sigma_j$ is the weight
-# $w_j/\sigma_j$ on $x_j$, and the intercept absorbs $-\sum_j w_j\mu_j/\sigma_j$.
+# to the raw units: a weight $\theta_j$ on the standardized feature $(x_j - m_j)/s_j$, with $m_j$ and $s_j$
+# the feature's mean and standard deviation, is the weight $\theta_j/s_j$ on $x_j$, and the intercept
+# absorbs $-\sum_j \theta_j m_j/s_j$.
 
 # %%
-std_run = minimize(LinearRegression(X_std, price), np.zeros(3), SGD(lr=0.5), max_steps=1000, gtol=1e-8)
+std_run = minimize(LinearRegression(X_std, price), np.zeros(3), SGD(lr=0.5),
+                   max_steps=1000, gtol=1e-8)
 w_raw = std_run.x[1:] / std
 b_raw = std_run.x[0] - np.sum(std_run.x[1:] * mean / std)
 theta_raw = np.linalg.lstsq(X_raw, price, rcond=None)[0]
@@ -412,6 +576,8 @@ assert std_run.converged and np.allclose(np.r_[b_raw, w_raw], theta_raw, rtol=1e
 
 # %% [markdown]
 # ## Ordered data and no shuffling
+#
+# *Not in the articles' listings either; a classic of real data files.*
 #
 # Data files are often sorted: by date, by customer, by label. SGD that walks through them in file order sees
 # long runs of similar examples, and the parameters drift toward whatever the most recent run prefers. On a
@@ -426,18 +592,21 @@ order = np.argsort(y_cls, kind="stable")
 X_cls, y_cls = add_bias(X_cls[order]), y_cls[order]
 clf = LogisticRegression(X_cls, y_cls)
 best = minimize(clf, np.zeros(3), SGD(lr=1.0), max_steps=2000, gtol=1e-8)
-runs = {shuffle: fit(clf, np.zeros(3), SGD(lr=0.5), epochs=10, batch_size=5, rng=np.random.default_rng(SEED),
-                     shuffle=shuffle, eval_every=4)
+runs = {shuffle: fit(clf, np.zeros(3), SGD(lr=0.5), epochs=10, batch_size=5,
+                     rng=np.random.default_rng(SEED), shuffle=shuffle, eval_every=4)
         for shuffle in (False, True)}
 print(f"minimum loss {best.fun:.4f}, fraction of positive labels {y_cls.mean():.3f}")
 for shuffle, r in runs.items():
-    print(f"shuffle={shuffle!s:<5}: final loss {r.fun:.4f}, intercept {r.x[0]:+.3f} (best {best.x[0]:+.3f}), "
+    print(f"shuffle={shuffle!s:<5}: final loss {r.fun:.4f}, "
+          f"intercept {r.x[0]:+.3f} (best {best.x[0]:+.3f}), "
           f"mean predicted probability {clf.predict_proba(r.x).mean():.3f}")
+
+# %%
 assert runs[False].fun - best.fun > 5 * (runs[True].fun - best.fun)
 assert clf.predict_proba(runs[False].x).mean() > y_cls.mean() + 0.1
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 4))
+fig, ax = plt.subplots()
 steps = 4 * np.arange(len(runs[False].history.loss))
 ax.plot(steps, runs[False].history.loss, label="in file order (sorted by label)")
 ax.plot(steps, runs[True].history.loss, label="reshuffled every epoch")
@@ -470,12 +639,16 @@ def is_sorted(a):
 print("labels sorted:", is_sorted(y_cls))
 last_epoch = {s: r.history.loss[-10:] for s, r in runs.items()}
 for shuffle, losses in last_epoch.items():
-    print(f"shuffle={shuffle!s:<5}: loss within the last epoch from {losses.min():.4f} to {losses.max():.4f}")
+    print(f"shuffle={shuffle!s:<5}: loss within the last epoch "
+          f"from {losses.min():.4f} to {losses.max():.4f}")
 sorted_losses = runs[False].history.loss
-epoch_ends = sorted_losses[10::10]                 # 10 evaluations (40 updates) per epoch
-epoch_peaks = np.array([sorted_losses[10 * e - 9: 10 * e + 1].max() for e in range(1, 11)])
+epoch_ends = sorted_losses[10::10]     # 10 evaluations (40 updates) per epoch
+epoch_peaks = np.array([sorted_losses[10 * e - 9: 10 * e + 1].max()
+                        for e in range(1, 11)])
 print("sorted run, loss at the end of each epoch:", [f"{v:.3f}" for v in epoch_ends])
 print("sorted run, highest loss within each epoch:", [f"{v:.3f}" for v in epoch_peaks])
+
+# %%
 assert is_sorted(y_cls)
 assert np.ptp(last_epoch[False]) > 5 * np.ptp(last_epoch[True])
 assert np.all(epoch_ends[1:] >= epoch_peaks[1:] - 0.01)
@@ -486,6 +659,8 @@ assert np.all(epoch_ends[1:] >= epoch_peaks[1:] - 0.01)
 # minimum. See {doc}`../part3/batch_sgd_minibatch`.
 #
 # ## An array updated in place and stored by reference
+#
+# *Not in the articles' listings; a classic of numpy code that records its history.*
 #
 # `theta -= alpha * g` changes the array `theta` in place, and `history.append(theta)` stores a *reference*
 # to that one array, not a copy of its current values. Every entry of the history is the same object, so
@@ -499,7 +674,8 @@ for _ in range(5):
     history.append(theta)                         # a reference, not a copy
 print(np.array(history))
 print("all entries are the same object:", all(h is theta for h in history))
-assert all(h is theta for h in history) and np.ptp(np.array(history), axis=0).max() == 0.0
+assert all(h is theta for h in history)
+assert np.ptp(np.array(history), axis=0).max() == 0.0
 
 # %% [markdown]
 # The run itself is correct; only its record is wrong, which makes this bug hard to spot: a loss curve
@@ -532,7 +708,10 @@ assert np.all(np.diff(recorded) < 0) and np.allclose(np.array(history), referenc
 # ## Key points
 #
 # - Shape bugs are the most common and the most silent: assert `pred.shape == y.shape` after every
-#   prediction, keep targets flat, and use `@` for matrix products.
+#   prediction and `g.shape == theta.shape` for every gradient, keep targets flat, and use `@` for matrix
+#   products, which cannot sum over the wrong axis.
+# - The gradient is taken with respect to the parameters: the chain rule puts $X^\top$ in front of the
+#   derivative with respect to the predictions.
 # - Check every hand-written gradient, including per-sample ones, with `check_grad` at a random point: a
 #   flipped sign gives relative error 1, a missing factor or term an error far above the tolerance.
 # - A loss that climbs in the first steps means a wrong sign or a learning rate too large for the features;
@@ -565,7 +744,8 @@ def loss_no_half(theta):
 
 
 check = check_grad(loss_no_half, grad, np.array([0.5, -1.0]))
-res = minimize((loss_no_half, grad), np.zeros(2), SGD(lr=0.5), max_steps=5000, gtol=1e-10)
+res = minimize((loss_no_half, grad), np.zeros(2), SGD(lr=0.5), max_steps=5000,
+               gtol=1e-10)
 print(f"relative error {check.rel_error:.4f}; gradient descent ends at {res.x}")
 assert abs(check.rel_error - 1 / 3) < 1e-6 and np.allclose(res.x, theta_star, atol=1e-8)
 
@@ -576,8 +756,8 @@ assert abs(check.rel_error - 1 / 3) < 1e-6 and np.allclose(res.x, theta_star, at
 #
 # ```{exercise} The caller's array changes
 # :label: ex-mis-inplace
-# A helper `def step(theta, g): theta -= 0.5 * g; return theta` is called as `new = step(theta0, grad(theta0))`.
-# What happens to `theta0`? Write a version that leaves it alone.
+# A helper `def step(theta, g): theta -= 0.5 * g; return theta` is called as
+# `new = step(theta0, grad(theta0))`. What happens to `theta0`? Write a version that leaves it alone.
 # ```
 #
 # ```{solution-start} ex-mis-inplace

@@ -23,7 +23,9 @@ from sklearn.datasets import load_diabetes
 import gdlearn
 from gdlearn.data import add_bias, standardize
 from gdlearn.models import LinearRegression
+from gdlearn.plot import use_book_style
 
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 print("gdlearn", gdlearn.__version__)
 
@@ -47,7 +49,8 @@ bmi = data.data[:, [data.feature_names.index("bmi")]]
 y = data.target
 x, mu, sd = standardize(bmi)
 x = x[:, 0]
-print(f"patients: {len(y)}, target from {y.min():.0f} to {y.max():.0f}, mean {y.mean():.1f}")
+print(f"patients: {len(y)}, target from {y.min():.0f} to {y.max():.0f}, "
+      f"mean {y.mean():.1f}")
 
 
 # %% [markdown]
@@ -87,9 +90,9 @@ ws = np.linspace(-40, 120, 401)
 Js = np.array([loss(w, b0) for w in ws])
 w_best_1d = ws[np.argmin(Js)]
 
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = plt.subplots(figsize=(7, 4))
 ax.plot(ws, Js, label=r"$J(w, \bar y)$")
-ax.axvline(w_best_1d, color="C3", ls="--", label=f"lowest point, w = {w_best_1d:.1f}")
+ax.axvline(w_best_1d, color="C1", ls="--", label=f"lowest point, w = {w_best_1d:.1f}")
 ax.set_xlabel("slope w (progression per SD of BMI)")
 ax.set_ylabel("loss J")
 ax.set_title("The loss as a function of one parameter")
@@ -97,8 +100,8 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# *The figure shows a parabola of the loss against the slope $w$, with the intercept fixed at the mean
-# target; a dashed line marks its lowest point, near $w = 45$.*
+# *The figure shows a parabola of the loss against the slope w, with the intercept fixed at the mean
+# target; a dashed vertical line marks its lowest point, near w = 45.*
 #
 # The slope of this curve tells us which way is down. Where the curve rises to the right (positive
 # derivative), smaller $w$ is better; where it falls, larger $w$ is better. At the bottom the derivative is
@@ -130,17 +133,21 @@ X = add_bias(x[:, None])            # columns: [1, x]  so theta = (b, w)
 model = LinearRegression(X, y)
 theta_star = model.solve()
 b_star, w_star = theta_star
-print(f"least squares: b = {b_star:.2f}, w = {w_star:.2f}, J = {model.value(theta_star):.2f}")
+print(f"least squares: b = {b_star:.2f}, w = {w_star:.2f}, "
+      f"J = {model.value(theta_star):.2f}")
+
+# %%
 assert np.isclose(model.value(np.array([b0, 40.0])), loss(40.0, b0))
 assert np.allclose(theta_star, np.linalg.lstsq(X, y, rcond=None)[0])
 
 # %%
-W, B = np.meshgrid(np.linspace(-60, 150, 200), np.linspace(40, 260, 200))
+W, B = np.meshgrid(np.linspace(-100, 190, 200), np.linspace(-10, 280, 200))
 Z = 0.5 * np.mean((W[..., None] * x + B[..., None] - y) ** 2, axis=-1)
 
-fig, ax = plt.subplots(figsize=(6, 4.5))
+fig, ax = plt.subplots(figsize=(7, 6.5))
 cs = ax.contour(W, B, Z, levels=np.geomspace(Z.min(), Z.max(), 15), cmap="viridis")
-ax.plot(w_star, b_star, "r*", ms=14, label="least-squares minimum")
+ax.plot(w_star, b_star, "k*", ms=16, label="least-squares minimum")
+ax.set_aspect("equal")
 ax.set_xlabel("slope w")
 ax.set_ylabel("intercept b")
 ax.set_title("Contours of the loss J(w, b)")
@@ -148,13 +155,32 @@ ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# *The figure shows elliptical contour lines of the loss over slope (horizontal) and intercept (vertical),
-# centred on a red star at the least-squares minimum.*
+# *The figure shows the contour lines of the loss over slope (horizontal) and intercept (vertical),
+# drawn with equal scales on both axes: they are concentric circles around a black star at the
+# least-squares minimum.*
 #
-# The contours are ellipses because $J$ is quadratic in $(w, b)$. Their shape carries information: here
-# they are close to circles, because we standardized BMI. Part IV shows how badly stretched ellipses slow
-# gradient descent down.
+# For a loss that is quadratic in $(w, b)$ the contours are ellipses in general; their shape carries
+# information. Here they are **exactly circles**, because we standardized BMI: with
+# $\sum_i x_i = 0$ and $\sum_i x_i^2 = n$, expanding the square gives
 #
+# $$
+# J(w, b) = J(w^\star, b^\star) + \tfrac12 (w - w^\star)^2 + \tfrac12 (b - b^\star)^2 ,
+# $$
+#
+# half the squared distance to the minimum plus a constant. We check that identity at a few random
+# points. Part IV shows how badly stretched ellipses slow gradient descent down.
+
+# %%
+rng = np.random.default_rng(0)
+J_star = model.value(theta_star)
+same = []
+for w, b in rng.uniform([-100, -10], [190, 280], size=(5, 2)):
+    circle = J_star + 0.5 * (w - w_star) ** 2 + 0.5 * (b - b_star) ** 2
+    same.append(np.isclose(loss(w, b), circle, rtol=1e-10))
+print("J = J* + half the squared distance to the minimum, 5 random points:", all(same))
+assert all(same)
+
+# %% [markdown]
 # ## Why search, when we can solve?
 #
 # For this model the minimum has a formula, and we just used it. Why does the rest of the book walk
@@ -185,13 +211,17 @@ plt.show()
 alpha = 0.5
 theta = np.zeros(2)
 dist = [np.linalg.norm(theta - theta_star)]
-print(f"step 0: b = {theta[0]:7.2f}, w = {theta[1]:6.2f}, J = {model.value(theta):9.2f}")
+print(f"step 0: b = {theta[0]:7.2f}, w = {theta[1]:6.2f}, "
+      f"J = {model.value(theta):9.2f}")
 for k in range(1, 6):
     grad = X.T @ (X @ theta - y) / len(y)
     theta = theta - alpha * grad
     dist.append(np.linalg.norm(theta - theta_star))
-    print(f"step {k}: b = {theta[0]:7.2f}, w = {theta[1]:6.2f}, J = {model.value(theta):9.2f}, "
+    print(f"step {k}: b = {theta[0]:7.2f}, w = {theta[1]:6.2f}, "
+          f"J = {model.value(theta):9.2f}, "
           f"distance to minimum x {dist[-1] / dist[-2]:.3f}")
+
+# %%
 assert np.allclose(np.array(dist[1:]) / np.array(dist[:-1]), 0.5)
 
 # %% [markdown]
@@ -200,7 +230,11 @@ assert np.allclose(np.array(dist[1:]) / np.array(dist[:-1]), 0.5)
 # remaining error. Part II explains the general rule.)
 #
 # The same walk with `gdlearn`: the `SGD` optimizer with no momentum is exactly this update, and
-# `minimize` runs the loop, records the history and stops when the gradient is small.
+# `minimize` runs the loop, records the history and stops when the gradient is small. (The name
+# `SGD`, stochastic gradient descent, follows `torch.optim`: the class applies
+# $\theta \leftarrow \theta - \alpha g$ to whatever gradient $g$ it is handed. Handed the exact
+# full-batch gradient, as here, it does plain, deterministic gradient descent; Part III hands it
+# gradients of random minibatches, and then it is stochastic.)
 
 # %%
 from gdlearn.loop import minimize
@@ -211,15 +245,19 @@ print(result.status, "after", result.n_steps, "steps")
 print("first five iterates equal the hand-written loop:",
       np.allclose(result.history.x[5], theta))
 print(f"final point b = {result.x[0]:.4f}, w = {result.x[1]:.4f}")
+
+# %%
 assert np.allclose(result.history.x[5], theta)
 assert np.allclose(result.x, theta_star, atol=1e-4)
 
 # %%
-fig, ax = plt.subplots(figsize=(6, 4.5))
+fig, ax = plt.subplots(figsize=(7, 6.5))
 ax.contour(W, B, Z, levels=np.geomspace(Z.min(), Z.max(), 15), cmap="viridis")
 path = result.history.x
-ax.plot(path[:12, 1], path[:12, 0], "o-", color="C1", label="gradient descent, first 11 steps")
-ax.plot(w_star, b_star, "r*", ms=14, label="least-squares minimum")
+ax.plot(path[:12, 1], path[:12, 0], "o-", color="C1",
+        label="gradient descent, first 11 steps")
+ax.plot(w_star, b_star, "k*", ms=16, label="least-squares minimum")
+ax.set_aspect("equal")
 ax.set_xlabel("slope w")
 ax.set_ylabel("intercept b")
 ax.set_title("Gradient descent walks down the loss landscape")
@@ -227,35 +265,110 @@ ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# *The figure shows the same contour map with orange dots joined by a line: the iterates of gradient
-# descent, starting at (0, 0) in the lower left and approaching the red star at the minimum, each step
-# crossing the contours at right angles.*
+# *The figure shows the same circular contour map with dots joined by a solid line: the iterates of
+# gradient descent, starting at (0, 0) in the lower left and running straight towards the black star at
+# the minimum, each step half as long as the one before and crossing the contours at right angles.*
 #
 # ## More knobs
 #
 # Nothing above depended on there being two parameters. With all ten measurements the landscape lives in
 # eleven dimensions and no longer fits on a page, but the loss, its gradient and the update rule are the
-# same three lines of numpy. Gradient descent finds the same answer as the closed form:
+# same three lines of numpy.
+#
+# One thing changes: a step of $0.5$ is no longer safe, and we need to know how large a step can be.
+# That is set by how sharply the loss curves. The matrix of all second derivatives of the loss, the
+# **Hessian** $\nabla^2 J$, measures how fast the gradient changes as the parameters move (for this
+# loss it is $X^\top X / n$, the same at every point, and `model10.hess` returns it). Its largest
+# eigenvalue $L$ is the steepest curvature along any direction, and a step of $1/L$ is safe. The
+# Hessian, its eigenvalues and what they say about a landscape are defined and checked in
+# {doc}`../part2/derivatives_and_gradients` (sections "The Hessian" and "Eigenvalues of a
+# quadratic"); why $1/L$ is safe is in {doc}`../part2/update_rule`. Gradient descent with that step
+# finds the same answer as the closed form:
 
 # %%
 X10, _, _ = standardize(data.data)
 X10 = add_bias(X10)
 model10 = LinearRegression(X10, y)
 L10 = np.linalg.eigvalsh(model10.hess(np.zeros(11))).max()
-res10 = minimize(model10, np.zeros(11), SGD(lr=1 / L10), max_steps=20_000, gtol=1e-6)
+res10 = minimize(model10, np.zeros(11), SGD(lr=1 / L10), max_steps=20_000,
+                 gtol=1e-6)
 theta10 = model10.solve()
 print(f"largest curvature L = {L10:.3f}, step 1/L = {1 / L10:.3f}")
-print(res10.status, "after", res10.n_steps, "steps")
+print(res10.status, f"after about {round(res10.n_steps, -2):,} steps")
 print(f"loss with BMI only:         {model.value(theta_star):8.2f}")
 print(f"loss with all ten features: {model10.value(res10.x):8.2f}")
-print(f"the extra features remove {1 - model10.value(res10.x) / model.value(theta_star):.0%} of the loss")
-print("max |GD - lstsq| over the 11 parameters < 1e-3:", bool(np.max(np.abs(res10.x - theta10)) < 1e-3))
+gain = 1 - model10.value(res10.x) / model.value(theta_star)
+print(f"the extra features remove {gain:.0%} of the loss")
+print("max |GD - lstsq| over the 11 parameters < 1e-3:",
+      bool(np.max(np.abs(res10.x - theta10)) < 1e-3))
+
+# %%
 assert res10.converged and res10.n_steps > 100 * result.n_steps
 assert np.allclose(res10.x, theta10, atol=1e-3)
 
 # %% [markdown]
 # Using all ten measurements lowers the loss by about a quarter, and it took hundreds of times more steps
 # to get there than with BMI alone. Why the step count grew, and how to predict it, is the subject of Part II.
+#
+# ## Optimization versus generalization
+#
+# The loss we minimize is computed on the patients we have. What we want is a model that predicts well
+# for the *next* patient. The training loss is a means to that end, not the goal, and driving it all
+# the way down can hurt. To see it, hold patients out: train on 50 patients chosen at random, and
+# measure the same loss on the other 392, which the optimizer never sees. Give the model many knobs:
+# the ten measurements, their squares and their pairwise products, 65 features plus an intercept,
+# so 66 parameters for 50 patients, enough to fit the training set exactly.
+
+# %%
+from gdlearn.data import train_test_split
+
+Z10 = standardize(data.data)[0]
+i, j = np.triu_indices(10)
+F = np.hstack([Z10, Z10[:, i] * Z10[:, j]])   # 10 measurements, 55 squares and products
+F_tr, F_te, y_tr, y_te = train_test_split(F, y, np.random.default_rng(0), test_size=392)
+F_tr, f_mean, f_sd = standardize(F_tr)
+train = LinearRegression(add_bias(F_tr), y_tr)
+held_out = LinearRegression(add_bias((F_te - f_mean) / f_sd), y_te)
+L_tr = np.linalg.eigvalsh(train.hess(np.zeros(66))).max()
+run = minimize(train, np.zeros(66), SGD(lr=1 / L_tr), max_steps=10_000, gtol=1e-12)
+loss_tr = np.array([train.value(p) for p in run.history.x])
+loss_te = np.array([held_out.value(p) for p in run.history.x])
+k_best = int(np.argmin(loss_te))
+print(f"{'step':>6} {'training loss':>14} {'held-out loss':>14}")
+for k in [0, 10, k_best, 100, 1000, 10_000]:
+    note = "  <- lowest held-out loss" if k == k_best else ""
+    print(f"{k:6d} {loss_tr[k]:14.1f} {loss_te[k]:14.0f}{note}")
+
+# %%
+assert run.n_steps == 10_000 and np.all(np.diff(loss_tr) < 0)  # training loss falls
+assert 10 < k_best < 100 and loss_te[-1] > 10 * loss_te[k_best]  # held-out loss rises
+assert loss_tr[-1] < 0.02 * loss_tr[k_best]
+
+# %%
+steps = np.arange(1, len(loss_tr) + 1)
+fig, ax = plt.subplots(figsize=(7, 4.5))
+ax.loglog(steps, loss_tr, label="training loss (50 patients)")
+ax.loglog(steps, loss_te, label="held-out loss (392 patients)")
+ax.plot(k_best + 1, loss_te[k_best], "ko", ms=8, label="lowest held-out loss")
+ax.set_xlabel("gradient-descent step + 1")
+ax.set_ylabel("loss J")
+ax.set_title("Training loss keeps falling; held-out loss turns up")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# *The figure shows, on log–log axes, the training loss (solid line) and the held-out loss (dashed
+# line) of the 66-parameter model against the step of gradient descent. Both fall together at first;
+# a black dot marks where the held-out loss is lowest, about twenty steps in. After it the training
+# loss keeps falling, to about one percent of its value at the dot, while the held-out loss climbs to
+# more than ten times its lowest value.*
+#
+# The optimizer did its job: the training loss falls at every step. But after about twenty steps the
+# extra knobs are spent fitting the noise in 50 patients, and the predictions for everyone else get
+# worse. A better optimizer would only get there faster. What the reader of this book should take
+# away: gradient descent is judged by how well it minimizes the loss it is given, while the model is
+# judged on data it has not seen. Held-out data, early stopping and penalties on the parameters keep
+# the two aligned; Part IV ({doc}`../part4/regularization`) treats them.
 #
 # ## Key points
 #
@@ -268,6 +381,8 @@ assert np.allclose(res10.x, theta10, atol=1e-3)
 #   works for almost any differentiable model, at a cost of about $nd$ per step.
 # - The code is checked: the hand-written loop and `gdlearn` give the same iterates, and both reach the
 #   least-squares answer.
+# - The training loss is a means, not the goal: a flexible model can drive it towards zero while its
+#   loss on held-out data rises.
 #
 # ## Exercises
 #
@@ -333,7 +448,8 @@ assert np.all(np.diff(losses) > 0)
 # %%
 bp, _, _ = standardize(data.data[:, [data.feature_names.index("bp")]])
 model_bp = LinearRegression(add_bias(bp), y)
-print(f"best loss with BMI: {model.value(model.solve()):.1f}, with blood pressure: {model_bp.value(model_bp.solve()):.1f}")
+print(f"best loss with BMI: {model.value(model.solve()):.1f}, "
+      f"with blood pressure: {model_bp.value(model_bp.solve()):.1f}")
 assert model_bp.value(model_bp.solve()) > model.value(model.solve())
 
 # %% [markdown]

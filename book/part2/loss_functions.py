@@ -32,8 +32,10 @@ from gdlearn.gradcheck import check_grad
 from gdlearn.loop import minimize
 from gdlearn.models import LogisticRegression, SoftmaxRegression, logsumexp, sigmoid
 from gdlearn.optim import SGD
+from gdlearn.plot import use_book_style
 from gdlearn.schedules import InverseTimeDecay
 
+use_book_style()
 SEED = 0
 rng = np.random.default_rng(SEED)
 np.set_printoptions(precision=4, suppress=True)
@@ -48,8 +50,10 @@ print("gdlearn", gdlearn.__version__)
 # with respect to the parameters $\theta$ is
 #
 # $$
-# J(\theta) = \frac1n \sum_{i=1}^{n} \ell(r_i), \qquad
-# \nabla J(\theta) = \frac1n \sum_{i=1}^{n} \ell'(r_i)\, \nabla_\theta \hat y_i .
+# \begin{aligned}
+# J(\theta) &= \frac1n \sum_{i=1}^{n} \ell(r_i), \\
+# \nabla J(\theta) &= \frac1n \sum_{i=1}^{n} \ell'(r_i)\, \nabla_\theta \hat y_i .
+# \end{aligned}
 # $$
 #
 # Everything specific to the loss sits in $\ell'(r)$: it says how hard each data point pulls on the
@@ -99,12 +103,13 @@ r_test = rng.uniform(-3, 3, size=50)
 r_test = r_test[np.abs(r_test) > 1e-3]          # stay away from the kink of |r| at 0
 for name, (loss, grad) in LOSSES.items():
     c = check_grad(lambda r, loss=loss: np.sum(loss(r)), grad, r_test)
-    print(f"{name:5}: gradient check relative error {c.rel_error:.1e}")
-    assert c.passed
+    print(f"{name:5}: gradient check passed, relative error below 1e-6:",
+          c.passed and c.rel_error < 1e-6)
+    assert c.passed and c.rel_error < 1e-6
 
 # %%
 r = np.linspace(-4, 4, 801)
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 7.5))
 for name, (loss, grad) in LOSSES.items():
     ax1.plot(r, loss(r), label=name + (r" ($\delta = 1$)" if name == "Huber" else ""))
     ax2.plot(r, grad(r), label=name)
@@ -117,15 +122,14 @@ ax2.set_title("Their derivatives: the pull of one data point")
 ax2.set_xlabel(r"residual $r = \hat y - y$")
 ax2.set_ylabel(r"derivative $\ell'(r)$")
 ax2.legend()
-fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# *The figure shows two panels over residuals from −4 to 4. Left: the squared loss is a parabola, the
-# absolute loss a V, and the Huber loss follows the parabola between −1 and 1 and then grows along
-# straight lines. Right: the derivatives; the squared loss's is the diagonal line $r$, the absolute loss's
-# is a step from −1 to 1 at zero, and Huber's follows the diagonal between −1 and 1 and is flat at ±1
-# outside.*
+# *The figure shows two panels, one above the other, over residuals from −4 to 4. Top: the squared
+# loss (solid) is a parabola, the absolute loss (dashed) a V, and the Huber loss (dash-dotted) follows
+# the parabola between −1 and 1 and then grows along straight lines. Bottom: the derivatives; the
+# squared loss's is the diagonal line through the origin, the absolute loss's is a step from −1 to 1
+# at zero, and Huber's follows the diagonal between −1 and 1 and is flat at plus or minus 1 outside.*
 #
 # ## One bad record: fitting a line with each loss
 #
@@ -150,20 +154,24 @@ worst = np.argmax(bmi)
 y_bad = y_clean.copy()
 y_bad[worst] = (10 * target[worst] - target.mean()) / target.std()
 X_line = add_bias(bmi[:, None])
-print(f"corrupted patient: BMI {bmi[worst]:.2f} SD, progression {y_clean[worst]:.2f} SD -> {y_bad[worst]:.2f} SD")
+print(f"corrupted patient: BMI {bmi[worst]:.2f} SD, "
+      f"progression {y_clean[worst]:.2f} SD -> {y_bad[worst]:.2f} SD")
 
 
 def fit_line(name, y):
-    """Fit intercept and slope by (sub)gradient descent on the mean of the named penalty."""
+    """Fit intercept and slope by (sub)gradient descent on the mean penalty."""
     loss, grad = LOSSES[name]
-    objective = (lambda t: np.mean(loss(X_line @ t - y)), lambda t: X_line.T @ grad(X_line @ t - y) / len(y))
+    objective = (lambda t: np.mean(loss(X_line @ t - y)),
+                 lambda t: X_line.T @ grad(X_line @ t - y) / len(y))
     if name == "MAE":
-        return minimize(objective, np.zeros(2), SGD(lr=InverseTimeDecay(1.0, 0.01)), max_steps=2000)
+        decaying = SGD(lr=InverseTimeDecay(1.0, 0.01))
+        return minimize(objective, np.zeros(2), decaying, max_steps=2000)
     return minimize(objective, np.zeros(2), SGD(lr=1.0), max_steps=4000, gtol=1e-8)
 
 
 def lad_line(y):
-    """Exact least-absolute-deviations line: min sum(u + v) s.t. X t + u - v = y, u, v >= 0."""
+    """Exact least-absolute-deviations line: the linear program
+    min sum(u + v) subject to X t + u - v = y, u, v >= 0."""
     n = len(y)
     c = np.r_[0.0, 0.0, np.ones(2 * n)]
     A = np.hstack([X_line, np.eye(n), -np.eye(n)])
@@ -172,25 +180,29 @@ def lad_line(y):
 
 
 fits, slopes = {}, {}
-print(f"{'loss':6} {'slope, clean':>13} {'slope, 1 bad record':>20} {'change':>8} {'relative':>9}")
+print(f"{'loss':6} {'slope, clean':>13} {'slope, 1 bad record':>20} "
+      f"{'change':>8} {'relative':>9}")
 for name in LOSSES:
     fits[name] = [fit_line(name, y) for y in (y_clean, y_bad)]
     slopes[name] = [res.x[1] for res in fits[name]]
     diff = slopes[name][1] - slopes[name][0]
-    print(f"{name:6} {slopes[name][0]:13.3f} {slopes[name][1]:20.3f} {diff:+8.3f} {diff / slopes[name][0]:+9.0%}")
-    if name != "MAE":
-        assert all(res.converged for res in fits[name])
+    print(f"{name:6} {slopes[name][0]:13.3f} {slopes[name][1]:20.3f} "
+          f"{diff:+8.3f} {diff / slopes[name][0]:+9.0%}")
 exact = [lad_line(y)[1] for y in (y_clean, y_bad)]
-print(f"exact least-absolute-deviations slopes (linear program): {exact[0]:.3f}, {exact[1]:.3f}")
-assert np.allclose(slopes["MAE"], exact, atol=2e-3)
-
-change = {name: abs(s[1] - s[0]) for name, s in slopes.items()}
-assert change["MSE"] > 5 * change["Huber"] and change["MSE"] > 5 * change["MAE"]
+print(f"exact least-absolute-deviations slopes (linear program): "
+      f"{exact[0]:.3f}, {exact[1]:.3f}")
 
 resid = X_line @ fits["MSE"][1].x - y_bad
 typical = np.median(np.abs(np.delete(resid, worst)))
 print(f"under the MSE fit: residual of the corrupted record {resid[worst]:.1f}, "
-      f"median |residual| of the others {typical:.2f}, ratio {abs(resid[worst]) / typical:.0f}")
+      f"median |residual| of the others {typical:.2f}, "
+      f"ratio {abs(resid[worst]) / typical:.0f}")
+
+# %%
+assert all(res.converged for name in ("MSE", "Huber") for res in fits[name])
+assert np.allclose(slopes["MAE"], exact, atol=2e-3)
+change = {name: abs(s[1] - s[0]) for name, s in slopes.items()}
+assert change["MSE"] > 5 * change["Huber"] and change["MSE"] > 5 * change["MAE"]
 assert abs(resid[worst]) / typical > 30
 
 # %% [markdown]
@@ -203,27 +215,31 @@ assert abs(resid[worst]) / typical > 30
 # compromise), so they disagree a little even without outliers.
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 4.3))
-ax.scatter(np.delete(bmi, worst), np.delete(y_bad, worst), s=8, color="0.6", label="patients")
-ax.annotate(f"corrupted record\n(progression {y_bad[worst]:.0f}, off the chart)", xy=(bmi[worst], 4.9),
-            xytext=(1.3, 3.6), arrowprops={"arrowstyle": "->"}, fontsize=8)
-grid = np.linspace(bmi.min(), bmi.max(), 2)
-for name, color in zip(LOSSES, ["C0", "C1", "C2"], strict=True):
+fig, ax = plt.subplots(figsize=(7, 5))
+ax.scatter(np.delete(bmi, worst), np.delete(y_bad, worst), s=8, color="0.6",
+           label="patients")
+ax.annotate(f"corrupted record\n(progression {y_bad[worst]:.0f},\noff the chart)",
+            xy=(bmi[worst], 4.9), xytext=(1.6, 2.6), arrowprops={"arrowstyle": "->"})
+grid = np.linspace(bmi.min(), bmi.max(), 9)
+styles = {"MSE": ("-", "o"), "MAE": ("--", "s"), "Huber": (":", "^")}
+for name, (ls, marker) in styles.items():
     res = fits[name][1]
-    ax.plot(grid, res.x[0] + res.x[1] * grid, color=color, lw=2, label=f"{name} fit, slope {res.x[1]:.2f}")
+    ax.plot(grid, res.x[0] + res.x[1] * grid, ls=ls, marker=marker, ms=7,
+            label=f"{name} fit, slope {res.x[1]:.2f}")
 ax.set_xlabel("body-mass index (standardized)")
 ax.set_ylabel("disease progression (standardized)")
 ax.set_ylim(-2.5, 5)
-ax.set_title("A single corrupted record tilts only the least-squares line")
-ax.legend(fontsize=8, loc="upper left")
+ax.set_title("One corrupted record tilts only the least-squares line")
+ax.legend(loc="upper left")
 plt.show()
 
 
 # %% [markdown]
 # *The figure shows the diabetes patients as grey dots, progression against BMI, with an arrow at the
 # right edge pointing up to the corrupted record, which lies far above the chart at about 29. Three
-# fitted lines: the least-squares (MSE) line is visibly steeper than the Huber and MAE lines, which
-# nearly coincide and follow the bulk of the data.*
+# fitted lines: the least-squares (MSE) line, solid with circles, is visibly steeper than the MAE line
+# (dashed, squares) and the Huber line (dotted, triangles), which nearly coincide and follow the bulk
+# of the data.*
 #
 # ## Cross-entropy for classification
 #
@@ -253,9 +269,11 @@ plt.show()
 # cross-entropy is
 #
 # $$
-# \ell(z, y) = -\log p_y = \log\sum_{j} e^{z_j} - z_y ,
-# \qquad
-# \frac{\partial \ell}{\partial z_k} = \frac{e^{z_k}}{\sum_j e^{z_j}} - [k = y] = p_k - \mathbf{y}_k .
+# \begin{aligned}
+# \ell(z, y) &= -\log p_y = \log\sum_{j} e^{z_j} - z_y , \\
+# \frac{\partial \ell}{\partial z_k} &= \frac{e^{z_k}}{\sum_j e^{z_j}} - [k = y]
+#   = p_k - \mathbf{y}_k .
+# \end{aligned}
 # $$
 #
 # Both gradients are "prediction minus target", the same form as the squared loss's $\hat y - y$. For a
@@ -282,9 +300,11 @@ Z = rng.normal(scale=3.0, size=(8, 5))
 yk = rng.integers(0, 5, size=8)
 P = np.exp(Z - scipy_logsumexp(Z, axis=1, keepdims=True))
 c_soft = check_grad(lambda V: np.sum(softmax_ce(V, yk)), P - np.eye(5)[yk], Z)
-print(f"binary cross-entropy,  p - y vs centred differences: relative error {c_bin.rel_error:.1e}")
-print(f"softmax cross-entropy, p - y vs centred differences: relative error {c_soft.rel_error:.1e}")
-assert c_bin.passed and c_soft.passed
+print("binary cross-entropy,  p - y vs centred differences, relative error below 1e-6:",
+      c_bin.rel_error < 1e-6)
+print("softmax cross-entropy, p - y vs centred differences, relative error below 1e-6:",
+      c_soft.rel_error < 1e-6)
+assert c_bin.passed and c_soft.passed and max(c_bin.rel_error, c_soft.rel_error) < 1e-6
 
 
 # %% [markdown]
@@ -292,7 +312,7 @@ assert c_bin.passed and c_soft.passed
 #
 # Written as on paper, with `np.exp` and `np.log`, cross-entropy breaks for large logits, and large logits
 # are common: a confident model, a large learning rate or unscaled features produce them within a few
-# steps. `np.exp(z)` overflows to `inf` once $z > 709$; $\sigma(z)$ rounds to exactly 1.0 once $z > 37$, so
+# steps. `np.exp(z)` overflows to `inf` once $z > 709$; $\sigma(z)$ rounds to exactly 1.0 for $z \ge 37$, so
 # $\log(1 - \sigma(z))$ becomes $\log 0 = -\infty$; and the softmax of large logits becomes
 # $\infty/\infty$ = `nan`. We run the naive formulas under `np.errstate(all="ignore")`, so that the overflow
 # warnings do not flood the output, and print what they return:
@@ -312,17 +332,23 @@ with np.errstate(all="ignore"):
     print(f"np.exp(1000.0)                 = {np.exp(1000.0)}")
     print(f"np.log(0.0)                    = {np.log(0.0)}")
     print(f"np.exp(709.0), np.exp(710.0)   = {np.exp(709.0):.3e}, {np.exp(710.0)}")
-    print(f"1 - sigmoid(36), 1 - sigmoid(37) = {1 - 1 / (1 + np.exp(-36.0)):.1e}, {1 - 1 / (1 + np.exp(-37.0))}")
-    assert np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0))
-    assert 1 / (1 + np.exp(-36.0)) < 1.0 == 1 / (1 + np.exp(-37.0))
+    sig36, sig37 = 1 / (1 + np.exp(-36.0)), 1 / (1 + np.exp(-37.0))
+    print(f"sigmoid(36) == 1.0: {sig36 == 1.0},  sigmoid(37) == 1.0: {sig37 == 1.0}")
     print(f"{'case':30} {'naive':>10} {'stable':>10}")
     cases = [(1000.0, 1.0), (-1000.0, 1.0), (40.0, 0.0), (-40.0, 1.0), (2.0, 1.0)]
     for zc, yc in cases:
         naive, stable = bce_naive(zc, yc), bce(zc, yc)
-        print(f"{'BCE, z = ' + f'{zc:g}' + ', y = ' + f'{yc:g}':30} {naive:10.4g} {stable:10.4g}")
+        case = f"BCE, z = {zc:g}, y = {yc:g}"
+        print(f"{case:30} {naive:10.4g} {stable:10.4g}")
     big = np.array([1000.0, 0.0, -1000.0])
     print(f"naive softmax([1000, 0, -1000]) = {softmax_naive(big)}")
-    print(f"naive log-sum-exp([1000, 1000]) = {np.log(np.sum(np.exp([1000.0, 1000.0])))}")
+    lse_naive = np.log(np.sum(np.exp([1000.0, 1000.0])))
+    print(f"naive log-sum-exp([1000, 1000]) = {lse_naive}")
+
+# %%
+with np.errstate(all="ignore"):
+    assert np.isfinite(np.exp(709.0)) and np.isinf(np.exp(710.0))
+    assert sig36 < 1.0 == sig37
     assert np.isnan(bce_naive(1000.0, 1.0)) and np.isinf(bce_naive(-1000.0, 1.0))
     assert np.isinf(bce_naive(40.0, 0.0)) and np.isnan(softmax_naive(big)).any()
 
@@ -377,6 +403,8 @@ print(f"largest |logit|: {np.abs(z_big).max():.0f}")
 print(f"naive mean BCE:  {naive_value}")
 print(f"stable mean BCE: {np.mean(bce(z_big, yc_all)):.4f}")
 print(f"gdlearn value:   {clf.value(w_big):.4f}")
+
+# %%
 assert not np.isfinite(naive_value)
 assert np.isclose(clf.value(w_big), np.mean(bce(z_big, yc_all)))
 assert np.allclose(clf.grad(w_big), Xc.T @ (sigmoid(z_big) - yc_all) / len(yc_all))
@@ -445,13 +473,16 @@ Zs = rng.normal(scale=3.0, size=(200, 5))
 Ps = np.exp(Zs - scipy_logsumexp(Zs, axis=1, keepdims=True))
 eigs_soft = np.array([np.linalg.eigvalsh(np.diag(p) - np.outer(p, p)) for p in Ps])
 n_negative = int(np.sum(eigs_soft < -1e-12))
-print(f"softmax Hessians diag(p) - pp^T at 200 random logit vectors: {n_negative} negative eigenvalues; "
-      f"smallest |eigenvalue| below 1e-12 in all 200 (the direction (1, ..., 1)): "
-      f"{bool(np.all(np.abs(eigs_soft[:, 0]) < 1e-12))}")
+flat_dir = bool(np.all(np.abs(eigs_soft[:, 0]) < 1e-12))
+print(f"softmax Hessians diag(p) - pp^T at 200 random logit vectors: "
+      f"{n_negative} negative eigenvalues")
+print(f"smallest |eigenvalue| below 1e-12 in all 200 (the direction (1, ..., 1)): "
+      f"{flat_dir}")
 H = clf.hess(rng.normal(size=Xc.shape[1]))
 eig_H = np.linalg.eigvalsh(H)
-print(f"logistic-regression Hessian at a random w: eigenvalues from {eig_H[0]:.1e} to {eig_H[-1]:.2f}")
-assert n_negative == 0 and np.all(np.abs(eigs_soft[:, 0]) < 1e-12) and eig_H[0] > 0
+print(f"logistic-regression Hessian at a random w: eigenvalues from {eig_H[0]:.1e} "
+      f"to {eig_H[-1]:.2f}")
+assert n_negative == 0 and flat_dir and eig_H[0] > 0
 
 # %% [markdown]
 # The one failure is deliberate. Putting a squared error on top of a sigmoid, $g(z) = \tfrac12(\sigma(z) - 1)^2$
@@ -470,8 +501,10 @@ zg = np.linspace(-6, 6, 1201)
 step = zg[1] - zg[0]
 g2 = (sigmoid_mse(zg + step) - 2 * sigmoid_mse(zg) + sigmoid_mse(zg - step)) / step**2
 flip = np.nonzero(np.sign(g2[:-1]) != np.sign(g2[1:]))[0]
-print(f"g'' at z = -4: {g2[np.argmin(np.abs(zg + 4))]:+.4f}   g'' at z = 2: {g2[np.argmin(np.abs(zg - 2))]:+.4f}")
-print(f"g'' changes sign between z = {zg[flip[0]]:.2f} and z = {zg[flip[0] + 1]:.2f}; -ln 2 = {-np.log(2):.4f}")
+at = {z0: g2[np.argmin(np.abs(zg - z0))] for z0 in (-4, 2)}
+print(f"g'' at z = -4: {at[-4]:+.4f}   g'' at z = 2: {at[2]:+.4f}")
+print(f"g'' changes sign between z = {zg[flip[0]]:.2f} and z = {zg[flip[0] + 1]:.2f}; "
+      f"-ln 2 = {-np.log(2):.4f}")
 assert len(flip) == 1 and zg[flip[0]] <= -np.log(2) <= zg[flip[0] + 1]
 
 # %% [markdown]
@@ -481,30 +514,31 @@ assert len(flip) == 1 and zg[flip[0]] <= -np.log(2) <= zg[flip[0] + 1]
 # stronger the pull. That is the practical reason classifiers are trained with cross-entropy.
 
 # %%
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
-ax1.plot(zg, bce(zg, 1.0), label="cross-entropy $\\log(1+e^{z}) - z$")
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 7.5))
+ax1.plot(zg, bce(zg, 1.0), label=r"cross-entropy $\log(1+e^{z}) - z$")
 ax1.plot(zg, sigmoid_mse(zg), label=r"squared error $\frac{1}{2}(\sigma(z)-1)^2$")
 ax1.set_title("Two losses for a positive example (y = 1)")
 ax1.set_xlabel("logit z")
 ax1.set_ylabel("loss")
-ax1.legend(fontsize=8)
-ax2.plot(zg, sigmoid(zg) * (1 - sigmoid(zg)), label="cross-entropy: $\\sigma(1-\\sigma)$")
+ax1.legend()
+ax2.plot(zg, sigmoid(zg) * (1 - sigmoid(zg)),
+         label=r"cross-entropy: $\sigma(1-\sigma)$")
 ax2.plot(zg, g2, label="squared error (second differences)")
-ax2.axhline(0, color="k", lw=0.6)
-ax2.axvline(-np.log(2), color="C1", ls=":", label=r"$z = -\ln 2$")
+ax2.axhline(0, color="k", lw=0.8)
+ax2.axvline(-np.log(2), color="0.3", ls=":", label=r"$z = -\ln 2$")
 ax2.set_title("Second derivatives: only the squared error goes negative")
 ax2.set_xlabel("logit z")
 ax2.set_ylabel("second derivative")
-ax2.legend(fontsize=8, loc="upper left")
-fig.tight_layout()
+ax2.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# *The figure shows two panels over logits from −6 to 6 for a positive example. Left: cross-entropy grows
-# like a straight line for negative logits and decays to zero for positive ones, while the squared error
-# of the sigmoid output levels off at 0.5 for negative logits. Right: the second derivative of
-# cross-entropy is a positive bump; that of the squared error is negative to the left of $z = -\ln 2$
-# (dotted line) and positive to the right.*
+# *The figure shows two panels, one above the other, over logits from −6 to 6 for a positive example.
+# Top: cross-entropy (solid) grows like a straight line for negative logits and decays to zero for
+# positive ones, while the squared error of the sigmoid output (dashed) levels off at 0.5 for negative
+# logits. Bottom: the second derivative of cross-entropy is a positive bump; that of the squared error
+# is negative to the left of the dotted vertical line at minus the natural logarithm of 2 (about
+# −0.69) and positive to the right.*
 #
 # ## Training with cross-entropy on real data
 #
@@ -520,13 +554,18 @@ yi = iris.target
 flowers = SoftmaxRegression(Xi, yi)
 res_bin = minimize(clf, np.zeros(Xc.shape[1]), SGD(lr=0.5), max_steps=500)
 res_soft = minimize(flowers, np.zeros(flowers.shape), SGD(lr=0.5), max_steps=300)
-print(f"breast cancer: loss {clf.value(np.zeros(Xc.shape[1])):.4f} (ln 2 = {np.log(2):.4f}) -> "
-      f"{res_bin.fun:.4f} after {res_bin.n_steps} steps, training accuracy {clf.score(res_bin.x):.3f}")
-print(f"iris:          loss {flowers.value(np.zeros(flowers.shape)):.4f} (ln 3 = {np.log(3):.4f}) -> "
-      f"{res_soft.fun:.4f} after {res_soft.n_steps} steps, training accuracy {flowers.score(res_soft.x):.3f}")
+runs = [("breast cancer", clf, res_bin, 2, Xc.shape[1]),
+        ("iris", flowers, res_soft, 3, flowers.shape)]
+for name, model, res, k, shape in runs:
+    start = model.value(np.zeros(shape))
+    print(f"{name:13}: loss {start:.4f} (ln {k} = {np.log(k):.4f}) -> {res.fun:.4f} "
+          f"after {res.n_steps} steps, training accuracy {model.score(res.x):.3f}")
+
+# %%
 assert np.isclose(clf.value(np.zeros(Xc.shape[1])), np.log(2))
 assert np.isclose(flowers.value(np.zeros(flowers.shape)), np.log(3))
-assert np.all(np.diff(res_bin.history.loss) <= 0) and np.all(np.diff(res_soft.history.loss) <= 0)
+assert np.all(np.diff(res_bin.history.loss) <= 0)
+assert np.all(np.diff(res_soft.history.loss) <= 0)
 assert clf.score(res_bin.x) > 0.95 and flowers.score(res_soft.x) > 0.95
 
 # %% [markdown]
@@ -535,15 +574,19 @@ assert clf.score(res_bin.x) > 0.95 and flowers.score(res_soft.x) > 0.95
 
 # %%
 W_fit = res_soft.x
-assert np.isclose(flowers.value(W_fit), np.mean(softmax_ce(Xi @ W_fit, yi)))
 P_fit = np.exp(Xi @ W_fit - logsumexp(Xi @ W_fit, axis=1, keepdims=True))
-assert np.allclose(flowers.grad(W_fit), Xi.T @ (P_fit - np.eye(3)[yi]) / len(yi))
-assert np.isclose(clf.value(res_bin.x), np.mean(bce(Xc @ res_bin.x, yc_all)))
 c_fit_bin = check_grad(clf.value, clf.grad, res_bin.x)
 c_fit_soft = check_grad(flowers.value, flowers.grad, W_fit)
-print(f"logistic model, 31 weights: relative error {c_fit_bin.rel_error:.1e}")
-print(f"softmax model, 15 weights:  relative error {c_fit_soft.rel_error:.1e}")
+for name, c in [("logistic model, 31 weights:", c_fit_bin),
+                ("softmax model, 15 weights: ", c_fit_soft)]:
+    print(name, "relative error below 1e-6:", c.rel_error < 1e-6)
+
+# %%
+assert np.isclose(flowers.value(W_fit), np.mean(softmax_ce(Xi @ W_fit, yi)))
+assert np.allclose(flowers.grad(W_fit), Xi.T @ (P_fit - np.eye(3)[yi]) / len(yi))
+assert np.isclose(clf.value(res_bin.x), np.mean(bce(Xc @ res_bin.x, yc_all)))
 assert c_fit_bin.passed and c_fit_soft.passed
+assert max(c_fit_bin.rel_error, c_fit_soft.rel_error) < 1e-6
 
 # %% [markdown]
 # ## Key points
@@ -579,8 +622,10 @@ rr = np.linspace(-3, 3, 601)
 for delta in [10.0, 1.0, 0.1, 0.001]:
     to_mse = np.max(np.abs(huber(rr, delta) - mse(rr)))
     to_mae = np.max(np.abs(huber(rr, delta) / delta - mae(rr)))
-    print(f"delta = {delta:6.3f}: max |Huber - MSE| = {to_mse:.4f}, max |Huber/delta - MAE| = {to_mae:.4f}")
-assert np.max(np.abs(huber(rr, 10.0) - mse(rr))) == 0 and np.max(np.abs(huber(rr, 1e-3) / 1e-3 - mae(rr))) < 1e-3
+    print(f"delta = {delta:6.3f}: max |Huber - MSE| = {to_mse:.4f}, "
+          f"max |Huber/delta - MAE| = {to_mae:.4f}")
+assert np.max(np.abs(huber(rr, 10.0) - mse(rr))) == 0
+assert np.max(np.abs(huber(rr, 1e-3) / 1e-3 - mae(rr))) < 1e-3
 
 d, tiny = 1.0, 1e-6
 left, right = huber_grad(d - tiny, d), huber_grad(d + tiny, d)
@@ -618,11 +663,12 @@ Z2 = np.stack([zz, np.zeros_like(zz)], axis=1)
 p_first = np.exp(Z2[:, 0] - logsumexp(Z2, axis=1))
 ce_first = softmax_ce(Z2, np.zeros(len(zz), dtype=int))
 ce_second = softmax_ce(Z2, np.ones(len(zz), dtype=int))
-print(f"max |p_first - sigmoid|  = {np.max(np.abs(p_first - sigmoid(zz))):.1e}")
-print(f"max |CE - BCE| (y = 1)   = {np.max(np.abs(ce_first - bce(zz, 1.0))):.1e}")
-print(f"max |CE - BCE| (y = 0)   = {np.max(np.abs(ce_second - bce(zz, 0.0))):.1e}")
-assert np.allclose(p_first, sigmoid(zz), atol=1e-15)
-assert np.allclose(ce_first, bce(zz, 1.0)) and np.allclose(ce_second, bce(zz, 0.0))
+diffs = {"p_first vs sigmoid": np.abs(p_first - sigmoid(zz)),
+         "CE vs BCE (y = 1)": np.abs(ce_first - bce(zz, 1.0)),
+         "CE vs BCE (y = 0)": np.abs(ce_second - bce(zz, 0.0))}
+for name, diff in diffs.items():
+    print(f"{name:19} agree to 1e-12 at all 101 logits: {bool(np.all(diff < 1e-12))}")
+assert all(np.all(diff < 1e-12) for diff in diffs.values())
 
 
 # %% [markdown]

@@ -33,10 +33,12 @@ from gdlearn.loop import fit, minimize
 from gdlearn.models import SoftmaxRegression
 from gdlearn.objectives import Quadratic, Rosenbrock
 from gdlearn.optim import SGD, AdaDelta, AdaGrad, Adam, AdamW, RMSProp
+from gdlearn.plot import use_book_style
 
 # The matrices in this chapter are tiny: one BLAS thread is faster than several, and the
 # results then do not depend on the machine's thread count.
 threadpool_limits(limits=1)
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 print("gdlearn", gdlearn.__version__)
 
@@ -55,20 +57,24 @@ res_gd = minimize(bowl, x_start, SGD(lr=0.019), max_steps=300)
 res_adam = minimize(bowl, x_start, Adam(lr=0.05), max_steps=300)
 for name, res in [("GD, lr 0.019", res_gd), ("Adam, lr 0.05", res_adam)]:
     step1 = res.history.x[1] - x_start
-    x300 = res.history.x[-1]
-    print(f"{name:<14} first step ({step1[0]:+.4f}, {step1[1]:+.4f});  after 300 steps "
-          f"x = ({x300[0]:.1e}, {x300[1]:.1e}), f = {res.fun:.1e}")
+    print(f"{name:<14} first step ({step1[0]:+.4f}, {step1[1]:+.4f})")
+print(
+    f"after 300 steps: GD x_1 = {res_gd.x[0]:.2f}, f = {res_gd.fun:.2g};  "
+    f"Adam f < 1e-10: {res_adam.fun < 1e-10}"
+)
 path_adam = res_adam.history.x
 lockstep = np.abs(path_adam[:, 0] - path_adam[:, 1]).max()
-print(f"Adam: largest difference between the two coordinates along the path: {lockstep:.1e}")
-assert lockstep < 1e-6
-assert res_adam.fun < 1e-6 < res_gd.fun
+print("Adam: the two coordinates agree to 1e-5 along the whole path:", lockstep < 1e-5)
+assert lockstep < 1e-5
+assert res_adam.fun < 1e-10 and res_gd.fun > 1e-3
 
 # %% [markdown]
 # Adam moves the two coordinates in lockstep: coordinate $i$'s gradient is $\lambda_i x_i$, and Adam's update does
 # not change when a coordinate's gradient is multiplied by a constant (as long as the gradient is large compared with
 # $\epsilon = 10^{-8}$), so the curvatures $0.01$ and $100$ cancel out.
-# That invariance is the whole idea. It holds along the coordinate axes only; exercise 2 tilts the bowl.
+# That invariance is the whole idea: dividing by a per-coordinate scale is a *diagonal preconditioner*, a cheap
+# stand-in for the Hessian's curvatures (Hessian, eigenvalues and condition number are defined in the second-order
+# sections of {doc}`../part2/derivatives_and_gradients`). It holds along the coordinate axes only; exercise 2 tilts the bowl.
 #
 # The methods below differ in how they estimate "the size of the gradient" of a coordinate. Each is written from
 # scratch and then run against the `gdlearn` class for 20 steps on Rosenbrock's function from $(-1.2, 1)$; the
@@ -81,7 +87,8 @@ N_CHECK = 20
 
 
 def run_scratch(update, state, x0=r0, steps=N_CHECK, grad=rosen.grad):
-    """Iterate x <- update(x, grad(x), state, t) for t = 1..steps; return all iterates."""
+    """Iterate x <- update(x, grad(x), state, t) for t = 1..steps; return all
+    iterates."""
     xs = [np.array(x0, dtype=float)]
     for t in range(1, steps + 1):
         xs.append(update(xs[-1], grad(xs[-1]), state, t))
@@ -89,11 +96,14 @@ def run_scratch(update, state, x0=r0, steps=N_CHECK, grad=rosen.grad):
 
 
 def same_as_gdlearn(name, scratch, optimizer):
-    """Run the gdlearn optimizer for the same number of steps and compare the iterates."""
+    """Run the gdlearn optimizer for the same number of steps and compare the
+    iterates."""
     lib = minimize(rosen, r0, optimizer, max_steps=len(scratch) - 1).history.x
-    diff = np.abs(scratch - lib).max()
-    print(f"{name:<9} x_20 = {scratch[-1]}, max |scratch - gdlearn| over 20 steps = {diff:.1e}")
-    assert np.allclose(scratch, lib, rtol=1e-10, atol=1e-12)
+    same = np.allclose(scratch, lib, rtol=1e-10, atol=1e-12)
+    print(
+        f"{name:<9} x_20 = {scratch[-1]}, same iterates as gdlearn (to 1e-10): {same}"
+    )
+    assert same
 
 
 # %% [markdown]
@@ -109,6 +119,7 @@ def same_as_gdlearn(name, scratch, optimizer):
 # A coordinate with large gradients gets a small step, one with rare or small gradients a large one, which made
 # AdaGrad popular for sparse features. The price: $s_t$ only grows, so every step size decays (like $1/\sqrt t$
 # for gradients of constant size) and long runs stall.
+
 
 # %%
 def adagrad_update(x, g, s, t, lr=0.1, eps=1e-10):
@@ -132,6 +143,7 @@ same_as_gdlearn("AdaGrad", path, AdaGrad(lr=0.1))
 #
 # $\sqrt{v_t}$ is a running root mean square of the gradient. (PyTorch and `gdlearn` call the decay $\rho$ `alpha`,
 # default 0.99, and the learning rate `lr`.)
+
 
 # %%
 def rmsprop_update(x, g, s, t, lr=0.01, rho=0.99, eps=1e-8):
@@ -159,6 +171,7 @@ same_as_gdlearn("RMSProp", path, RMSProp(lr=0.01, alpha=0.99))
 #
 # with $\alpha = 1$ in the paper (PyTorch keeps an optional `lr`). Since $u_0 = 0$, the first steps have size about
 # $\sqrt\epsilon/\sqrt{1-\rho}$ whatever the gradient, so AdaDelta starts very slowly (exercise 3 measures it).
+
 
 # %%
 def adadelta_update(x, g, s, t, lr=1.0, rho=0.9, eps=1e-6):
@@ -195,10 +208,18 @@ same_as_gdlearn("AdaDelta", path, AdaDelta(lr=1.0, rho=0.9))
 # The defaults are $\alpha = 10^{-3}$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$. With **AMSGrad**
 # {cite:p}`reddi2018` the denominator uses the running maximum of $v_t$ instead of $v_t$ itself (PyTorch takes the maximum
 # of the raw $v_t$, then bias-corrects it). With **AdamW** {cite:p}`loshchilov2019` a weight-decay factor
-# $1 - \alpha\lambda$ multiplies $x_{t-1}$ before the Adam step. All three, from scratch:
+# $1 - \alpha\lambda$ multiplies $x_{t-1}$ before the Adam step. That is PyTorch's convention, and `gdlearn`'s:
+# the decay is scaled by the learning rate, $\alpha\lambda$. The AdamW paper writes the learning rate as
+# $\alpha\,\eta_t$, a base rate $\alpha$ times a schedule multiplier $\eta_t$, and decays by
+# $\eta_t\lambda$: the schedule multiplier times the decay, without $\alpha$. So the paper's $\lambda$ equals
+# PyTorch's $\lambda$ times $\alpha$, and with a schedule both shrink the decay together with the step.
+# All three, from scratch:
+
 
 # %%
-def adam_update(x, g, s, t, lr=0.1, b1=0.9, b2=0.999, eps=1e-8, amsgrad=False, decoupled_wd=0.0):
+def adam_update(
+    x, g, s, t, lr=0.1, b1=0.9, b2=0.999, eps=1e-8, amsgrad=False, decoupled_wd=0.0
+):
     s["m"] = b1 * s["m"] + (1 - b1) * g
     s["v"] = b2 * s["v"] + (1 - b2) * g**2
     v = s["v"]
@@ -207,7 +228,7 @@ def adam_update(x, g, s, t, lr=0.1, b1=0.9, b2=0.999, eps=1e-8, amsgrad=False, d
         v = s["vmax"]
     m_hat = s["m"] / (1 - b1**t)
     v_hat = v / (1 - b2**t)
-    x = x * (1 - lr * decoupled_wd)                     # AdamW: decay first (nothing when 0)
+    x = x * (1 - lr * decoupled_wd)  # AdamW: decay first (nothing when 0)
     return x - lr * m_hat / (np.sqrt(v_hat) + eps)
 
 
@@ -216,15 +237,46 @@ def fresh():
 
 
 same_as_gdlearn("Adam", run_scratch(adam_update, fresh()), Adam(lr=0.1))
-same_as_gdlearn("AMSGrad", run_scratch(lambda x, g, s, t: adam_update(x, g, s, t, amsgrad=True), fresh()),
-                Adam(lr=0.1, amsgrad=True))
-same_as_gdlearn("AdamW", run_scratch(lambda x, g, s, t: adam_update(x, g, s, t, decoupled_wd=0.5), fresh()),
-                AdamW(lr=0.1, weight_decay=0.5))
+same_as_gdlearn(
+    "AMSGrad",
+    run_scratch(lambda x, g, s, t: adam_update(x, g, s, t, amsgrad=True), fresh()),
+    Adam(lr=0.1, amsgrad=True),
+)
+same_as_gdlearn(
+    "AdamW",
+    run_scratch(lambda x, g, s, t: adam_update(x, g, s, t, decoupled_wd=0.5), fresh()),
+    AdamW(lr=0.1, weight_decay=0.5),
+)
 
 # %% [markdown]
 # Six rules, six matches. (On these 20 steps $v_t$ only grows, so AMSGrad coincides with Adam; the AMSGrad section
 # below checks the two on gradients where the maximum matters.) The next sections look at details of Adam that the
 # formulas hide.
+#
+# ### Two relatives: AdaMax and NAdam
+#
+# The Adam paper also proposes **AdaMax** {cite:p}`kingma2015`, which replaces the root mean square in the
+# denominator by an exponentially weighted maximum of $|g_t|$, and needs no $\epsilon$ and no second bias
+# correction:
+#
+# $$
+# u_t = \max\big(\beta_2 u_{t-1},\ |g_t|\big), \qquad
+# x_t = x_{t-1} - \frac{\alpha}{1 - \beta_1^t}\,\frac{m_t}{u_t}, \qquad u_0 = 0
+# $$
+#
+# (paper's default $\alpha = 0.002$). **NAdam** {cite:p}`dozat2016` puts Nesterov's look-ahead into Adam: instead
+# of the bias-corrected momentum $\hat m_t$ it steps along the momentum one step ahead, which mixes the next
+# step's share of the current momentum with the current gradient,
+#
+# $$
+# \bar m_t = \frac{\beta_1\, m_t}{1 - \beta_1^{t+1}} + \frac{(1 - \beta_1)\, g_t}{1 - \beta_1^{t}}, \qquad
+# x_t = x_{t-1} - \alpha\,\frac{\bar m_t}{\sqrt{\hat v_t} + \epsilon} ,
+# $$
+#
+# with $m_t$, $v_t$ and $\hat v_t$ as in Adam. This is the form with a constant $\beta_1$ (optax's `nadam`);
+# Dozat's paper, and PyTorch's `NAdam`, also let $\beta_1$ vary with $t$ (PyTorch's `momentum_decay`). Under a
+# constant gradient $\bar m_t \to \beta_1 g + (1 - \beta_1) g = g$, so late steps have length $\alpha$ as in Adam; the
+# first steps are longer (exercise 4).
 #
 # ## Bias correction, measured
 #
@@ -244,13 +296,18 @@ same_as_gdlearn("AdamW", run_scratch(lambda x, g, s, t: adam_update(x, g, s, t, 
 # %%
 linear = (lambda x: float(x[0]), lambda x: np.ones(1))
 b1, b2 = 0.9, 0.999
-runs_bc = {bc: minimize(linear, np.zeros(1), Adam(lr=1.0, bias_correction=bc), max_steps=1000)
-           for bc in (True, False)}
+runs_bc = {
+    bc: minimize(linear, np.zeros(1), Adam(lr=1.0, bias_correction=bc), max_steps=1000)
+    for bc in (True, False)
+}
 step_len = {bc: -np.diff(res.history.x[:, 0]) for bc, res in runs_bc.items()}
 print(f"{'step t':>6}{'corrected':>11}{'uncorrected':>13}{'(1-b1^t)/sqrt(1-b2^t)':>24}")
 for t in [1, 2, 3, 5, 10, 20, 50, 100, 1000]:
     predicted = (1 - b1**t) / np.sqrt(1 - b2**t)
-    print(f"{t:6d}{step_len[True][t - 1]:11.4f}{step_len[False][t - 1]:13.4f}{predicted:24.4f}")
+    print(
+        f"{t:6d}{step_len[True][t - 1]:11.4f}"
+        f"{step_len[False][t - 1]:13.4f}{predicted:24.4f}"
+    )
     assert np.isclose(step_len[False][t - 1], predicted, rtol=1e-6)
     assert np.isclose(step_len[True][t - 1], 1.0, rtol=1e-6)
 t_peak = int(np.argmax(step_len[False])) + 1
@@ -279,9 +336,11 @@ print(f"largest uncorrected step: {step_len[False].max():.2f} x lr, at step {t_p
 #
 # Feed each a constant gradient $g$ and print the step length divided by the learning rate:
 
+
 # %%
 def adam_step_lengths(g, placement, steps=1000, b1=0.9, b2=0.999, eps=1e-8):
-    """Step lengths / lr of Adam under a constant gradient g, for one placement of eps."""
+    """Step lengths / lr of Adam under a constant gradient g, for one placement of
+    eps."""
     m = v = 0.0
     out = []
     for t in range(1, steps + 1):
@@ -292,25 +351,39 @@ def adam_step_lengths(g, placement, steps=1000, b1=0.9, b2=0.999, eps=1e-8):
             out.append(m_hat / (np.sqrt(v_hat) + eps))
         elif placement == "before":
             out.append(np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps))
-        else:                                           # "inside"
+        else:  # "inside"
             out.append(m_hat / np.sqrt(v_hat + eps))
     return np.array(out)
 
 
 ts = [1, 10, 100, 1000]
-print(f"{'gradient':>9}{'eps placement':>24}" + "".join(f"{'t=' + str(t):>9}" for t in ts))
+print(
+    f"{'gradient':>9}{'eps placement':>24}" + "".join(f"{'t=' + str(t):>9}" for t in ts)
+)
 lengths = {}
 for g in [1.0, 1e-8]:
-    for placement, label in [("after", "after sqrt (PyTorch)"), ("before", "before correction"),
-                             ("inside", "inside sqrt")]:
+    for placement, label in [
+        ("after", "after sqrt (PyTorch)"),
+        ("before", "before correction"),
+        ("inside", "inside sqrt"),
+    ]:
         lengths[g, placement] = adam_step_lengths(g, placement)
-        print(f"{g:9.0e}{label:>24}" + "".join(f"{lengths[g, placement][t - 1]:9.4f}" for t in ts))
+        print(
+            f"{g:9.0e}{label:>24}"
+            + "".join(f"{lengths[g, placement][t - 1]:9.4f}" for t in ts)
+        )
 
 # gdlearn's Adam is the "after" placement: its step lengths under g = 1e-8
-lib_tiny = minimize((lambda x: 1e-8 * float(x[0]), lambda x: np.full(1, 1e-8)), np.zeros(1),
-                    Adam(lr=1.0), max_steps=1000).history.x[:, 0]
+lib_tiny = minimize(
+    (lambda x: 1e-8 * float(x[0]), lambda x: np.full(1, 1e-8)),
+    np.zeros(1),
+    Adam(lr=1.0),
+    max_steps=1000,
+).history.x[:, 0]
 assert np.allclose(-np.diff(lib_tiny), lengths[1e-8, "after"], rtol=1e-9)
-assert all(np.allclose(lengths[1.0, p], 1.0, atol=1e-6) for p in ("after", "before", "inside"))
+assert all(
+    np.allclose(lengths[1.0, p], 1.0, atol=1e-6) for p in ("after", "before", "inside")
+)
 
 # %% [markdown]
 # With $g = 1$ the three agree to six digits. With $g = 10^{-8}$, as for a weight that barely affects the loss or in
@@ -331,7 +404,7 @@ assert all(np.allclose(lengths[1.0, p], 1.0, atol=1e-6) for p in ("after", "befo
 # the way:
 
 # %%
-g_seq = np.where(np.arange(1, 301) <= 10, 10.0, 0.1)     # gradients g_1..g_300
+g_seq = np.where(np.arange(1, 301) <= 10, 10.0, 0.1)  # gradients g_1..g_300
 steps_seq = {}
 for name, ams in [("Adam", False), ("AMSGrad", True)]:
     opt = Adam(lr=0.01, betas=(0.9, 0.95), amsgrad=ams)
@@ -340,14 +413,22 @@ for name, ams in [("Adam", False), ("AMSGrad", True)]:
         xs.append(opt.step(xs[-1], np.array([g])))
     steps_seq[name] = np.abs(np.diff(np.concatenate(xs)))
 
-# the from-scratch AMSGrad on the same gradients (here the maximum matters: v_t falls after step 10)
+# the from-scratch AMSGrad on the same gradients
+# (here the maximum matters: v_t falls after step 10)
 state, xs = {"m": np.zeros(1), "v": np.zeros(1), "vmax": np.zeros(1)}, [np.zeros(1)]
 for t, g in enumerate(g_seq, start=1):
-    xs.append(adam_update(xs[-1], np.array([g]), state, t, lr=0.01, b2=0.95, amsgrad=True))
-assert np.allclose(np.abs(np.diff(np.concatenate(xs))), steps_seq["AMSGrad"], rtol=1e-10)
+    xs.append(
+        adam_update(xs[-1], np.array([g]), state, t, lr=0.01, b2=0.95, amsgrad=True)
+    )
+assert np.allclose(
+    np.abs(np.diff(np.concatenate(xs))), steps_seq["AMSGrad"], rtol=1e-10
+)
 print(f"{'step t':>7}{'gradient':>10}{'Adam step':>12}{'AMSGrad step':>14}")
 for t in [10, 11, 20, 50, 100, 200, 300]:
-    print(f"{t:7d}{g_seq[t - 1]:10.1f}{steps_seq['Adam'][t - 1]:12.5f}{steps_seq['AMSGrad'][t - 1]:14.5f}")
+    print(
+        f"{t:7d}{g_seq[t - 1]:10.1f}"
+        f"{steps_seq['Adam'][t - 1]:12.5f}{steps_seq['AMSGrad'][t - 1]:14.5f}"
+    )
 assert steps_seq["Adam"][-1] > 5 * steps_seq["AMSGrad"][-1]
 
 # %% [markdown]
@@ -379,19 +460,31 @@ lr_wd, lam_wd, T_wd = 0.01, 0.2, 500
 noise = rng.standard_normal((T_wd, sigma.size)) * sigma
 
 final_w, denominators = {}, {}
-for name, opt in [("Adam + L2", Adam(lr=lr_wd, weight_decay=lam_wd)),
-                  ("AdamW", AdamW(lr=lr_wd, weight_decay=lam_wd))]:
+for name, opt in [
+    ("Adam + L2", Adam(lr=lr_wd, weight_decay=lam_wd)),
+    ("AdamW", AdamW(lr=lr_wd, weight_decay=lam_wd)),
+]:
     w = np.ones(sigma.size)
     for t in range(T_wd):
-        w = opt.step(w, noise[t])                        # the optimizer adds (or applies) the decay itself
+        w = opt.step(w, noise[t])  # the optimizer adds (or applies) the decay itself
     final_w[name] = w.reshape(3, 100).mean(axis=1)
-    denominators[name] = np.sqrt(opt.state["exp_avg_sq"] / (1 - 0.999**T_wd)).reshape(3, 100).mean(axis=1)
+    denominators[name] = (
+        np.sqrt(opt.state["exp_avg_sq"] / (1 - 0.999**T_wd))
+        .reshape(3, 100)
+        .mean(axis=1)
+    )
 
 predicted = (1 - lr_wd * lam_wd) ** T_wd
 print(f"AdamW prediction (1 - lr*lambda)^T = {predicted:.3f}")
-print(f"{'noise sigma':>12}{'Adam + L2: mean w':>20}{'AdamW: mean w':>16}{'Adam + L2: sqrt(v_hat)':>24}")
+print(
+    f"{'noise sigma':>12}{'Adam + L2: mean w':>20}"
+    f"{'AdamW: mean w':>16}{'Adam + L2: sqrt(v_hat)':>24}"
+)
 for i, s in enumerate([0.01, 1.0, 100.0]):
-    print(f"{s:12g}{final_w['Adam + L2'][i]:20.3f}{final_w['AdamW'][i]:16.3f}{denominators['Adam + L2'][i]:24.3f}")
+    print(
+        f"{s:12g}{final_w['Adam + L2'][i]:20.3f}"
+        f"{final_w['AdamW'][i]:16.3f}{denominators['Adam + L2'][i]:24.3f}"
+    )
 assert np.allclose(final_w["AdamW"], predicted, atol=0.06)
 assert final_w["Adam + L2"][0] < 0.05 and final_w["Adam + L2"][2] > 0.9
 
@@ -421,46 +514,95 @@ X_digits = add_bias(X_digits)
 model = SoftmaxRegression(X_digits, digits.target, l2=1e-3)
 W0 = np.zeros(model.shape)
 
-opt_result = scipy_minimize(lambda w: (model.value(w.reshape(model.shape)), model.grad(w.reshape(model.shape)).ravel()),
-                            W0.ravel(), jac=True, method="L-BFGS-B", options={"gtol": 1e-8, "maxiter": 1000})
+opt_result = scipy_minimize(
+    lambda w: (
+        model.value(w.reshape(model.shape)),
+        model.grad(w.reshape(model.shape)).ravel(),
+    ),
+    W0.ravel(),
+    jac=True,
+    method="L-BFGS-B",
+    options={"gtol": 1e-8, "maxiter": 1000},
+)
 f_star = float(opt_result.fun)
-print(f"{model.n_samples} images, {model.n_features} features, {model.n_classes} classes")
-print(f"minimum training loss f* = {f_star:.5f} (gradient norm there {np.linalg.norm(opt_result.jac):.0e})")
-assert np.linalg.norm(opt_result.jac) < 1e-4
+print(
+    f"{model.n_samples} images, {model.n_features} features, {model.n_classes} classes"
+)
+grad_norm_star = np.linalg.norm(opt_result.jac)
+print(
+    f"minimum training loss f* = {f_star:.5f} (gradient norm there < 1e-4: "
+    f"{grad_norm_star < 1e-4})"
+)
+assert grad_norm_star < 1e-4
 
 # %% [markdown]
-# Every method gets a constant step size picked beforehand from a grid of values a factor of about 3 apart, as the
-# one with the lowest average loss over the last five epochs (that search, three or four step sizes per method with
-# three seeds each, is not shown). Momentum is 0.9 with Nesterov's correction; the adaptive methods keep their other defaults. Each method is run with three shuffling seeds, and the curves are averaged.
+# Every method gets a constant step size chosen from a grid of three values a factor of about 3 apart, as the one
+# with the lowest average training loss over the last five epochs. Momentum is 0.9 with Nesterov's correction;
+# the adaptive methods keep their other defaults. Each run is repeated with three shuffling seeds and the curves
+# are averaged. The search, and the runs with the chosen step sizes, are the same computation:
 
 # %%
-contenders = {
-    "SGD": lambda: SGD(lr=3.0),
-    "SGD + Nesterov": lambda: SGD(lr=0.3, momentum=0.9, nesterov=True),
-    "AdaGrad": lambda: AdaGrad(lr=0.3),
-    "RMSProp": lambda: RMSProp(lr=0.01),
-    "Adam": lambda: Adam(lr=0.03),
+contenders = {  # optimizer factory, step sizes searched
+    "SGD": (lambda lr: SGD(lr=lr), [1.0, 3.0, 10.0]),
+    "SGD + Nesterov": (
+        lambda lr: SGD(lr=lr, momentum=0.9, nesterov=True),
+        [0.1, 0.3, 1.0],
+    ),
+    "AdaGrad": (lambda lr: AdaGrad(lr=lr), [0.1, 0.3, 1.0]),
+    "RMSProp": (lambda lr: RMSProp(lr=lr), [0.003, 0.01, 0.03]),
+    "Adam": (lambda lr: Adam(lr=lr), [0.01, 0.03, 0.1]),
 }
 SEEDS = [0, 1, 2]
 EPOCHS, BATCH = 20, 120
-curves = {}
-for name, make in contenders.items():
+
+
+def mean_curve(make, lr):
+    """Full training loss after each epoch, averaged over the three shuffling seeds."""
     losses = []
     for seed in SEEDS:
-        res = fit(model, W0, make(), epochs=EPOCHS, batch_size=BATCH, rng=np.random.default_rng(seed))
+        res = fit(
+            model,
+            W0,
+            make(lr),
+            epochs=EPOCHS,
+            batch_size=BATCH,
+            rng=np.random.default_rng(seed),
+        )
         assert res.status == "max_steps"
         losses.append(res.history.loss)
-    curves[name] = np.mean(losses, axis=0)
+    return np.mean(losses, axis=0)
 
+
+curves, best_lr, grid_score = {}, {}, {}
+print(
+    "mean loss over the last five epochs (mean of 3 seeds), for each step size "
+    "searched:"
+)
+for name, (make, grid) in contenders.items():
+    runs_lr = {lr: mean_curve(make, lr) for lr in grid}
+    grid_score[name] = {lr: c[-5:].mean() for lr, c in runs_lr.items()}
+    best_lr[name] = min(grid_score[name], key=grid_score[name].get)
+    curves[name] = runs_lr[best_lr[name]]
+    cells = "  ".join(f"lr {lr:<6g}{v:7.4f}" for lr, v in grid_score[name].items())
+    print(f"{name:<16}{cells}   best lr {best_lr[name]:g}")
+
+# %%
+# the best step size is inside each grid, not at its edge
+assert all(best_lr[name] == grid[1] for name, (_, grid) in contenders.items())
+
+# %%
 TARGET = 0.01
 print(f"target: f - f* <= {TARGET}")
-print(f"{'method':<16}{'lr':>6}{'final loss':>12}{'final f - f*':>14}{'epochs to target':>18}")
+print(
+    f"{'method':<16}{'lr':>6}{'final loss':>12}"
+    f"{'final f - f*':>14}{'epochs to target':>18}"
+)
 epochs_to_target = {}
 for name, curve in curves.items():
     gap = curve - f_star
     hit = np.flatnonzero(gap <= TARGET)
     epochs_to_target[name] = int(hit[0]) if hit.size else None
-    lr = contenders[name]().lr
+    lr = best_lr[name]
     reached = str(epochs_to_target[name]) if hit.size else "not reached"
     print(f"{name:<16}{lr:6g}{curve[-1]:12.4f}{gap[-1]:14.4f}{reached:>18}")
 
@@ -481,23 +623,36 @@ plt.show()
 # falls most smoothly and ends second; plain SGD and AdaGrad are among the fastest in the first five epochs, then level
 # off with bumps; RMSProp falls steadily but slowest and crosses the dashed target line at 0.01 last.*
 #
-# Read the table with its caveats: one small convex problem with standardized features, step sizes tuned on the same
-# training loss, constant steps so that each curve ends in a noise floor whose height depends on the step size. Within
-# those limits: with tuned step sizes the five methods end within a factor of about four of each other; momentum with
-# Nesterov's correction ends lowest, and Adam, the method that needs the least tuning in practice, is second. Kingma and
-# Ba likewise found Adam on par with Nesterov momentum on logistic regression. The checks:
+# Read the table with its caveats: one small convex problem with standardized features, a coarse grid of three
+# step sizes per method (each best value in the middle of its grid, so a finer grid could still move the results
+# a little), step sizes tuned on the same training loss, constant steps so that each curve ends in a noise floor
+# whose height depends on the step size. Within those limits: with tuned step sizes the five methods end within a
+# factor of about four of each other; momentum with Nesterov's correction ends lowest and Adam second. The
+# experiment does not measure how much tuning each method needs: every method was given the same three-point
+# search, and the grid shows only that a step size three times smaller or larger than the best one ends higher
+# for all five. Kingma and Ba likewise found Adam on par with Nesterov momentum on logistic regression. The
+# checks:
 
 # %%
 final_gap = {name: curve[-1] - f_star for name, curve in curves.items()}
 ranking = sorted(final_gap, key=final_gap.get)
-print("final f - f*, lowest first:", ", ".join(f"{name} {final_gap[name]:.4f}" for name in ranking))
-print(f"highest / lowest final f - f*: {max(final_gap.values()) / min(final_gap.values()):.1f}")
+print(
+    "final f - f*, lowest first:",
+    ", ".join(f"{name} {final_gap[name]:.4f}" for name in ranking),
+)
+print(
+    f"highest / lowest final f - f*: "
+    f"{max(final_gap.values()) / min(final_gap.values()):.1f}"
+)
 gaps = np.array([curves[name] - f_star for name in contenders])
 nag = list(contenders).index("SGD + Nesterov")
 lowest = np.argmin(gaps, axis=0) == nag
 first_lead = int(np.flatnonzero(~lowest)[-1]) + 1
 print(f"SGD + Nesterov has the lowest loss at every epoch from epoch {first_lead} on")
-print("slowest to the target:", max(epochs_to_target, key=lambda k: epochs_to_target[k] or EPOCHS + 1))
+print(
+    "slowest to the target:",
+    max(epochs_to_target, key=lambda k: epochs_to_target[k] or EPOCHS + 1),
+)
 assert ranking[:2] == ["SGD + Nesterov", "Adam"]
 assert max(final_gap.values()) / min(final_gap.values()) < 4.5
 assert all(v is not None for v in epochs_to_target.values())
@@ -540,7 +695,9 @@ assert all(v is not None for v in epochs_to_target.values())
 # %%
 C = 3.0
 for name, ams in [("Adam", False), ("AMSGrad", True)]:
-    opt = Adam(lr=lambda t: 0.5 / np.sqrt(t + 1), betas=(0.0, 1 / (1 + C**2)), amsgrad=ams)
+    opt = Adam(
+        lr=lambda t: 0.5 / np.sqrt(t + 1), betas=(0.0, 1 / (1 + C**2)), amsgrad=ams
+    )
     x = np.zeros(1)
     for t in range(1, 1501):
         g = np.array([C if t % 3 == 1 else -1.0])
@@ -575,12 +732,15 @@ tilted = Quadratic([0.01, 100.0], rotation=np.pi / 4)
 for name, opt in [("GD, lr 0.019", SGD(lr=0.019)), ("Adam, lr 0.05", Adam(lr=0.05))]:
     f_axis = minimize(bowl, x_start, opt, max_steps=300).fun
     f_tilt = minimize(tilted, x_start, opt, max_steps=300).fun
-    print(f"{name:<14} f after 300 steps: axis-aligned {f_axis:.1e}, tilted {f_tilt:.1e}")
+    axis = f"{f_axis:.1e}" if f_axis > 1e-10 else "below 1e-10"
+    print(f"{name:<14} f after 300 steps: axis-aligned {axis}, tilted {f_tilt:.1e}")
 f_adam_tilt = minimize(tilted, x_start, Adam(lr=0.05), max_steps=300).fun
 f_gd_tilt = minimize(tilted, x_start, SGD(lr=0.019), max_steps=300).fun
-print(f"tilted bowl: Adam's loss is {f_gd_tilt / f_adam_tilt:.0f} times lower than GD's "
-      f"(axis-aligned: {res_gd.fun / res_adam.fun:.0e} times)")
-assert f_adam_tilt > 1e3 * res_adam.fun
+print(
+    f"tilted bowl: Adam's loss is {f_gd_tilt / f_adam_tilt:.0f} times lower than GD's "
+    f"(axis-aligned: more than 1e7 times: {res_gd.fun / res_adam.fun > 1e7})"
+)
+assert f_adam_tilt > 1e3 * res_adam.fun and res_gd.fun / res_adam.fun > 1e7
 
 # %% [markdown]
 # On the tilted bowl Adam loses its lockstep advantage: it ends many orders of magnitude higher than on the aligned
@@ -610,7 +770,10 @@ rho, eps = 0.9, 1e-6
 for g in [1e-2, 1.0, 1e2]:
     predicted = np.sqrt(eps) * g / np.sqrt((1 - rho) * g**2 + eps)
     measured = abs(AdaDelta(rho=rho, eps=eps).step(np.zeros(1), np.array([g]))[0])
-    print(f"gradient {g:6g}: first step predicted {predicted:.5f}, measured {measured:.5f}")
+    print(
+        f"gradient {g:6g}: first step predicted {predicted:.5f}, measured "
+        f"{measured:.5f}"
+    )
     assert np.isclose(predicted, measured)
 
 # %% [markdown]
@@ -620,10 +783,65 @@ for g in [1e-2, 1.0, 1e2]:
 # ```{solution-end}
 # ```
 #
+# ```{exercise} NAdam by hand
+# :label: ex-adapt-nadam
+# Implement NAdam in the constant-$\beta_1$ form above, in the style of `adam_update`. Then compute by hand the
+# lengths of its first two steps under a constant gradient $g$ (ignore $\epsilon$), for $\beta_1 = 0.9$, and check
+# your implementation against them.
+# ```
+#
+# ```{solution-start} ex-adapt-nadam
+# :class: dropdown
+# ```
+#
+# With a constant gradient, $m_t = (1 - \beta_1^t)\,g$ and $\hat v_t = g^2$, so the step length is $\alpha\,|\bar m_t|/|g|$ with
+#
+# $$
+# \frac{\bar m_t}{g} = \frac{\beta_1 (1 - \beta_1^t)}{1 - \beta_1^{t+1}} + \frac{1 - \beta_1}{1 - \beta_1^t} .
+# $$
+#
+# For $t = 1$ this is $\frac{\beta_1}{1 + \beta_1} + 1 = \frac{1 + 2\beta_1}{1 + \beta_1} = \frac{2.8}{1.9} \approx 1.4737$; for
+# $t = 2$ it is $\frac{\beta_1 (1 + \beta_1)}{1 + \beta_1 + \beta_1^2} + \frac{1}{1 + \beta_1} = \frac{1.71}{2.71} + \frac{1}{1.9}
+# \approx 0.6310 + 0.5263 = 1.1573$. The first step is about 47 % longer than Adam's, and the excess fades as
+# $\beta_1^t$ does.
+
+
+# %%
+def nadam_update(x, g, s, t, lr=0.1, b1=0.9, b2=0.999, eps=1e-8):
+    s["m"] = b1 * s["m"] + (1 - b1) * g
+    s["v"] = b2 * s["v"] + (1 - b2) * g**2
+    m_bar = b1 * s["m"] / (1 - b1 ** (t + 1)) + (1 - b1) * g / (1 - b1**t)
+    v_hat = s["v"] / (1 - b2**t)
+    return x - lr * m_bar / (np.sqrt(v_hat) + eps)
+
+
+by_hand = [2.8 / 1.9, 1.71 / 2.71 + 1 / 1.9]
+xs = run_scratch(
+    nadam_update,
+    {"m": np.zeros(1), "v": np.zeros(1)},
+    x0=np.zeros(1),
+    steps=50,
+    grad=lambda x: np.ones(1),
+)
+lengths_nadam = -np.diff(xs[:, 0]) / 0.1
+print(
+    "first two step lengths / lr, by hand:",
+    np.round(by_hand, 4),
+    " implementation:",
+    np.round(lengths_nadam[:2], 4),
+)
+print(f"step 50: {lengths_nadam[-1]:.4f} x lr")
+assert np.allclose(lengths_nadam[:2], by_hand, rtol=1e-6)
+assert abs(lengths_nadam[-1] - 1) < 0.01
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
 # ## References
 #
-# AdaGrad is due to {cite:t}`duchi2011`, RMSProp to {cite:t}`tieleman2012`, AdaDelta to {cite:t}`zeiler2012` and Adam to
-# {cite:t}`kingma2015`; {cite:t}`reddi2018` found the flaw in Adam's proof and proposed AMSGrad, and
+# AdaGrad is due to {cite:t}`duchi2011`, RMSProp to {cite:t}`tieleman2012`, AdaDelta to {cite:t}`zeiler2012` and Adam
+# and AdaMax to {cite:t}`kingma2015`; NAdam to {cite:t}`dozat2016`; {cite:t}`reddi2018` found the flaw in Adam's proof and proposed AMSGrad, and
 # {cite:t}`loshchilov2019` decoupled weight decay. {cite:t}`ruder2016` surveys all of them together with the momentum
 # methods of {doc}`../part3/momentum` {cite:p}`polyak1964,nesterov1983,sutskever2013`. The iterates were checked on
 # Rosenbrock's function {cite:p}`rosenbrock1960`. Full entries are in the {doc}`../appendix/bibliography`.

@@ -28,8 +28,10 @@ from gdlearn.gradcheck import check_grad
 from gdlearn.loop import fit, minimize
 from gdlearn.models import LogisticRegression, sigmoid
 from gdlearn.optim import SGD, Newton
+from gdlearn.plot import use_book_style
 from gdlearn.schedules import InverseTimeDecay
 
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -48,8 +50,11 @@ rng = np.random.default_rng(SEED)
 # $$
 #
 # The small penalty $\lambda = 0.01$ makes the loss strongly convex (its Hessian is at least $\lambda I$), so
-# there is exactly one minimizer $w^\star$. We need $w^\star$ as a reference, to high precision, and for that
-# we use Newton's method ({doc}`newton`), which converges in a handful of steps on this problem.
+# there is exactly one minimizer $w^\star$ (Hessians and their eigenvalues are defined in the second-order sections
+# of {doc}`../part2/derivatives_and_gradients`). We need $w^\star$ as a reference, to high precision, and for that
+# we use Newton's method, taught later in {doc}`newton`: it divides the gradient by the curvature, stepping
+# $w \leftarrow w - H^{-1}\nabla J(w)$ with the Hessian $H$, and near the minimum it doubles the number of correct
+# digits at every step, so it converges in a handful of steps on this problem.
 
 # %%
 data = load_breast_cancer()
@@ -63,11 +68,22 @@ newton = minimize(model, np.zeros(p), Newton(), max_steps=50, gtol=1e-12)
 w_star = newton.x
 J_star = newton.fun
 J_0 = model.value(np.zeros(p))
-print(f"n = {n} tumours, p = {p} parameters (30 features and the intercept), {np.mean(y):.1%} benign")
-print(f"Newton: {newton.status} after {newton.n_steps} steps; |grad J(w*)| < 1e-10:",
-      np.linalg.norm(model.grad(w_star)) < 1e-10)
-print(f"J(0) = {J_0:.4f}, J* = {J_star:.6f}, training accuracy at w*: {model.score(w_star):.3f}")
-print(f"smallest Hessian eigenvalue at w*: {np.linalg.eigvalsh(model.hess(w_star)).min():.4f} (lambda = {LAMBDA})")
+print(
+    f"n = {n} tumours, p = {p} parameters (30 features and the intercept), "
+    f"{np.mean(y):.1%} benign"
+)
+print(
+    f"Newton: {newton.status} after {newton.n_steps} steps; |grad J(w*)| < 1e-10:",
+    np.linalg.norm(model.grad(w_star)) < 1e-10,
+)
+print(
+    f"J(0) = {J_0:.4f}, J* = {J_star:.6f}, training accuracy at w*: "
+    f"{model.score(w_star):.3f}"
+)
+print(
+    f"smallest Hessian eigenvalue at w*: "
+    f"{np.linalg.eigvalsh(model.hess(w_star)).min():.4f} (lambda = {LAMBDA})"
+)
 assert newton.converged and np.linalg.norm(model.grad(w_star)) < 1e-10
 assert np.linalg.eigvalsh(model.hess(w_star)).min() >= LAMBDA
 
@@ -93,6 +109,7 @@ assert np.linalg.eigvalsh(model.hess(w_star)).min() >= LAMBDA
 # for a minibatch of rows `idx`, the gradient is one line; we check it against `gdlearn` and against centred
 # differences of the minibatch loss.
 
+
 # %%
 def minibatch_grad(w, idx):
     """Mean gradient of the logistic loss over the rows idx, plus the whole L2 term."""
@@ -102,10 +119,17 @@ def minibatch_grad(w, idx):
 
 w_test = rng.normal(size=p) * 0.1
 idx = rng.choice(n, size=32, replace=False)
-print("same as gdlearn's model.grad(w, idx):", np.allclose(minibatch_grad(w_test, idx), model.grad(w_test, idx)))
-check = check_grad(lambda w: model.value(w, idx), lambda w: minibatch_grad(w, idx), w_test)
+print(
+    "same as gdlearn's model.grad(w, idx):",
+    np.allclose(minibatch_grad(w_test, idx), model.grad(w_test, idx)),
+)
+check = check_grad(
+    lambda w: model.value(w, idx), lambda w: minibatch_grad(w, idx), w_test
+)
 print("centred-difference check of the minibatch gradient passed:", check.passed)
-assert np.allclose(minibatch_grad(w_test, idx), model.grad(w_test, idx)) and check.passed
+assert (
+    np.allclose(minibatch_grad(w_test, idx), model.grad(w_test, idx)) and check.passed
+)
 
 # %% [markdown]
 # At the starting point $w = 0$ the three estimates point in noticeably different directions. The cosine of
@@ -120,9 +144,20 @@ def cosine(a, b):
     return a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
 
 
-for name, size in [("one sample", 1), ("minibatch of 8", 8), ("minibatch of 32", 32), ("full batch", n)]:
-    cosines = [cosine(minibatch_grad(w0, rng.choice(n, size, replace=False)), g_full) for _ in range(200)]
-    print(f"{name:>16}: cosine with the full gradient, mean over 200 draws {np.mean(cosines):.3f}")
+for name, size in [
+    ("one sample", 1),
+    ("minibatch of 8", 8),
+    ("minibatch of 32", 32),
+    ("full batch", n),
+]:
+    cosines = [
+        cosine(minibatch_grad(w0, rng.choice(n, size, replace=False)), g_full)
+        for _ in range(200)
+    ]
+    print(
+        f"{name:>16}: cosine with the full gradient, mean over 200 draws "
+        f"{np.mean(cosines):.3f}"
+    )
 
 # %% [markdown]
 # A single example's gradient is only loosely aligned with the full gradient; 32 examples already give a
@@ -134,9 +169,17 @@ for name, size in [("one sample", 1), ("minibatch of 8", 8), ("minibatch of 32",
 all_single = np.mean([minibatch_grad(w_test, np.array([i])) for i in range(n)], axis=0)
 epoch = minibatches(n, 32, rng)
 weighted = sum(len(b) * minibatch_grad(w_test, b) for b in epoch) / n
-print("mean of the n single-example gradients equals the full gradient:", np.allclose(all_single, model.grad(w_test)))
-print("size-weighted mean over one epoch of minibatches equals it too: ", np.allclose(weighted, model.grad(w_test)))
-assert np.allclose(all_single, model.grad(w_test)) and np.allclose(weighted, model.grad(w_test))
+print(
+    "mean of the n single-example gradients equals the full gradient:",
+    np.allclose(all_single, model.grad(w_test)),
+)
+print(
+    "size-weighted mean over one epoch of minibatches equals it too: ",
+    np.allclose(weighted, model.grad(w_test)),
+)
+assert np.allclose(all_single, model.grad(w_test)) and np.allclose(
+    weighted, model.grad(w_test)
+)
 
 # %% [markdown]
 # ## Epochs and shuffling
@@ -161,10 +204,19 @@ for e in range(2):
 order = np.argsort(y, kind="stable")
 model_sorted = LogisticRegression(X[order], y[order], l2=LAMBDA)
 for shuffle in (False, True):
-    r = fit(model_sorted, np.zeros(p), SGD(lr=0.3), epochs=5, batch_size=8,
-            rng=np.random.default_rng(SEED), shuffle=shuffle)
-    print(f"shuffle={shuffle!s:>5}: excess loss J - J* after each epoch:",
-          " ".join(f"{v:.4f}" for v in r.history.loss[1:] - J_star))
+    r = fit(
+        model_sorted,
+        np.zeros(p),
+        SGD(lr=0.3),
+        epochs=5,
+        batch_size=8,
+        rng=np.random.default_rng(SEED),
+        shuffle=shuffle,
+    )
+    print(
+        f"shuffle={shuffle!s:>5}: excess loss J - J* after each epoch:",
+        " ".join(f"{v:.4f}" for v in r.history.loss[1:] - J_star),
+    )
     if shuffle:
         excess_shuffled = r.fun - J_star
     else:
@@ -184,6 +236,7 @@ assert excess_sorted > 3 * excess_shuffled
 # `eval_every=1`, `fit` records every iterate; with the same seed both draw the same permutations, so they must
 # visit the same points.
 
+
 # %%
 def sgd_from_scratch(w, lr, batch_size, epochs, rng):
     path = [w]
@@ -194,11 +247,22 @@ def sgd_from_scratch(w, lr, batch_size, epochs, rng):
     return np.array(path)
 
 
-path = sgd_from_scratch(np.zeros(p), lr=0.3, batch_size=8, epochs=3, rng=np.random.default_rng(SEED))
-res = fit(model, np.zeros(p), SGD(lr=0.3), epochs=3, batch_size=8,
-          rng=np.random.default_rng(SEED), eval_every=1)
-print(f"{res.n_steps} updates, {res.n_grad_evals} per-example gradients "
-      f"(3 epochs of {n}); recorded points {res.history.x.shape}")
+path = sgd_from_scratch(
+    np.zeros(p), lr=0.3, batch_size=8, epochs=3, rng=np.random.default_rng(SEED)
+)
+res = fit(
+    model,
+    np.zeros(p),
+    SGD(lr=0.3),
+    epochs=3,
+    batch_size=8,
+    rng=np.random.default_rng(SEED),
+    eval_every=1,
+)
+print(
+    f"{res.n_steps} updates, {res.n_grad_evals} per-example gradients "
+    f"(3 epochs of {n}); recorded points {res.history.x.shape}"
+)
 print("same iterates:", np.allclose(res.history.x, path))
 assert res.n_grad_evals == 3 * n
 assert np.allclose(res.history.x, path)
@@ -223,30 +287,43 @@ assert np.allclose(res.history.x, path)
 # standard error of each measured mean follows from the spread of the 1000 draws.
 
 # %%
-G = X * (sigmoid(X @ w_star) - y)[:, None] + LAMBDA * w_star   # row i: g_i(w*)
+G = X * (sigmoid(X @ w_star) - y)[:, None] + LAMBDA * w_star  # row i: g_i(w*)
 g_bar = G.mean(axis=0)
 sigma2 = np.mean(np.sum((G - g_bar) ** 2, axis=1))
-print(f"full gradient at w* is zero (norm < 1e-10): {np.linalg.norm(g_bar) < 1e-10};  sigma^2 = {sigma2:.4f}")
+print(
+    f"full gradient at w* is zero (norm < 1e-10): {np.linalg.norm(g_bar) < 1e-10};  "
+    f"sigma^2 = {sigma2:.4f}"
+)
 
 R = 1000
 batch_sizes = [1, 4, 16, 64, 256, 512]
 measured, std_err = [], []
 for B in batch_sizes:
-    sq = np.array([np.sum((G[rng.choice(n, B, replace=False)].mean(axis=0) - g_bar) ** 2) for _ in range(R)])
+    sq = np.array(
+        [
+            np.sum((G[rng.choice(n, B, replace=False)].mean(axis=0) - g_bar) ** 2)
+            for _ in range(R)
+        ]
+    )
     measured.append(sq.mean())
     std_err.append(sq.std(ddof=1) / np.sqrt(R))
 measured, std_err, bs = np.array(measured), np.array(std_err), np.array(batch_sizes)
 theory = sigma2 / bs * (n - bs) / (n - 1)
 with_repl = sigma2 / bs
 
-print(f"{'B':>4} {'measured':>10} {'theory':>10} {'ratio':>7} {'+/- s.e.':>9} {'sigma^2/B':>10}")
-for B, m_, t_, s_, w_ in zip(batch_sizes, measured, theory, std_err, with_repl, strict=True):
+print(
+    f"{'B':>4} {'measured':>10} {'theory':>10} {'ratio':>7} {'+/- s.e.':>9} "
+    f"{'sigma^2/B':>10}"
+)
+for B, m_, t_, s_, w_ in zip(
+    batch_sizes, measured, theory, std_err, with_repl, strict=True
+):
     print(f"{B:>4} {m_:10.3e} {t_:10.3e} {m_ / t_:7.3f} {s_ / t_:9.3f} {w_:10.3e}")
 z = (measured - theory) / std_err
 print("largest deviation from theory, in standard errors:", f"{np.abs(z).max():.1f}")
 assert np.all(np.abs(z) < 4)
 z_repl = (measured - with_repl) / std_err
-assert abs(z_repl[-1]) > 10          # at B = 512 the with-replacement formula is far off
+assert abs(z_repl[-1]) > 10  # at B = 512 the with-replacement formula is far off
 
 # %% [markdown]
 # Every measured ratio is within a few standard errors of 1 (the `assert` allows 4). The last column shows why
@@ -256,12 +333,24 @@ assert abs(z_repl[-1]) > 10          # at B = 512 the with-replacement formula i
 # $1/\sqrt{B}$**, so quadrupling the batch only halves the noise, while it quadruples the cost of a step.
 
 # %%
-fig, ax = plt.subplots(figsize=(6, 4))
+fig, ax = plt.subplots(figsize=(7, 4.2))
 grid_b = np.arange(1, n)
 ax.loglog(grid_b, sigma2 / grid_b, "C1--", label=r"with replacement: $\sigma^2/B$")
-ax.loglog(grid_b, sigma2 / grid_b * (n - grid_b) / (n - 1), "C0-",
-          label=r"without replacement: $\frac{\sigma^2}{B}\,\frac{n-B}{n-1}$")
-ax.errorbar(bs, measured, yerr=2 * std_err, fmt="ko", ms=5, capsize=3, label="measured (1000 draws, 2 s.e.)")
+ax.loglog(
+    grid_b,
+    sigma2 / grid_b * (n - grid_b) / (n - 1),
+    "C0-",
+    label=r"without replacement: $\frac{\sigma^2}{B}\,\frac{n-B}{n-1}$",
+)
+ax.errorbar(
+    bs,
+    measured,
+    yerr=2 * std_err,
+    fmt="ko",
+    ms=5,
+    capsize=3,
+    label="measured (1000 draws, 2 s.e.)",
+)
 ax.set_xlabel("batch size B")
 ax.set_ylabel(r"$\mathbb{E}\,\|g_B - \nabla J\|^2$ at $w^\star$")
 ax.set_title("Variance of the minibatch gradient")
@@ -289,17 +378,19 @@ plt.show()
 # %%
 TARGET = J_star + 0.01 * (J_0 - J_star)
 RATES = [0.03, 0.1, 0.3, 1.0, 3.0]
-BUDGET = 20 * n                               # at most 20 epochs of per-example gradients
+BUDGET = 20 * n  # at most 20 epochs of per-example gradients
 
 
 def evals_after(k, B):
-    """Per-example gradients used by k updates with batch size B (only an epoch's last batch is short)."""
+    """Per-example gradients used by k updates with batch size B (only an epoch's last
+    batch is short)."""
     per_epoch = -(-n // B)
     return (k // per_epoch) * n + (k % per_epoch) * B
 
 
 def evals_to_target(B, lr, seed, limit=BUDGET):
-    """Per-example gradients until the full loss is <= TARGET, or None if not within `limit`."""
+    """Per-example gradients until the full loss is <= TARGET, or None if not within
+    `limit`."""
     hit = []
 
     def stop(k, w, loss, g):
@@ -308,8 +399,16 @@ def evals_to_target(B, lr, seed, limit=BUDGET):
             return True
         return evals_after(k, B) > limit
 
-    fit(model, np.zeros(p), SGD(lr=lr), epochs=-(-limit // n), batch_size=B,
-        rng=np.random.default_rng(seed), eval_every=max(1, 32 // B), callback=stop)
+    fit(
+        model,
+        np.zeros(p),
+        SGD(lr=lr),
+        epochs=-(-limit // n),
+        batch_size=B,
+        rng=np.random.default_rng(seed),
+        eval_every=max(1, 32 // B),
+        callback=stop,
+    )
     return hit[0] if hit else None
 
 
@@ -337,12 +436,18 @@ for B in batch_list:
     seeds = range(5) if B < n else range(1)
     evals_by_seed[B] = np.array([evals_to_target(B, best_rate[B], s) for s in seeds])
     cost[B] = np.median(evals_by_seed[B])
-print(f"{'B':>4} {'best lr':>8} {'median evals':>13} {'range over seeds':>17} {'epochs':>7} {'updates':>8} "
-      f"{'full batch / B':>15}")
+print(
+    f"{'B':>4} {'best lr':>8} {'median evals':>13} {'range over seeds':>17} "
+    f"{'epochs':>7} {'updates':>8} "
+    f"{'full batch / B':>15}"
+)
 for B in batch_list:
     ev = evals_by_seed[B]
-    print(f"{B:>4} {best_rate[B]:>8} {cost[B]:>13.0f} {f'{ev.min()} - {ev.max()}':>17} {cost[B] / n:>7.2f} "
-          f"{cost[B] / B:>8.0f} {cost[n] / cost[B]:>15.1f}")
+    print(
+        f"{B:>4} {best_rate[B]:>8} {cost[B]:>13.0f} {f'{ev.min()} - {ev.max()}':>17} "
+        f"{cost[B] / n:>7.2f} "
+        f"{cost[B] / B:>8.0f} {cost[n] / cost[B]:>15.1f}"
+    )
 for B in (1, 8, 32):
     assert cost[n] > 5 * cost[B]
 
@@ -363,26 +468,53 @@ for B in (1, 8, 32):
 curves = {}
 for B in batch_list:
     epochs = 200 if B == n else 10
-    every = max(1, -(-n // B) // 16)          # about 16 evaluations per epoch
-    r = fit(model, np.zeros(p), SGD(lr=best_rate[B]), epochs=epochs, batch_size=B,
-            rng=np.random.default_rng(SEED), eval_every=every)
+    every = max(1, -(-n // B) // 16)  # about 16 evaluations per epoch
+    r = fit(
+        model,
+        np.zeros(p),
+        SGD(lr=best_rate[B]),
+        epochs=epochs,
+        batch_size=B,
+        rng=np.random.default_rng(SEED),
+        eval_every=every,
+    )
     ks = np.minimum(np.arange(len(r.history.loss)) * every, r.n_steps)
     curves[B] = (np.array([evals_after(k, B) for k in ks]), r.history.loss - J_star)
+
+
+def excess_cell(v):
+    """The excess loss to two digits; below 1e-9 only a bound (its digits vary by
+    machine)."""
+    return f"{v:9.1e}" if v >= 1e-9 else f"{'< 1e-9':>9}"
+
 
 print(f"{'B':>4}  excess loss after 5, 10, 20 and 200 epochs")
 for B in batch_list:
     x_ev, excess = curves[B]
-    row = [f"{np.interp(e * n, x_ev, excess):9.1e}" if e * n <= x_ev[-1] else f"{'':>9}" for e in (5, 10, 20, 200)]
+    row = [
+        excess_cell(np.interp(e * n, x_ev, excess)) if e * n <= x_ev[-1] else f"{'':>9}"
+        for e in (5, 10, 20, 200)
+    ]
     print(f"{B:>4}  " + " ".join(row))
 stochastic_floor = min(curves[B][1][curves[B][0] >= 5 * n].min() for B in (1, 8, 32))
-assert curves[n][1][-1] < stochastic_floor / 10
+assert curves[n][1][-1] < stochastic_floor / 10 and curves[n][1][-1] < 1e-9
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 4.2))
-for B, color in zip(batch_list, ["C3", "C1", "C2", "C0"], strict=True):
+fig, ax = plt.subplots(figsize=(7, 4.5))
+styles = [("C3", "-", "o"), ("C1", "--", "s"), ("C2", "-.", "^"), ("C0", ":", "D")]
+for B, (color, ls, mk) in zip(batch_list, styles, strict=True):
     label = "full batch" if B == n else f"B = {B}"
     x_ev, excess = curves[B]
-    ax.loglog(x_ev[1:], excess[1:], color=color, label=f"{label}, lr = {best_rate[B]}")
+    ax.loglog(
+        x_ev[1:],
+        excess[1:],
+        color=color,
+        linestyle=ls,
+        marker=mk,
+        markevery=0.1,
+        ms=5,
+        label=f"{label}, lr = {best_rate[B]}",
+    )
 ax.axhline(TARGET - J_star, color="grey", ls="--", lw=0.8, label="target")
 ax.set_xlabel("per-example gradient evaluations")
 ax.set_ylabel(r"excess loss $J(w) - J^\star$")
@@ -392,7 +524,8 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows the excess loss on a log scale against the number of per-example gradient evaluations, also
-# on a log scale, for batch sizes 1, 8 and 32 (10 epochs each) and the full batch (200 epochs). The three
+# on a log scale, for batch sizes 1, 8 and 32 (10 epochs each) and the full batch (200 epochs), each with its
+# own line style and marker (the full batch dotted, with diamonds). The three
 # stochastic curves drop below the dashed target line after about one epoch and then level off into a jittery
 # band between about 10 to the minus 4 and 10 to the minus 3; the full-batch curve starts at one epoch, crosses
 # the target after about 17 epochs and keeps falling ever faster, to below 10 to the minus 9 after 200 epochs.*
@@ -428,10 +561,17 @@ plt.show()
 
 # %%
 B_RM, ALPHA0, EPOCHS = 8, 0.3, 40
-T = 5 * -(-n // B_RM)                             # 5 epochs of updates
+T = 5 * -(-n // B_RM)  # 5 epochs of updates
 distance = {}
 for name, lr in [("constant", ALPHA0), ("decaying", InverseTimeDecay(ALPHA0, 1.0, T))]:
-    r = fit(model, np.zeros(p), SGD(lr=lr), epochs=EPOCHS, batch_size=B_RM, rng=np.random.default_rng(SEED))
+    r = fit(
+        model,
+        np.zeros(p),
+        SGD(lr=lr),
+        epochs=EPOCHS,
+        batch_size=B_RM,
+        rng=np.random.default_rng(SEED),
+    )
     distance[name] = np.linalg.norm(r.history.x - w_star, axis=1)
 
 print(f"{'epoch':>6} {'constant':>10} {'decaying':>10}")
@@ -439,8 +579,14 @@ for e in (5, 10, 20, 40):
     print(f"{e:>6} {distance['constant'][e]:10.4f} {distance['decaying'][e]:10.4f}")
 late_const = distance["constant"][31:].mean() / distance["constant"][11:21].mean()
 late_decay = distance["decaying"][31:].mean() / distance["decaying"][11:21].mean()
-print(f"mean distance in epochs 31-40 over epochs 11-20: constant {late_const:.2f}, decaying {late_decay:.2f}")
-print(f"after {EPOCHS} epochs the decaying step is {distance['constant'][-1] / distance['decaying'][-1]:.1f} times closer")
+print(
+    f"mean distance in epochs 31-40 over epochs 11-20: constant {late_const:.2f}, "
+    f"decaying {late_decay:.2f}"
+)
+print(
+    f"after {EPOCHS} epochs the decaying step is "
+    f"{distance['constant'][-1] / distance['decaying'][-1]:.1f} times closer"
+)
 assert late_const > 0.8 and late_decay < 0.6
 assert distance["decaying"][-1] < distance["constant"][-1] / 3
 
@@ -451,11 +597,22 @@ assert distance["decaying"][-1] < distance["constant"][-1] / 3
 # after 40, when it is about five times closer to the minimizer.
 
 # %%
-fig, ax = plt.subplots(figsize=(6, 4))
+fig, ax = plt.subplots(figsize=(7, 4.2))
 epochs_axis = np.arange(1, EPOCHS + 1)
-ax.loglog(epochs_axis, distance["constant"][1:], "C3o-", ms=3, label=rf"constant $\alpha = {ALPHA0}$")
-ax.loglog(epochs_axis, distance["decaying"][1:], "C0s-", ms=3,
-          label=rf"decaying $\alpha_t = {ALPHA0}/(1 + t/T)$, T = 5 epochs")
+ax.loglog(
+    epochs_axis,
+    distance["constant"][1:],
+    "C3o-",
+    ms=3,
+    label=rf"constant $\alpha = {ALPHA0}$",
+)
+ax.loglog(
+    epochs_axis,
+    distance["decaying"][1:],
+    "C0s--",
+    ms=3,
+    label=rf"decaying $\alpha_t = {ALPHA0}/(1 + t/T)$, T = 5 epochs",
+)
 ax.set_xlabel("epoch")
 ax.set_ylabel(r"distance to the minimizer $\|w - w^\star\|$")
 ax.set_title("Minibatch SGD (B = 8): constant vs decaying step")
@@ -465,9 +622,9 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows, on log-log axes, the distance to the minimizer after each of 40 epochs. The constant-step
-# curve (red) falls for about five epochs and then wanders, mostly between 0.1 and 0.2 with occasional spikes;
-# the decaying-step curve (blue) starts a little higher but keeps falling, apart from one brief bump, and ends
-# well below the red one.*
+# curve (solid, circles) falls for about five epochs and then wanders, mostly between 0.1 and 0.2 with
+# occasional spikes; the decaying-step curve (dashed, squares) starts a little higher but keeps falling, apart
+# from one brief bump, and ends well below the constant-step one.*
 #
 # In practice the decay is often applied per epoch or in stages ({doc}`schedules_linesearch`), and the
 # reviews of {cite:t}`bottou2018` and {cite:t}`ruder2016` discuss how its time scale is chosen. The principle is
@@ -505,18 +662,31 @@ plt.show()
 # The iterates can travel only a bounded total distance, about $\alpha_0 T$ times the gradient size, and they
 # freeze before they arrive. An optimizer accepts any function of the step count as its learning rate.
 
+
 # %%
 def too_fast(t):
     return ALPHA0 / (1.0 + t / T) ** 2
 
 
 t_all = np.arange(10**6)
-print(f"sum of the first million step sizes: too fast {np.sum(too_fast(t_all)):.1f} (alpha0 * T = {ALPHA0 * T:.1f}); "
-      f"1/(1+t/T) {np.sum(ALPHA0 / (1 + t_all / T)):.1f} and still growing")
-r = fit(model, np.zeros(p), SGD(lr=too_fast), epochs=EPOCHS, batch_size=B_RM, rng=np.random.default_rng(SEED))
+print(
+    f"sum of the first million step sizes: too fast {np.sum(too_fast(t_all)):.1f} "
+    f"(alpha0 * T = {ALPHA0 * T:.1f}); "
+    f"1/(1+t/T) {np.sum(ALPHA0 / (1 + t_all / T)):.1f} and still growing"
+)
+r = fit(
+    model,
+    np.zeros(p),
+    SGD(lr=too_fast),
+    epochs=EPOCHS,
+    batch_size=B_RM,
+    rng=np.random.default_rng(SEED),
+)
 d_fast = np.linalg.norm(r.history.x - w_star, axis=1)
-print(f"distance after 20 and 40 epochs: too fast {d_fast[20]:.4f}, {d_fast[40]:.4f}; "
-      f"1/(1+t/T): {distance['decaying'][20]:.4f}, {distance['decaying'][40]:.4f}")
+print(
+    f"distance after 20 and 40 epochs: too fast {d_fast[20]:.4f}, {d_fast[40]:.4f}; "
+    f"1/(1+t/T): {distance['decaying'][20]:.4f}, {distance['decaying'][40]:.4f}"
+)
 assert d_fast[40] > 3 * distance["decaying"][40]
 assert d_fast[40] / d_fast[20] > distance["decaying"][40] / distance["decaying"][20]
 
@@ -545,10 +715,19 @@ assert d_fast[40] / d_fast[20] > distance["decaying"][40] / distance["decaying"]
 
 # %%
 for B in (256, 512):
-    sq = np.array([np.sum((G[rng.choice(n, B, replace=True)].mean(axis=0) - g_bar) ** 2) for _ in range(R)])
+    sq = np.array(
+        [
+            np.sum((G[rng.choice(n, B, replace=True)].mean(axis=0) - g_bar) ** 2)
+            for _ in range(R)
+        ]
+    )
     se = sq.std(ddof=1) / np.sqrt(R)
-    print(f"B = {B}: measured {sq.mean():.5f} +/- {se:.5f}, sigma^2/B = {sigma2 / B:.5f}, "
-          f"without-replacement formula {sigma2 / B * (n - B) / (n - 1):.5f}")
+    print(
+        f"B = {B}: measured {sq.mean():.5f} +/- {se:.5f}, "
+        f"sigma^2/B = {sigma2 / B:.5f}, "
+        f""
+        f"without-replacement formula {sigma2 / B * (n - B) / (n - 1):.5f}"
+    )
     assert abs(sq.mean() - sigma2 / B) < 4 * se
 
 # %% [markdown]
@@ -567,18 +746,36 @@ for B in (256, 512):
 # ```
 
 # %%
-G0 = X * (sigmoid(X @ w0) - y)[:, None]           # per-example gradients at w = 0 (the L2 term is 0 there)
+G0 = (
+    X * (sigmoid(X @ w0) - y)[:, None]
+)  # per-example gradients at w = 0 (the L2 term is 0 there)
 sigma2_0 = np.mean(np.sum((G0 - G0.mean(axis=0)) ** 2, axis=1))
-sq = np.array([np.sum((G0[rng.choice(n, 16, replace=False)].mean(axis=0) - G0.mean(axis=0)) ** 2)
-               for _ in range(R)])
+sq = np.array(
+    [
+        np.sum(
+            (G0[rng.choice(n, 16, replace=False)].mean(axis=0) - G0.mean(axis=0)) ** 2
+        )
+        for _ in range(R)
+    ]
+)
 se = sq.std(ddof=1) / np.sqrt(R)
 theory_0 = sigma2_0 / 16 * (n - 16) / (n - 1)
 print(f"sigma^2 at w = 0: {sigma2_0:.4f}  (at w*: {sigma2:.4f})")
-print(f"B = 16 at w = 0: measured {sq.mean():.5f}, theory {theory_0:.5f}, ratio {sq.mean() / theory_0:.3f} "
-      f"+/- {se / theory_0:.3f}")
+print(
+    f"B = 16 at w = 0: measured {sq.mean():.5f}, theory {theory_0:.5f}, ratio "
+    f"{sq.mean() / theory_0:.3f} "
+    f"+/- {se / theory_0:.3f}"
+)
 signal_0 = np.sum(G0.mean(axis=0) ** 2)
-print(f"|full gradient|^2 at w = 0: {signal_0:.4f}, i.e. {signal_0 / theory_0:.1f} times the B = 16 noise"
-      f" (at w* it is 0)")
+print(
+    f"|full gradient|^2 at w = 0: {signal_0:.4f}, i.e. {signal_0 / theory_0:.1f} times "
+    f"the B = 16 noise"
+    f" (at w* it is 0)"
+)
+print(
+    f"gradient noise scale sigma^2 / |full gradient|^2 at w = 0: "
+    f"{sigma2_0 / signal_0:.2f}"
+)
 assert abs(sq.mean() - theory_0) < 4 * se
 assert sigma2_0 > 20 * sigma2 and signal_0 > 3 * theory_0
 
@@ -587,7 +784,11 @@ assert sigma2_0 > 20 * sigma2 and signal_0 > 3 * theory_0
 # the minimum: the gradient is noisier at the start. But what matters is noise relative to signal. At $w = 0$
 # the full gradient is long, several times longer (in squared length) than the noise of a minibatch of 16, so a
 # noisy step still points downhill. At $w^\star$ the full gradient is zero and the minibatch gradient is nothing
-# but noise: that is why the constant-step runs above stalled.
+# but noise: that is why the constant-step runs above stalled. The ratio $\sigma^2/\|\nabla J\|^2$ printed last is
+# what {cite:t}`mccandlish2018` call the (simple) gradient noise scale: batches much smaller than it are
+# dominated by noise, and batches much larger than it waste gradients on a direction already known, so it
+# predicts the largest useful batch size, here a few examples at the start and ever more as training approaches
+# the minimum.
 #
 # ```{solution-end}
 # ```

@@ -296,11 +296,13 @@ def saddle_grad(p):
 saddle = (saddle_f, saddle_grad)
 ALPHA = 0.1
 exact = minimize(saddle, np.array([1.0, 0.0]), SGD(lr=ALPHA), max_steps=2000, gtol=1e-6)
-print(f"start (1, 0): {exact.status} after {exact.n_steps} steps at ({exact.x[0]:.1e}, {exact.x[1]:.1e}), "
-      f"f = {exact.fun:.1e}, gradient norm {exact.history.grad_norm[-1]:.1e}")
+print(f"start (1, 0): {exact.status} after {exact.n_steps} steps; y stayed exactly 0: {exact.x[1] == 0.0}, "
+      f"|x| < 1e-6: {abs(exact.x[0]) < 1e-6}, |f| < 1e-10: {abs(exact.fun) < 1e-10}, "
+      f"gradient norm <= gtol = 1e-6: {exact.history.grad_norm[-1] <= 1e-6}")
 hess_end = np.diag([2.0, -2 + 3 * exact.x[1] ** 2])
 print("Hessian eigenvalues there:", np.linalg.eigvalsh(hess_end))
 assert exact.converged and np.linalg.norm(exact.x) < 1e-6 and abs(exact.fun) < 1e-10
+assert np.all(exact.history.x[:, 1] == 0.0)
 
 # %% [markdown]
 # `minimize` reports `converged`: the gradient-norm test $\|\nabla f\| \le 10^{-6}$ passed. Yet the point
@@ -325,9 +327,9 @@ start_noisy = np.array([1.0, 0.0]) + rng.normal(scale=1e-8, size=2)
 noisy = minimize(saddle, start_noisy, SGD(lr=ALPHA), max_steps=2000, gtol=1e-6)
 escape = int(np.argmax(noisy.history.loss < -0.5))
 predicted = np.log(1 / abs(start_noisy[1])) / np.log(1 + 2 * ALPHA)
-print(f"y0 = {start_noisy[1]:.2e}: f < -0.5 after {escape} steps (estimate {predicted:.0f}); "
-      f"ends at ({noisy.x[0]:.1e}, {noisy.x[1]:.4f}), f = {noisy.fun:.4f}, {noisy.status}")
-assert abs(escape - predicted) < 10 and np.isclose(noisy.fun, -1.0)
+print(f"y0 = {start_noisy[1] * 1e9:.2f} x 10^-9: f < -0.5 after {escape} steps (estimate {predicted:.0f}); "
+      f"ends at (0, {noisy.x[1]:.4f}) to 1e-10, f = {noisy.fun:.4f}, {noisy.status}")
+assert abs(escape - predicted) < 10 and np.isclose(noisy.fun, -1.0) and abs(noisy.x[0]) < 1e-10
 
 # %% [markdown]
 # Noise of size $10^{-8}$ is enough: the run escapes after about a hundred steps, as estimated, and ends in
@@ -390,9 +392,9 @@ def perturbed_gd(grad, x, lr, steps, rng, gtol=1e-3, radius=1e-3, wait=50):
 
 
 x_pgd, kicks = perturbed_gd(saddle_grad, np.array([1.0, 0.0]), ALPHA, 400, np.random.default_rng(SEED))
-print(f"perturbed GD from (1, 0): ends at ({x_pgd[0]:.1e}, {x_pgd[1]:.4f}), f = {saddle_f(x_pgd):.4f}; "
+print(f"perturbed GD from (1, 0): ends at (0, {x_pgd[1]:.4f}) to 1e-6, f = {saddle_f(x_pgd):.4f}; "
       f"kicks at steps {kicks}")
-assert np.isclose(saddle_f(x_pgd), -1.0, atol=1e-6)
+assert np.isclose(saddle_f(x_pgd), -1.0, atol=1e-6) and abs(x_pgd[0]) < 1e-6
 
 
 # %% [markdown]

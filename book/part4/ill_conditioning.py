@@ -30,8 +30,9 @@ from gdlearn.loop import minimize
 from gdlearn.models import LinearRegression
 from gdlearn.objectives import Quadratic
 from gdlearn.optim import SGD, AdaGrad, Adam, Newton
-from gdlearn.plot import contour, plot_path
+from gdlearn.plot import contour, plot_path, use_book_style
 
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -40,13 +41,18 @@ print("gdlearn", gdlearn.__version__)
 # %% [markdown]
 # ## The condition number and the speed of gradient descent
 #
-# For least squares $J(w) = \frac1{2n}\|Xw - y\|^2$ the Hessian is $H = X^\top X / n$, the same everywhere.
-# With eigenvalues $\mu = \lambda_{\min}$ and $L = \lambda_{\max}$, gradient descent with step $\alpha = 1/L$
-# multiplies the error's component along eigenvector $i$ by $1 - \lambda_i / L$ per step. The slowest
-# component shrinks by $1 - 1/\kappa$ with $\kappa = L/\mu$, so
+# For least squares $f(w) = \frac1{2n}\|Xw - y\|^2$ (weights $w$ in the role of $\theta$; symbols as in
+# {doc}`../notation`) the Hessian is $H = X^\top X / n$, the same everywhere. Write its eigen-decomposition
+# $H = \sum_i \lambda_i v_i v_i^\top$ (see {doc}`../part2/derivatives_and_gradients`), with
+# $\mu = \lambda_{\min}$ and $L = \lambda_{\max}$. Gradient descent with step $\alpha = 1/L$ multiplies the
+# error's component along the eigenvector $v_i$ by $1 - \lambda_i / L$ per step. The slowest component
+# shrinks by $1 - 1/\kappa$ with $\kappa = L/\mu$, so
 #
 # $$
-# \|w_k - w^\star\| \le \left(1 - \tfrac1\kappa\right)^k \|w_0 - w^\star\| \le e^{-k/\kappa}\,\|w_0 - w^\star\| ,
+# \begin{aligned}
+# \|w_k - w^\star\| &\le \left(1 - \tfrac1\kappa\right)^k \|w_0 - w^\star\| \\
+# &\le e^{-k/\kappa}\,\|w_0 - w^\star\| ,
+# \end{aligned}
 # $$
 #
 # and a relative tolerance $\|w_k - w^\star\| \le \text{tol}\cdot\|w_0 - w^\star\|$ takes at most
@@ -70,9 +76,11 @@ print(" ".join(f"{s:7.2f}" for s in std), "  <- standard deviation")
 # %% [markdown]
 # We fit $y \approx w_0 + x^\top w$, with a column of ones for the intercept, on four versions of the
 # features: raw; only scaled (divided by their standard deviations); only centered (mean subtracted); and
-# standardized (both). For each we print $\kappa(H)$. We also print the exact number of steps gradient
+# standardized (both). For each we print $\kappa(H)$. We also print the number of steps gradient
 # descent with $\alpha = 1/L$ needs from $w_0 = 0$ to the tolerance $10^{-6}$, next to the bound
-# $\kappa\ln(10^6)$.
+# $\kappa\ln(10^6)$. The counts are rounded to three significant figures. Each one hangs on the smallest
+# eigenvalue, whose trailing digits round-off can change: on the raw wine data of exercise 1, changing the
+# Hessian's entries in their last bit moves the count by about a thousand steps.
 #
 # Running $10^8$ steps would take hours, so we count them exactly instead. On a quadratic the error after
 # $k$ steps has the closed form $\|w_k - w^\star\|^2 = \sum_i c_i^2 (1 - \lambda_i/L)^{2k}$, where $c_i$ are
@@ -89,15 +97,30 @@ def kappa(H):
 
 
 def gd_error(H, e0, k, alpha=None):
-    """||w_k - w*|| after k steps of gradient descent with step alpha (default 1/L) from e0 = w_0 - w*."""
+    """||w_k - w*|| after k steps of gradient descent from e0 = w_0 - w*.
+
+    The step alpha defaults to 1/L.
+    """
     lam, V = np.linalg.eigh(H)
     alpha = 1 / lam[-1] if alpha is None else alpha
     q = np.abs(1 - alpha * lam)
     return np.sqrt(np.sum((V.T @ e0) ** 2 * q ** (2.0 * k)))
 
 
+def about(k, digits=3):
+    """A step count rounded to a few significant figures, for printing.
+
+    The exact count moves with the round-off in the smallest eigenvalue, so only
+    its leading digits are shown.
+    """
+    return f"{k:.{digits}g}"
+
+
 def gd_steps(H, e0, tol=TOL, alpha=None):
-    """Smallest k with ||w_k - w*|| <= tol ||w_0 - w*|| (exact, by bisection on the closed form)."""
+    """Smallest k with ||w_k - w*|| <= tol ||w_0 - w*||.
+
+    Exact, by bisection on the closed form.
+    """
     target = tol * np.linalg.norm(e0)
     hi = 1
     while gd_error(H, e0, hi, alpha) > target:
@@ -122,8 +145,11 @@ for name, A in versions.items():
     H, w_star = model.hess(), model.solve()
     k = gd_steps(H, -w_star)
     models[name], table[name] = model, (kappa(H), k)
-    print(f"{name:>13} {kappa(H):10.3e} {k:12,d} {kappa(H) * np.log(1 / TOL):16.3e}")
-    assert k <= kappa(H) * np.log(1 / TOL)
+    bound = kappa(H) * np.log(1 / TOL)
+    print(f"{name:>13} {kappa(H):10.3e} {about(k):>12} {bound:16.3e}")
+
+# %%
+assert all(k <= kap * np.log(1 / TOL) for kap, k in table.values())
 assert table["raw"][0] > 1e5 * table["standardized"][0]
 
 # %% [markdown]
@@ -142,17 +168,22 @@ for name in ("raw", "standardized"):
     model = models[name]
     w_star = model.solve()
     L = np.linalg.eigvalsh(model.hess())[-1]
-    run = minimize(model, np.zeros(11), SGD(lr=1 / L), max_steps=300, record_points=False)
-    err_run, err_formula = np.linalg.norm(run.x - w_star), gd_error(model.hess(), -w_star, 300)
-    print(f"{name:>12}: error after 300 steps {err_run:.5g} (run) vs {err_formula:.5g} (closed form), "
-          f"{err_run / np.linalg.norm(w_star):.1%} of the initial error left")
+    opt = SGD(lr=1 / L)
+    run = minimize(model, np.zeros(11), opt, max_steps=300, record_points=False)
+    err_run = np.linalg.norm(run.x - w_star)
+    err_formula = gd_error(model.hess(), -w_star, 300)
+    print(
+        f"{name:>12}: error after 300 steps {err_run:.5g} (run) vs "
+        f"{err_formula:.5g} (closed form), "
+        f"{err_run / np.linalg.norm(w_star):.1%} of the initial error left"
+    )
     assert np.isclose(err_run, err_formula, rtol=1e-6)
 raw, w_raw = models["raw"], models["raw"].solve()
 
 # %% [markdown]
 # ## The zig-zag
 #
-# Why is a large $\kappa$ slow? Look at a 2-D quadratic $f(x) = \tfrac12(x_1^2 + \kappa\, x_2^2)$. Gradient
+# Why is a large $\kappa$ slow? Look at a 2-D quadratic $f(\theta) = \tfrac12(\theta_1^2 + \kappa\, \theta_2^2)$. Gradient
 # descent has one step size for both coordinates. The steep coordinate limits it to $\alpha < 2/L$, and
 # with that step the shallow coordinate barely moves. We use the best fixed step $\alpha = 2/(L+\mu)$, which
 # shrinks *both* coordinates by $\rho = (\kappa-1)/(\kappa+1)$ per step, with the sign of the steep one
@@ -165,33 +196,51 @@ paths, steps = {}, {}
 for kap in (1, 10, 100):
     f = Quadratic([1.0, float(kap)])
     alpha = 2 / (f.L + f.mu)
-    res = minimize(f, x0, SGD(lr=alpha), max_steps=10_000,
-                   callback=lambda k, x, fx, g: np.linalg.norm(x) <= TOL * np.linalg.norm(x0))
+    res = minimize(
+        f,
+        x0,
+        SGD(lr=alpha),
+        max_steps=10_000,
+        callback=lambda k, x, fx, g: np.linalg.norm(x) <= TOL * np.linalg.norm(x0),
+    )
     rho = (kap - 1) / (kap + 1)
     predicted = 1 if kap == 1 else int(np.ceil(np.log(TOL) / np.log(rho)))
     paths[kap], steps[kap] = res.history.x, res.n_steps
-    print(f"kappa = {kap:3d}: rate {rho:.4f}, steps to 1e-6: {res.n_steps:4d} (predicted {predicted})")
+    print(
+        f"kappa = {kap:3d}: rate {rho:.4f}, "
+        f"steps to 1e-6: {res.n_steps:4d} (predicted {predicted})"
+    )
     assert abs(res.n_steps - predicted) <= 1
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.5))
+fig, axes = plt.subplots(3, 1, figsize=(7, 11))
 for ax, (kap, path) in zip(axes, paths.items(), strict=True):
     f = Quadratic([1.0, float(kap)])
     contour(f, ax=ax, xlim=(-2, 2), ylim=(-1.2, 1.2), levels=15)
     shown = min(40, len(path) - 1)
-    plot_path(ax, path[:shown + 1], label=f"GD, first {shown} step{'s' if shown > 1 else ''}", color="C3",
-              marker=".")
-    ax.set_title(rf"$\kappa$ = {kap}: {steps[kap]} step{'s' if steps[kap] > 1 else ''} to 1e-6")
+    plot_path(
+        ax,
+        path[: shown + 1],
+        label=f"GD, first {shown} step{'s' if shown > 1 else ''}",
+        color="C3",
+        marker="o",
+    )
+    ax.set_title(
+        rf"$\kappa$ = {kap}: {steps[kap]} step{'s' if steps[kap] > 1 else ''} to 1e-6"
+    )
     ax.set_aspect("equal")
-    ax.legend(loc="lower right", fontsize=8)
-fig.suptitle(r"Gradient descent with $\alpha = 2/(L+\mu)$ on $\frac{1}{2}(x_1^2 + \kappa x_2^2)$")
-fig.tight_layout()
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
+    ax.legend(loc="lower right")
+fig.suptitle(
+    r"Gradient descent, $\alpha = 2/(L+\mu)$, on $\frac{1}{2}(\theta_1^2 + \kappa \theta_2^2)$"
+)
 plt.show()
 
 # %% [markdown]
-# *The figure shows three contour plots of quadratic bowls with condition numbers 1, 10 and 100, each with
-# the path of gradient descent from the same start. On the round bowl the path is a single step to the
-# center; at $\kappa = 10$ it zig-zags across the ellipses a few times; at $\kappa = 100$ it bounces across
+# *The figure shows three contour plots, stacked, of quadratic bowls with condition numbers 1, 10 and 100,
+# each with the path of gradient descent from the same start. On the round bowl the path is a single step
+# to the center; at condition number 10 it zig-zags across the ellipses a few times; at 100 it bounces across
 # a very narrow valley and is still far from the center after 40 steps.*
 #
 # Each step points along the negative gradient, which is perpendicular to the contour and so mostly
@@ -201,40 +250,52 @@ plt.show()
 #
 # ## Diagonal preconditioning
 #
-# If the trouble is units, change the units. Substituting $w = D^{-1/2} v$ for a positive diagonal $D$ turns
-# the Hessian into $D^{-1/2} H D^{-1/2}$. Gradient descent on $v$, written back in terms of $w$, is
+# If the trouble is units, change the units. Substituting $w = P^{-1/2} u$ for a positive diagonal $P$ turns
+# the Hessian into $P^{-1/2} H P^{-1/2}$. Gradient descent on $u$, written back in terms of $w$, is
 # **preconditioned gradient descent**:
 #
 # $$
-# w_{k+1} = w_k - \alpha\, D^{-1} \nabla J(w_k).
+# w_{k+1} = w_k - \alpha\, P^{-1} \nabla f(w_k).
 # $$
 #
-# The **Jacobi** choice $D = \operatorname{diag}(H)$ gives every coordinate curvature one along its own
+# This is steepest descent in another norm. The section on steepest descent in a norm in
+# {doc}`../part2/derivatives_and_gradients` shows that in the norm $\|u\|_P = \sqrt{u^\top P u}$ the direction
+# of steepest descent is $-P^{-1}\nabla f$, not $-\nabla f$. Feature scaling and diagonal preconditioning
+# are steepest descent in a *diagonal* norm, one that measures each coordinate in its own units.
+#
+# The **Jacobi** choice $P = \operatorname{diag}(H)$ gives every coordinate curvature one along its own
 # axis. Here is the update from scratch. Because it is exactly gradient descent on rescaled features
-# $X D^{-1/2}$, `gdlearn`'s plain `SGD` on those features, mapped back, gives the same iterates.
+# $X P^{-1/2}$, `gdlearn`'s plain `SGD` on those features, mapped back, gives the same iterates.
 
 # %%
 H_raw = raw.hess()
-D = np.diag(H_raw)
-H_jac = H_raw / np.sqrt(np.outer(D, D))
+p_diag = np.diag(H_raw)  # the diagonal of P = diag(H)
+H_jac = H_raw / np.sqrt(np.outer(p_diag, p_diag))
 alpha = 1 / np.linalg.eigvalsh(H_jac)[-1]
 w = np.zeros(11)
 for _ in range(50):
-    w = w - alpha * raw.grad(w) / D
-rescaled = LinearRegression(add_bias(X_raw) / np.sqrt(D), y)
+    w = w - alpha * raw.grad(w) / p_diag
+rescaled = LinearRegression(add_bias(X_raw) / np.sqrt(p_diag), y)
 v = minimize(rescaled, np.zeros(11), SGD(lr=alpha), max_steps=50).x
-print("preconditioned GD equals GD on rescaled features:", np.allclose(w, v / np.sqrt(D)))
-assert np.allclose(w, v / np.sqrt(D))
+same = np.allclose(w, v / np.sqrt(p_diag))
+print("preconditioned GD equals GD on rescaled features:", same)
+assert same
 
-print(f"{'features':>13} {'kappa(H)':>10} {'kappa(Jacobi)':>14} {'GD steps':>12} {'Jacobi GD steps':>16}")
+print(
+    f"{'features':>13} {'kappa(H)':>10} {'kappa(Jacobi)':>14} "
+    f"{'GD steps':>12} {'Jacobi GD steps':>16}"
+)
 jac = {}
 for name, model in models.items():
     H = model.hess()
-    Dn = np.diag(H)
-    Hj = H / np.sqrt(np.outer(Dn, Dn))
-    kj, sj = kappa(Hj), gd_steps(Hj, -np.sqrt(Dn) * model.solve())
+    pn = np.diag(H)
+    Hj = H / np.sqrt(np.outer(pn, pn))
+    kj, sj = kappa(Hj), gd_steps(Hj, -np.sqrt(pn) * model.solve())
     jac[name] = kj
-    print(f"{name:>13} {kappa(H):10.3e} {kj:14.3e} {table[name][1]:12,d} {sj:16,d}")
+    k_plain = about(table[name][1])
+    print(f"{name:>13} {kappa(H):10.3e} {kj:14.3e} {k_plain:>12} {about(sj):>16}")
+
+# %%
 assert np.isclose(jac["centered only"], table["standardized"][0])
 assert jac["raw"] > 10 * table["standardized"][0]
 
@@ -243,9 +304,10 @@ assert jac["raw"] > 10 * table["standardized"][0]
 # standardized features. It is the same thing: dividing column $j$ by $\sqrt{H_{jj}}$, its root mean
 # square, is dividing by its standard deviation once the column is centered. On the raw features it helps
 # by three orders of magnitude, but $\kappa$ stays far above the standardized value. A diagonal
-# $D$ cannot undo the offsets, which couple each feature with the intercept: that coupling is an
+# $P$ cannot undo the offsets, which couple each feature with the intercept: that coupling is an
 # off-diagonal entry of $H$. Feature scaling is preconditioning done once, on the data, before training
-# {cite:p}`lecun1998`; centering is the part no diagonal scaling can do.
+# {cite:p}`lecun1998`: steepest descent in a diagonal norm, chosen once. Centering is the part no diagonal
+# norm can do (exercise 4 derives the identity).
 #
 # ## Adaptive methods estimate a diagonal preconditioner
 #
@@ -265,10 +327,14 @@ for name in ("centered only", "raw"):
     model = models[name]
     w_star = model.solve()
     L_m = np.linalg.eigvalsh(model.hess())[-1]
-    finals = [minimize(model, np.zeros(11), opt, max_steps=500, record_points=False).x
-              for opt in (SGD(lr=1 / L_m), AdaGrad(lr=10.0), Adam(lr=1.0))]
+    finals = [
+        minimize(model, np.zeros(11), opt, max_steps=500, record_points=False).x
+        for opt in (SGD(lr=1 / L_m), AdaGrad(lr=10.0), Adam(lr=1.0))
+    ]
     left[name] = [np.linalg.norm(w - w_star) / np.linalg.norm(w_star) for w in finals]
     print(f"{name:>13} " + " ".join(f"{v:10.2e}" for v in left[name]))
+
+# %%
 gd_c, adagrad_c, adam_c = left["centered only"]
 assert adam_c < 0.01 < adagrad_c < 0.5 * gd_c
 assert min(left["raw"]) > 0.9
@@ -281,31 +347,37 @@ assert min(left["raw"]) > 0.9
 #
 # ## When a diagonal preconditioner cannot help
 #
-# Rotate the narrow valley by $45°$: $f(x) = \tfrac12 x^\top A x$ with $A = Q \operatorname{diag}(1, 100)\,Q^\top$
+# Rotate the narrow valley by $45°$: $f(\theta) = \tfrac12 \theta^\top A \theta$ with $A = Q \operatorname{diag}(1, 100)\,Q^\top$
 # and $Q$ a rotation by $45°$. Now both diagonal entries of $A$ are equal, so the Jacobi preconditioner is a
-# multiple of the identity and changes nothing. Only a full preconditioner $P \approx A^{-1}$ can straighten
-# the valley. With $P = A^{-1}$ exactly, the preconditioned Hessian is the identity ($\kappa = 1$). The
-# step $x - A^{-1}\nabla f(x)$ is **Newton's method** {cite:p}`nocedal2006` (see {doc}`../part3/newton`),
-# which lands on the minimum of a quadratic in one step.
+# multiple of the identity and changes nothing. Only a full preconditioner $P \approx A$ can straighten
+# the valley: in the norm $\|u\|_P$ with $P = A$, the steepest-descent direction $-A^{-1}\nabla f$ points
+# straight at the minimum, and the preconditioned Hessian $A^{-1/2} A A^{-1/2}$ is the identity
+# ($\kappa = 1$). The step $\theta - A^{-1}\nabla f(\theta)$ is **Newton's method** {cite:p}`nocedal2006` (see
+# {doc}`../part3/newton`), which lands on the minimum of a quadratic in one step.
 
 # %%
 f_rot = Quadratic([1.0, 100.0], rotation=np.pi / 4)
 A = f_rot.A
-DA = np.diag(A)
-A_jac = A / np.sqrt(np.outer(DA, DA))
+pA = np.diag(A)
+A_jac = A / np.sqrt(np.outer(pA, pA))
 evals, evecs = np.linalg.eigh(A)
 A_inv_half = evecs @ np.diag(evals**-0.5) @ evecs.T
 print("A =\n", A)
-print(f"kappa(A) = {kappa(A):.1f}, after Jacobi {kappa(A_jac):.1f}, after full preconditioning "
-      f"{kappa(A_inv_half @ A @ A_inv_half):.1f}")
-assert np.isclose(kappa(A_jac), kappa(A)) and np.isclose(kappa(A_inv_half @ A @ A_inv_half), 1.0)
+print(
+    f"kappa(A) = {kappa(A):.1f}, after Jacobi {kappa(A_jac):.1f}, "
+    f"after full preconditioning {kappa(A_inv_half @ A @ A_inv_half):.1f}"
+)
+assert np.isclose(kappa(A_jac), kappa(A))
+assert np.isclose(kappa(A_inv_half @ A @ A_inv_half), 1.0)
 
 start = np.array([1.5, 0.5])
 gd_count = gd_steps(A, start)
 newton_run = minimize(f_rot, start, Newton(lr=1.0), max_steps=10, gtol=1e-8)
 print(f"gradient descent, step 1/L: {gd_count} steps to 1e-6 (closed form)")
-print(f"Newton: {newton_run.status} after {newton_run.n_steps} step, "
-      f"|x - x*| < 1e-12: {np.linalg.norm(newton_run.x) < 1e-12}")
+print(
+    f"Newton: {newton_run.status} after {newton_run.n_steps} step, "
+    f"|x - x*| < 1e-12: {np.linalg.norm(newton_run.x) < 1e-12}"
+)
 assert newton_run.n_steps == 1 and np.allclose(newton_run.x, 0.0, atol=1e-12)
 assert gd_count > 100 * newton_run.n_steps
 
@@ -331,8 +403,9 @@ assert rel_err < 1e-9
 # - Standardizing the features (center *and* scale) brought $\kappa$ down to about $470$ and the step count
 #   to about $6000$.
 # - The zig-zag: one step size for all directions; the steep direction caps it and the shallow one crawls.
-# - A diagonal preconditioner fixes units: Jacobi on centered features equals standardization. AdaGrad
-#   and Adam estimate a diagonal preconditioner from gradients.
+# - A diagonal preconditioner $P$ fixes units: the step $-P^{-1}\nabla f$ is steepest descent in a diagonal
+#   norm, and Jacobi on centered features equals standardization. AdaGrad and Adam estimate a diagonal
+#   preconditioner from gradients.
 # - Correlations and rotations are off-diagonal. Diagonal scaling cannot fix them; a full preconditioner
 #   (Newton, quasi-Newton) can.
 #
@@ -354,9 +427,14 @@ from sklearn.datasets import load_wine  # noqa: E402
 
 Xw, yw = load_wine(return_X_y=True)
 yw = yw.astype(float)
+wine = {}
 for name, A in (("raw", Xw), ("standardized", (Xw - Xw.mean(0)) / Xw.std(0))):
     m = LinearRegression(add_bias(A), yw)
-    print(f"{name:>12}: kappa = {kappa(m.hess()):.3e}, GD steps = {gd_steps(m.hess(), -m.solve()):,d}")
+    n_steps = gd_steps(m.hess(), -m.solve())
+    wine[name] = n_steps
+    shown = about(n_steps, 2 if n_steps > 1e6 else 3)
+    print(f"{name:>12}: kappa = {kappa(m.hess()):.3e}, GD steps = {shown}")
+assert 1e9 < wine["raw"] < 1e10 and 100 < wine["standardized"] < 1000
 
 # %% [markdown]
 # The raw wine features (proline is in the hundreds, hue around one) give a condition number of order
@@ -380,9 +458,10 @@ Xs = versions["standardized"].copy()
 Xs[:, 0] += 100.0
 H_off = LinearRegression(add_bias(Xs), y).hess()
 d_off = np.diag(H_off)
-print(f"kappa with the offset: {kappa(H_off):.3e}; after Jacobi: {kappa(H_off / np.sqrt(np.outer(d_off, d_off))):.3e}")
+kappa_jac = kappa(H_off / np.sqrt(np.outer(d_off, d_off)))
+print(f"kappa with the offset: {kappa(H_off):.3e}; after Jacobi: {kappa_jac:.3e}")
 print(f"kappa standardized:   {table['standardized'][0]:.3e}")
-assert kappa(H_off / np.sqrt(np.outer(d_off, d_off))) > 100 * table["standardized"][0]
+assert kappa_jac > 100 * table["standardized"][0]
 
 # %% [markdown]
 # One shifted column raises $\kappa$ by five orders of magnitude, and Jacobi scaling removes only part of
@@ -394,7 +473,7 @@ assert kappa(H_off / np.sqrt(np.outer(d_off, d_off))) > 100 * table["standardize
 #
 # ```{exercise} Step 1/L or 2/(L + mu)?
 # :label: ex-cond-step
-# On $\tfrac12(x_1^2 + 100\,x_2^2)$ from $(-1.8, 0.9)$, count the steps to $10^{-6}$ with $\alpha = 1/L$ and
+# On $\tfrac12(\theta_1^2 + 100\,\theta_2^2)$ from $(-1.8, 0.9)$, count the steps to $10^{-6}$ with $\alpha = 1/L$ and
 # with $\alpha = 2/(L + \mu)$. Which is faster, and by roughly how much? Compare with the rates
 # $1 - 1/\kappa$ and $(\kappa - 1)/(\kappa + 1)$.
 # ```
@@ -418,6 +497,44 @@ assert 1.8 < count["1/L"] / count["2/(L+mu)"] < 2.2
 # $\ln\frac{\kappa-1}{\kappa+1} \approx -2/\kappa$. Both counts still grow linearly in $\kappa$; only a better
 # method (momentum, preconditioning) changes that.
 #
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Jacobi on centered features is standardization
+# :label: ex-cond-jacobi
+# Let the columns $x_j$ of $X$ be centered (mean zero) with standard deviations $\sigma_j$, and add a column
+# of ones for the intercept. With $H = \tilde X^\top \tilde X / n$ for $\tilde X = [\mathbf 1, X]$ and the
+# Jacobi preconditioner $P = \operatorname{diag}(H)$, show that $P^{-1/2} H P^{-1/2}$ is the Hessian of the
+# standardized features (again with a column of ones). Check it on the diabetes data.
+# ```
+#
+# ```{solution-start} ex-cond-jacobi
+# :class: dropdown
+# ```
+#
+# The diagonal entries of $H$ are the mean squares of the columns: $H_{00} = \frac1n\sum_i 1 = 1$ for the
+# column of ones, and $H_{jj} = \frac1n \sum_i x_{ij}^2 = \sigma_j^2$ for a centered column, because its mean
+# square is its variance. So $P^{-1/2} = \operatorname{diag}(1, 1/\sigma_1, \dots, 1/\sigma_p)$, and
+#
+# $$
+# P^{-1/2} H P^{-1/2} = \frac1n \bigl(\tilde X P^{-1/2}\bigr)^\top \bigl(\tilde X P^{-1/2}\bigr),
+# \qquad \tilde X P^{-1/2} = \bigl[\mathbf 1,\; x_1/\sigma_1,\; \dots,\; x_p/\sigma_p\bigr],
+# $$
+#
+# which is exactly the standardized design matrix with its column of ones. Without centering,
+# $H_{jj} = \sigma_j^2 + m_j^2$ (with $m_j$ the column's mean), and the rescaled columns still carry their
+# offsets, which is why Jacobi could not reach the standardized $\kappa$ on the raw features.
+
+# %%
+H_centered = models["centered only"].hess()
+pc = np.diag(H_centered)
+same_hessian = np.allclose(
+    H_centered / np.sqrt(np.outer(pc, pc)), models["standardized"].hess(), atol=1e-12
+)
+print("Jacobi-preconditioned Hessian equals the standardized one:", same_hessian)
+assert same_hessian and np.isclose(pc[0], 1.0) and np.allclose(pc[1:], std**2)
+
+# %% [markdown]
 # ```{solution-end}
 # ```
 #

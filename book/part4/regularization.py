@@ -27,7 +27,9 @@ import gdlearn
 from gdlearn.loop import minimize
 from gdlearn.models import LinearRegression
 from gdlearn.optim import SGD, AdaGrad, Adam, AdamW
+from gdlearn.plot import use_book_style
 
+use_book_style()
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
 rng = np.random.default_rng(SEED)
@@ -40,7 +42,7 @@ print("gdlearn", gdlearn.__version__)
 # $[-1, 1]$ form the training set; two hundred more from the same source form a **validation set** that the
 # fit never sees. We fit polynomials $\hat y = \sum_{j=0}^{p} w_j x^j$ of degree $p = 1, 3, 15$ by least
 # squares, with features $(1, x, \dots, x^p)$ in `LinearRegression` and the loss
-# $J(w) = \frac{1}{2n}\|\Phi w - y\|^2$. No model can beat the noise: the best possible expected loss is
+# $f(w) = \frac{1}{2n}\|\Phi w - y\|^2$. No model can beat the noise: the best possible expected loss is
 # $\tfrac12 \cdot 0.25^2 \approx 0.031$.
 
 # %%
@@ -62,36 +64,39 @@ x_va = rng.uniform(-1, 1, 200)
 y_va = truth(x_va) + NOISE * rng.normal(size=200)
 
 fits, losses = {}, {}
-print(f"{'degree':>6} {'parameters':>10} {'train loss':>11} {'valid loss':>11} {'||w||':>10}")
+print(f"{'degree':>6} {'parameters':>10} {'train loss':>11} {'valid loss':>11}", end="")
+print(f" {'||w||':>10}")
 for p in (1, 3, 15):
     w = LinearRegression(poly(x_tr, p), y_tr).solve()
     train = LinearRegression(poly(x_tr, p), y_tr).value(w)
     valid = LinearRegression(poly(x_va, p), y_va).value(w)
     fits[p], losses[p] = w, (train, valid)
     print(f"{p:>6} {p + 1:>10} {train:11.4f} {valid:11.4f} {np.linalg.norm(w):10.1f}")
-assert losses[1][0] > losses[3][0] > losses[15][0]                  # training loss only falls
-assert losses[3][1] < losses[1][1] and losses[3][1] < losses[15][1]  # validation loss is U-shaped
+
+# %%
+assert losses[1][0] > losses[3][0] > losses[15][0]  # training loss only falls
+assert losses[3][1] < min(losses[1][1], losses[15][1])  # validation loss is U-shaped
 assert losses[15][1] > 100 * losses[3][1]
 
 # %%
 grid = np.linspace(-1, 1, 400)
-fig, ax = plt.subplots(figsize=(6.5, 4))
-ax.plot(grid, truth(grid), "k--", lw=1, label=r"truth $\sin(\pi x)$")
-for p, style in zip((1, 3, 15), ("C0", "C2", "C3"), strict=True):
-    ax.plot(grid, poly(grid, p) @ fits[p], color=style, label=f"degree {p}")
-ax.plot(x_tr, y_tr, "ko", ms=5, label="training points")
+fig, ax = plt.subplots()
+ax.plot(grid, truth(grid), "k:", lw=1.5, label=r"truth $\sin(\pi x)$")
+for p, ls in zip((1, 3, 15), ("-", "--", "-."), strict=True):
+    ax.plot(grid, poly(grid, p) @ fits[p], ls=ls, label=f"degree {p}")
+ax.plot(x_tr, y_tr, "ko", label="training points")
 ax.set_ylim(-2, 2)
 ax.set_xlabel("x")
 ax.set_ylabel("y")
 ax.set_title("Least-squares polynomials on 20 points")
-ax.legend(loc="upper left", fontsize=8)
+ax.legend(loc="upper left", fontsize=10)
 plt.show()
 
 # %% [markdown]
-# *The figure shows twenty training points around a dashed sine curve and three fitted polynomials. The
-# straight line (degree 1) misses the curve's bends; the cubic (degree 3) follows the sine closely; the
-# degree-15 polynomial passes near every training point but swings far off the plot between them, near
-# the ends of the interval.*
+# *The figure shows twenty training points around a dotted sine curve and three fitted polynomials. The
+# straight line (degree 1, solid) misses the curve's bends; the cubic (degree 3, dashed) follows the sine
+# closely; the degree-15 polynomial (dash-dotted) passes near every training point but swings far off the
+# plot between them, near the ends of the interval.*
 #
 # The line **underfits**: it is too rigid, and both losses are high. The degree-15 fit **overfits**: it has
 # the lowest training loss and a validation loss thousands of times larger than the cubic's. Its weights
@@ -102,18 +107,21 @@ plt.show()
 # ## L2 regularization
 #
 # Large weights were the symptom, so penalize them. **Ridge regression**, or L2 regularization, adds
-# $\frac\lambda2\|w\|^2$ to the loss:
+# $\frac\nu2\|w\|^2$ to the loss. We write $\nu$ for the strength of the penalty, and keep $\lambda$
+# for eigenvalues ({doc}`../notation`):
 #
 # $$
-# J_\lambda(w) = \frac{1}{2n}\|\Phi w - y\|^2 + \frac\lambda2\|w\|^2, \qquad
-# w_\lambda = \left(\tfrac1n \Phi^\top\Phi + \lambda I\right)^{-1} \tfrac1n\Phi^\top y .
+# \begin{aligned}
+# f_\nu(w) &= \frac{1}{2n}\|\Phi w - y\|^2 + \frac\nu2\|w\|^2, \\
+# w_\nu &= \left(\tfrac1n \Phi^\top\Phi + \nu I\right)^{-1} \tfrac1n\Phi^\top y .
+# \end{aligned}
 # $$
 #
-# In the eigenvectors of $H = \Phi^\top\Phi/n$, with eigenvalues $s_i$, the penalty multiplies each
-# component of the unpenalized solution by $s_i / (s_i + \lambda)$. Directions the data determine well
-# ($s_i \gg \lambda$) are kept; poorly determined ones ($s_i \ll \lambda$), where the noise lives, are shrunk
+# In the eigenvectors of $H = \Phi^\top\Phi/n$, with eigenvalues $\lambda_i$, the penalty multiplies each
+# component of the unpenalized solution by $\lambda_i / (\lambda_i + \nu)$. Directions the data determine well
+# ($\lambda_i \gg \nu$) are kept; poorly determined ones ($\lambda_i \ll \nu$), where the noise lives, are shrunk
 # towards zero. `LinearRegression(X, y, l2=lam)` is this loss (here the intercept $w_0$ is penalized too; a
-# careful fit would leave it out). We sweep $\lambda$ for the degree-15 model.
+# careful fit would leave it out). We sweep $\nu$ for the degree-15 model.
 
 # %%
 lams = np.logspace(-9, 1, 41)
@@ -125,60 +133,74 @@ valid_l = np.array([LinearRegression(Phi_va, y_va).value(w) for w in ridge])
 best = int(np.argmin(valid_l))
 lam_best = lams[best]
 for i in range(0, len(lams), 8):
-    print(f"lambda = {lams[i]:8.1e}: ||w|| = {norms[i]:8.2f}, train {train_l[i]:.4f}, valid {valid_l[i]:.4f}")
-print(f"best lambda on the validation set: {lam_best:.1e} (valid loss {valid_l[best]:.4f}, "
-      f"||w|| = {norms[best]:.2f}); unpenalized degree 15: valid loss {losses[15][1]:.1f}")
-assert np.all(np.diff(norms) < 0)        # the norm falls as lambda grows
-assert np.all(np.diff(train_l) > 0)      # and the training loss rises
-assert valid_l[best] < valid_l[0] < losses[15][1] / 100 and valid_l[best] < valid_l[-1]
+    print(
+        f"nu = {lams[i]:8.1e}: ||w|| = {norms[i]:8.2f}, "
+        f"train {train_l[i]:.4f}, valid {valid_l[i]:.4f}"
+    )
+print(
+    f"best nu on the validation set: {lam_best:.1e} (valid loss {valid_l[best]:.4f}, "
+    f"||w|| = {norms[best]:.2f}); unpenalized degree 15: valid loss {losses[15][1]:.1f}"
+)
 
 # %%
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
-ax1.loglog(lams, norms, "o-", ms=3)
-ax1.set_xlabel(r"penalty $\lambda$")
-ax1.set_ylabel(r"$\|w_\lambda\|$")
+assert np.all(np.diff(norms) < 0)  # the norm falls as nu grows
+assert np.all(np.diff(train_l) > 0)  # and the training loss rises
+assert valid_l[best] < valid_l[0] < losses[15][1] / 100
+assert valid_l[best] < valid_l[-1]
+
+# %%
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 7))
+ax1.loglog(lams, norms, "o-", ms=4)
+ax1.set_xlabel(r"penalty $\nu$")
+ax1.set_ylabel(r"$\|w_\nu\|$")
 ax1.set_title("Ridge shrinks the weights")
-ax2.semilogx(lams, train_l, "o-", ms=3, label="training loss")
-ax2.semilogx(lams, valid_l, "s-", ms=3, label="validation loss")
-ax2.axvline(lam_best, color="gray", ls=":", label=rf"best $\lambda$ = {lam_best:.0e}")
+ax2.semilogx(lams, train_l, "o-", ms=4, label="training loss")
+ax2.semilogx(lams, valid_l, "s--", ms=4, label="validation loss")
+ax2.axvline(lam_best, color="gray", ls=":", label=rf"best $\nu$ = {lam_best:.0e}")
 ax2.set_yscale("log")
-ax2.set_xlabel(r"penalty $\lambda$")
+ax2.set_xlabel(r"penalty $\nu$")
 ax2.set_ylabel("loss")
 ax2.set_title("Degree-15 polynomial: loss against the penalty")
-ax2.legend(fontsize=8)
-fig.tight_layout()
+ax2.legend()
 plt.show()
 
 # %% [markdown]
-# *The figure shows two panels against the penalty $\lambda$ on a log axis. Left: the norm of the ridge
-# weights falls steadily from several hundred to nearly zero as $\lambda$ grows. Right: the training loss
-# rises steadily with $\lambda$, while the validation loss is lowest at a moderate penalty, marked by a
-# dotted line, and rises again for very large $\lambda$, where the model underfits.*
+# *The figure shows two panels against the penalty nu on a log axis. Top: the norm of the ridge
+# weights falls steadily from several hundred to nearly zero as the penalty grows. Bottom: the training
+# loss (circles) rises steadily with the penalty, while the validation loss (squares, dashed) is lowest at
+# a moderate penalty, marked by a dotted line, and rises again for very large penalties, where the model
+# underfits.*
 #
-# The validation curve is bumpy at small $\lambda$: twenty points and sixteen monomials make a fragile
+# The validation curve is bumpy at small $\nu$: twenty points and sixteen monomials make a fragile
 # problem. But the picture is the classic one. Too little penalty overfits, too much underfits, and the
 # validation set picks the point between. Even the smallest penalty in the sweep tames the unpenalized fit's
-# validation loss. (The bumps are also a warning: with this little data the chosen $\lambda$ is itself noisy,
+# validation loss. (The bumps are also a warning: with this little data the chosen $\nu$ is itself noisy,
 # and a fair estimate of the final model's error needs a third, untouched test set {cite:p}`hastie2009`.)
 #
 # ### Weight decay is L2 regularization, for plain SGD
 #
-# The gradient of the penalized loss is $\nabla J(w) + \lambda w$, so one gradient step is
+# The gradient of the penalized loss is $\nabla f(w) + \nu w$, so one gradient step is
 #
 # $$
-# w_{k+1} = w_k - \alpha\left(\nabla J(w_k) + \lambda w_k\right) = (1 - \alpha\lambda)\, w_k - \alpha \nabla J(w_k):
+# \begin{aligned}
+# w_{k+1} &= w_k - \alpha\left(\nabla f(w_k) + \nu w_k\right) \\
+#         &= (1 - \alpha\nu)\, w_k - \alpha \nabla f(w_k):
+# \end{aligned}
 # $$
 #
-# every step first *decays* the weights by the factor $1 - \alpha\lambda$. That is why the L2 penalty is
+# every step first *decays* the weights by the factor $1 - \alpha\nu$. That is why the L2 penalty is
 # also called **weight decay** {cite:p}`goodfellow2016`. Optimizers offer it as an option (`weight_decay=` in
-# `gdlearn` and PyTorch) that adds $\lambda w$ to the gradient. We check three ways to take the steps: by
+# `gdlearn` and PyTorch) that adds $\nu w$ to the gradient. We check three ways to take the steps: by
 # hand, `SGD` on the penalized model, and `SGD(weight_decay=...)` on the unpenalized one. All three
 # give the same iterates, with and without momentum.
 
 # %%
 lam, lr = 1e-3, 0.05
 x_start = np.zeros(16)
-plain, penalized = LinearRegression(Phi_tr, y_tr), LinearRegression(Phi_tr, y_tr, l2=lam)
+plain, penalized = (
+    LinearRegression(Phi_tr, y_tr),
+    LinearRegression(Phi_tr, y_tr, l2=lam),
+)
 
 w = x_start.copy()
 by_hand = [w]
@@ -188,28 +210,37 @@ for _ in range(200):
 by_hand = np.array(by_hand)
 
 for momentum in (0.0, 0.9):
-    a = minimize(penalized, x_start, SGD(lr=lr, momentum=momentum), max_steps=200).history.x
-    b = minimize(plain, x_start, SGD(lr=lr, momentum=momentum, weight_decay=lam), max_steps=200).history.x
+    a = minimize(penalized, x_start, SGD(lr=lr, momentum=momentum), max_steps=200)
+    b = minimize(
+        plain, x_start, SGD(lr=lr, momentum=momentum, weight_decay=lam), max_steps=200
+    )
+    a, b = a.history.x, b.history.x
     same = np.allclose(a, b, rtol=1e-12, atol=1e-14)
-    hand = f", and equal to the hand-written loop: {np.allclose(a, by_hand)}" if momentum == 0 else ""
-    print(f"momentum {momentum}: penalized loss and weight_decay give the same iterates: {same}{hand}")
+    print(f"momentum {momentum}: penalty and weight_decay, same iterates: {same}")
+    if momentum == 0:
+        print(f"  and equal to the hand-written loop: {np.allclose(a, by_hand)}")
     assert np.allclose(a, b, rtol=1e-12, atol=1e-14)
     if momentum == 0:
         assert np.allclose(a, by_hand)
 
 # %% [markdown]
-# For adaptive methods the two are *not* the same. Adam with `weight_decay` adds $\lambda w$ to the gradient,
+# For adaptive methods the two are *not* the same. Adam with `weight_decay` adds $\nu w$ to the gradient,
 # and the sum is then divided by Adam's per-coordinate scale, so weights with large gradients are barely
 # decayed. Loshchilov and Hutter's **AdamW** {cite:p}`loshchilov2019` decouples the two. It shrinks the
-# weights directly, $w \leftarrow w - \alpha\lambda w$, then takes the Adam step on the loss alone (see
+# weights directly, $w \leftarrow w - \alpha\nu w$, then takes the Adam step on the loss alone (see
 # {doc}`../part3/adaptive_methods`). The runs part ways at once:
 
 # %%
 lam_w = 0.1
-adam_l2 = minimize(plain, x_start + 1.0, Adam(lr=0.01, weight_decay=lam_w), max_steps=200).history.x
-adamw = minimize(plain, x_start + 1.0, AdamW(lr=0.01, weight_decay=lam_w), max_steps=200).history.x
+adam_l2 = minimize(
+    plain, x_start + 1.0, Adam(lr=0.01, weight_decay=lam_w), max_steps=200
+).history.x
+adamw = minimize(
+    plain, x_start + 1.0, AdamW(lr=0.01, weight_decay=lam_w), max_steps=200
+).history.x
 gap = np.linalg.norm(adam_l2 - adamw, axis=1)
-print(f"||Adam(L2) - AdamW|| after 1, 10, 200 steps: {gap[1]:.2e}, {gap[10]:.2e}, {gap[200]:.2e}")
+shown = ", ".join(f"{gap[k]:.2e}" for k in (1, 10, 200))
+print(f"||Adam(L2) - AdamW|| after 1, 10, 200 steps: {shown}")
 assert gap[1] > 0 and gap[200] > 1e-2
 
 # %% [markdown]
@@ -223,8 +254,8 @@ assert gap[1] > 0 and gap[200] > 1e-2
 # training and validation loss at every step.
 #
 # To see where the curves go after that, we use the closed form of gradient descent on least squares instead
-# of running $10^5$ steps. With $H = V \operatorname{diag}(s_i) V^\top$ and $w_0 = 0$, step $k$ is
-# $w_k = V \operatorname{diag}\bigl((1 - (1 - \alpha s_i)^k)/s_i\bigr) V^\top X^\top y / n$, which the real
+# of running $10^5$ steps. With $H = V \operatorname{diag}(\lambda_i) V^\top$ and $w_0 = 0$, step $k$ is
+# $w_k = V \operatorname{diag}\bigl((1 - (1 - \alpha \lambda_i)^k)/\lambda_i\bigr) V^\top X^\top y / n$, which the real
 # run checks for all 2000 steps.
 
 # %%
@@ -238,19 +269,22 @@ t_va = X_va @ w_true + 0.5 * rng.normal(size=500)
 
 over = LinearRegression(X_tr, t_tr)
 over_va = LinearRegression(X_va, t_va)
-s_eig, V = np.linalg.eigh(over.hess())
+eigvals, V = np.linalg.eigh(over.hess())
 Xty = V.T @ (X_tr.T @ t_tr / n)
-alpha = 1 / s_eig[-1]
+alpha = 1 / eigvals[-1]
 run = minimize(over, np.zeros(d), SGD(lr=alpha), max_steps=2000)
 path = run.history.x
 
 
 def gd_iterates(ks):
-    """Rows: w_k of gradient descent from 0 with step alpha, by the closed form (s ~ 0 handled exactly)."""
+    """Rows: w_k of gradient descent from 0 with step alpha, by the closed form.
+
+    Eigenvalues near 0 are handled exactly (the filter is then alpha k).
+    """
     k = np.asarray(ks, dtype=float)[:, None]
-    safe = np.where(s_eig > 1e-12, s_eig, 1.0)
+    safe = np.where(eigvals > 1e-12, eigvals, 1.0)
     q = np.clip(1 - alpha * safe, 0.0, 1.0)
-    filt = np.where(s_eig > 1e-12, (1 - q**k) / safe, alpha * k)
+    filt = np.where(eigvals > 1e-12, (1 - q**k) / safe, alpha * k)
     return (filt * Xty) @ V.T
 
 
@@ -265,35 +299,53 @@ long_ks = np.unique(np.geomspace(2000, 100_000, 60).astype(int))
 W_long = gd_iterates(long_ks)
 train_long, valid_long = half_mse(W_long, X_tr, t_tr), half_mse(W_long, X_va, t_va)
 w_min_norm = np.linalg.pinv(X_tr) @ t_tr
-print(f"lowest validation loss {valid_curve[k_best]:.4f} at step {k_best} "
-      f"(training loss there {train_curve[k_best]:.4f})")
-print(f"after   2000 steps: validation {valid_curve[-1]:.4f}, training {train_curve[-1]:.4f}")
-print(f"after 100000 steps: validation {valid_long[-1]:.4f}, training loss below 1e-10: {train_long[-1] < 1e-10}")
-print(f"minimum-norm interpolating solution: validation {half_mse(w_min_norm[None], X_va, t_va)[0]:.4f}")
+print(
+    f"lowest validation loss {valid_curve[k_best]:.4f} at step {k_best} "
+    f"(training loss there {train_curve[k_best]:.4f})"
+)
+print(
+    f"after   2000 steps: validation {valid_curve[-1]:.4f}, "
+    f"training {train_curve[-1]:.4f}"
+)
+print(
+    f"after 100000 steps: validation {valid_long[-1]:.4f}, "
+    f"training loss below 1e-10: {train_long[-1] < 1e-10}"
+)
+valid_min_norm = half_mse(w_min_norm[None], X_va, t_va)[0]
+print(f"minimum-norm interpolating solution: validation {valid_min_norm:.4f}")
+
+# %%
 assert 0 < k_best < 1000 and valid_curve[-1] > 1.1 * valid_curve[k_best]
 assert valid_long[-1] > 1.4 * valid_curve[k_best] and train_long[-1] < 1e-10
 assert np.allclose(W_long[-1], w_min_norm, atol=1e-6)
 
 # %%
-fig, ax = plt.subplots(figsize=(6.5, 4))
+fig, ax = plt.subplots()
 steps = np.arange(1, 2001)
-ax.loglog(steps, train_curve[1:], color="C0", label="training loss (run)")
-ax.loglog(steps, valid_curve[1:], color="C1", label="validation loss (run)")
-ax.loglog(long_ks, np.maximum(train_long, 1e-6), "--", color="C0", label="training loss (closed form)")
-ax.loglog(long_ks, valid_long, "--", color="C1", label="validation loss (closed form)")
+train_style = dict(color="C0", marker="o", markevery=0.1)
+valid_style = dict(color="C1", marker="s", markevery=0.1)
+ax.loglog(steps, train_curve[1:], "-", label="training loss (run)", **train_style)
+ax.loglog(steps, valid_curve[1:], "-", label="validation loss (run)", **valid_style)
+ax.loglog(
+    long_ks, np.maximum(train_long, 1e-6), "--", label="training loss (closed form)",
+    **train_style,
+)
+ax.loglog(
+    long_ks, valid_long, "--", label="validation loss (closed form)", **valid_style
+)
 ax.axvline(k_best, color="gray", ls=":", label=f"lowest validation loss, step {k_best}")
 ax.set_ylim(1e-3, 1)
 ax.set_xlabel("gradient-descent step")
 ax.set_ylabel("loss")
 ax.set_title("100 features, 40 examples: training vs validation along GD")
-ax.legend(fontsize=8, loc="lower left")
+ax.legend(fontsize=10, loc="lower left")
 plt.show()
 
 
 # %% [markdown]
-# *The figure shows the training and validation losses of gradient descent against the step number, both
-# axes logarithmic; solid lines are the real run up to step 2000, dashed lines the closed form up to step
-# 100,000. The training loss falls all the way, out of the plot. The validation loss falls at first, reaches
+# *The figure shows the training loss (circles) and the validation loss (squares) of gradient descent
+# against the step number, both axes logarithmic; solid lines are the real run up to step 2000, dashed
+# lines the closed form up to step 100,000. The training loss falls all the way, out of the plot. The validation loss falls at first, reaches
 # its minimum at the marked step, then climbs as the model starts to fit the noise, and levels off.*
 #
 # The validation loss ends about half again as high as at its best, and where it ends is no accident: from
@@ -303,48 +355,59 @@ plt.show()
 # ### Early stopping behaves like ridge
 #
 # Why does stopping act like a penalty? From $w_0 = 0$, $k$ steps of gradient descent on least squares give,
-# in the eigenvectors of $H$, the unpenalized solution's components multiplied by $1 - (1 - \alpha s_i)^k$.
-# Ridge multiplies them by $s_i/(s_i + \lambda)$. Both filters are near $1$ for $s_i \gg 1/(\alpha k)$ and
-# near $\alpha k\, s_i$ for small $s_i$. So $k$ steps should resemble ridge with $\lambda \approx 1/(\alpha k)$
+# in the eigenvectors of $H$, the unpenalized solution's components multiplied by $1 - (1 - \alpha \lambda_i)^k$.
+# Ridge multiplies them by $\lambda_i/(\lambda_i + \nu)$. Both filters are near $1$ for $\lambda_i \gg 1/(\alpha k)$ and
+# near $\alpha k\, \lambda_i$ for small $\lambda_i$. So $k$ steps should resemble ridge with $\nu \approx 1/(\alpha k)$
 # {cite:p}`goodfellow2016`. The two filters have different shapes, so we should expect a rough match, not
-# equality. We compare the relative distance $\|w_k - w_\lambda\| / \|w_k\|$ for
-# $\lambda = 1/(\alpha k)$, for ten times smaller and larger $\lambda$, and for the best-matching $\lambda$ on a fine grid.
+# equality. We compare the relative distance $\|w_k - w_\nu\| / \|w_k\|$ for
+# $\nu = 1/(\alpha k)$, for ten times smaller and larger $\nu$, and for the best-matching $\nu$ on a fine grid.
+
 
 # %%
-# Many ridge solutions at once, from the same eigendecomposition (checked against LinearRegression.solve)
+# Many ridge solutions at once, from one eigendecomposition (checked against .solve())
 def ridge_solutions(lams):
-    """Rows: the ridge solution w_lambda for each lambda in lams."""
-    return (Xty / (s_eig + np.asarray(lams)[:, None])) @ V.T
+    """Rows: the ridge solution w_nu for each penalty nu in lams."""
+    return (Xty / (eigvals + np.asarray(lams)[:, None])) @ V.T
 
 
-assert np.allclose(ridge_solutions([0.01])[0], LinearRegression(X_tr, t_tr, l2=0.01).solve())
+w_check = LinearRegression(X_tr, t_tr, l2=0.01).solve()
+assert np.allclose(ridge_solutions([0.01])[0], w_check)
 
 fine = np.logspace(-6, 2, 401)
 W_fine = ridge_solutions(fine)
-print(f"{'step k':>6} {'1/(alpha k)':>11} {'dist':>6} {'dist, x0.1':>10} {'dist, x10':>9} "
-      f"{'best lambda':>11} {'ratio':>6} {'dist':>6}")
+print(
+    f"{'step k':>6} {'1/(alpha k)':>11} {'dist':>6} {'dist, x0.1':>10} "
+    f"{'dist, x10':>9} "
+    f"{'best nu':>11} {'ratio':>6} {'dist':>6}"
+)
 ratios, matched = [], []
 for k in (10, k_best, 1000):
     lam_k = 1 / (alpha * k)
-    d_k, d_small, d_big = np.linalg.norm(path[k] - ridge_solutions([lam_k, 0.1 * lam_k, 10 * lam_k]),
-                                         axis=1) / np.linalg.norm(path[k])
+    d_k, d_small, d_big = np.linalg.norm(
+        path[k] - ridge_solutions([lam_k, 0.1 * lam_k, 10 * lam_k]), axis=1
+    ) / np.linalg.norm(path[k])
     dists = np.linalg.norm(path[k] - W_fine, axis=1) / np.linalg.norm(path[k])
     j = int(np.argmin(dists))
     ratios.append(fine[j] / lam_k)
     matched.append(d_k)
-    print(f"{k:6d} {lam_k:11.2e} {d_k:6.3f} {d_small:10.3f} {d_big:9.3f} "
-          f"{fine[j]:11.2e} {fine[j] / lam_k:6.2f} {dists[j]:6.3f}")
+    print(
+        f"{k:6d} {lam_k:11.2e} {d_k:6.3f} {d_small:10.3f} {d_big:9.3f} "
+        f"{fine[j]:11.2e} {fine[j] / lam_k:6.2f} {dists[j]:6.3f}"
+    )
     assert d_k < 0.5 * min(d_small, d_big)
 assert all(0.3 < r < 3 for r in ratios) and max(matched) < 0.3
 
 valid_ridge = half_mse(W_fine, X_va, t_va)
-print(f"best validation loss: early stopping {valid_curve[k_best]:.4f}, ridge {valid_ridge.min():.4f}")
+print(
+    f"best validation loss: early stopping {valid_curve[k_best]:.4f}, "
+    f"ridge {valid_ridge.min():.4f}"
+)
 assert abs(valid_curve[k_best] - valid_ridge.min()) < 0.05 * valid_ridge.min()
 
 # %% [markdown]
 # The match is rough but real. The early-stopped weights lie about 16 to 21 % away from the ridge weights
-# with $\lambda = 1/(\alpha k)$. That is much closer than ridge with a penalty ten times smaller or larger.
-# The best-matching $\lambda$ is within a factor of two of $1/(\alpha k)$ at every step we tried. Even the
+# with $\nu = 1/(\alpha k)$. That is much closer than ridge with a penalty ten times smaller or larger.
+# The best-matching $\nu$ is within a factor of two of $1/(\alpha k)$ at every step we tried. Even the
 # best match stays 10 to 14 % away, because the filters differ in shape. What matters in practice is the
 # last line: the best early-stopped model and the best ridge model validate within a few percent of each
 # other. The number of steps is a regularization knob. A practical rule, with a patience window, is in
@@ -373,19 +436,32 @@ L_u = np.linalg.eigvalsh(under.hess())[-1]
 w_pinv = np.linalg.pinv(A) @ b
 w_other = rng.normal(size=d_)
 runs = {
-    "GD from 0": minimize(under, np.zeros(d_), SGD(lr=1 / L_u), max_steps=5000, gtol=1e-10),
+    "GD from 0": minimize(
+        under, np.zeros(d_), SGD(lr=1 / L_u), max_steps=5000, gtol=1e-10
+    ),
     "GD from w0": minimize(under, w_other, SGD(lr=1 / L_u), max_steps=5000, gtol=1e-10),
-    "AdaGrad from 0": minimize(under, np.zeros(d_), AdaGrad(lr=1.0), max_steps=5000, gtol=1e-10),
+    "AdaGrad from 0": minimize(
+        under, np.zeros(d_), AdaGrad(lr=1.0), max_steps=5000, gtol=1e-10
+    ),
 }
-print(f"minimum-norm solution: ||w|| = {np.linalg.norm(w_pinv):.3f}, valid loss {under_va.value(w_pinv):.3f}")
+print(
+    f"minimum-norm solution: ||w|| = {np.linalg.norm(w_pinv):.3f}, "
+    f"valid loss {under_va.value(w_pinv):.3f}"
+)
 for name, res in runs.items():
-    print(f"{name:>14}: {res.status} in {res.n_steps:4d} steps, train loss < 1e-12: {res.fun < 1e-12}, "
-          f"||w|| = {np.linalg.norm(res.x):.3f}, distance to pinv {np.linalg.norm(res.x - w_pinv):.3f}, "
-          f"valid loss {under_va.value(res.x):.3f}")
-    assert res.converged and res.fun < 1e-12
+    print(
+        f"{name:>14}: {res.status} in {res.n_steps:4d} steps, "
+        f"train loss < 1e-12: {res.fun < 1e-12}, ||w|| = {np.linalg.norm(res.x):.3f}, "
+        f"distance to pinv {np.linalg.norm(res.x - w_pinv):.3f}, "
+        f"valid loss {under_va.value(res.x):.3f}"
+    )
+
+# %%
+assert all(res.converged and res.fun < 1e-12 for res in runs.values())
 assert np.allclose(runs["GD from 0"].x, w_pinv, atol=1e-8)
 P_row = np.linalg.pinv(A) @ A
-assert np.allclose(runs["GD from w0"].x, w_pinv + (np.eye(d_) - P_row) @ w_other, atol=1e-8)
+expected = w_pinv + (np.eye(d_) - P_row) @ w_other
+assert np.allclose(runs["GD from w0"].x, expected, atol=1e-8)
 assert np.linalg.norm(runs["GD from w0"].x) > np.linalg.norm(w_pinv)
 assert np.linalg.norm(runs["AdaGrad from 0"].x - w_pinv) > 0.1 * np.linalg.norm(w_pinv)
 assert under_va.value(runs["AdaGrad from 0"].x) > under_va.value(w_pinv)
@@ -410,12 +486,12 @@ assert under_va.value(runs["AdaGrad from 0"].x) > under_va.value(w_pinv)
 #
 # - Training loss only goes down with model size; validation loss is U-shaped. Degree 15 on 20 points had a
 #   validation loss thousands of times that of the cubic, with weights in the tens of thousands.
-# - The L2 penalty $\frac\lambda2\|w\|^2$ shrinks poorly determined directions most; $\|w_\lambda\|$ falls as
-#   $\lambda$ grows, and $\lambda$ is chosen on a validation set.
+# - The L2 penalty $\frac\nu2\|w\|^2$ shrinks poorly determined directions most; $\|w_\nu\|$ falls as
+#   $\nu$ grows, and $\nu$ is chosen on a validation set.
 # - For plain SGD (with or without momentum), an L2 penalty and `weight_decay` give identical iterates; for
 #   Adam they differ, and AdamW is the decoupled version.
 # - Early stopping is regularization. $k$ steps of gradient descent resemble ridge with
-#   $\lambda \approx 1/(\alpha k)$, roughly: here within a factor of two in $\lambda$, about 20 % apart in the
+#   $\nu \approx 1/(\alpha k)$, roughly: here within a factor of two in $\nu$, about 20 % apart in the
 #   weights.
 # - On an under-determined least-squares problem, gradient descent from zero converges to the minimum-norm
 #   solution $X^+y$; another start or an adaptive method converges to a different interpolating solution.
@@ -433,8 +509,12 @@ assert under_va.value(runs["AdaGrad from 0"].x) > under_va.value(w_pinv)
 # ```
 
 # %%
-valid_by_degree = {p: LinearRegression(poly(x_va, p), y_va).value(LinearRegression(poly(x_tr, p), y_tr).solve())
-                   for p in range(13)}
+valid_by_degree = {
+    p: LinearRegression(poly(x_va, p), y_va).value(
+        LinearRegression(poly(x_tr, p), y_tr).solve()
+    )
+    for p in range(13)
+}
 print(" ".join(f"{p}:{v:.3f}" for p, v in valid_by_degree.items()))
 p_best = min(valid_by_degree, key=valid_by_degree.get)
 print("validation picks degree", p_best)
@@ -461,6 +541,7 @@ assert 3 <= p_best <= 7
 # :class: dropdown
 # ```
 
+
 # %%
 def stop_with_patience(curve, patience):
     best_k, best_v = 0, curve[0]
@@ -473,8 +554,10 @@ def stop_with_patience(curve, patience):
 
 
 stopped_at, returned = stop_with_patience(valid_curve, patience=50)
-print(f"stopped at step {stopped_at}, returned the weights of step {returned} "
-      f"(validation loss {valid_curve[returned]:.4f})")
+print(
+    f"stopped at step {stopped_at}, returned the weights of step {returned} "
+    f"(validation loss {valid_curve[returned]:.4f})"
+)
 assert returned == k_best and stopped_at == k_best + 50
 
 # %% [markdown]
@@ -487,7 +570,7 @@ assert returned == k_best and stopped_at == k_best + 50
 #
 # ```{exercise} A penalty removes the dependence on the start
 # :label: ex-reg-unique
-# Add a small L2 penalty ($\lambda = 0.1$) to the under-determined problem of the last section and run
+# Add a small L2 penalty ($\nu = 0.1$) to the under-determined problem of the last section and run
 # gradient descent from $0$ and from the random start `w_other`. Do the two runs still end in different
 # places?
 # ```
@@ -499,15 +582,21 @@ assert returned == k_best and stopped_at == k_best + 50
 # %%
 ridge_under = LinearRegression(A, b, l2=0.1)
 L_r = np.linalg.eigvalsh(ridge_under.hess())[-1]
-ends = [minimize(ridge_under, w_init, SGD(lr=1 / L_r), max_steps=5000, gtol=1e-10) for w_init in (np.zeros(d_), w_other)]
+ends = [
+    minimize(ridge_under, w_init, SGD(lr=1 / L_r), max_steps=5000, gtol=1e-10)
+    for w_init in (np.zeros(d_), w_other)
+]
 w_ridge = ridge_under.solve()
 for name, res in zip(("from 0", "from w_other"), ends, strict=True):
-    print(f"{name:>12}: {res.status} in {res.n_steps} steps, "
-          f"within 1e-8 of the ridge solution: {np.allclose(res.x, w_ridge, atol=1e-8)}")
+    n_steps = f"{float(f'{res.n_steps:.3g}'):,.0f}"  # a tolerance count: three figures
+    print(
+        f"{name:>12}: {res.status} in about {n_steps} steps, "
+        f"within 1e-8 of the ridge solution: {np.allclose(res.x, w_ridge, atol=1e-8)}"
+    )
     assert res.converged and np.allclose(res.x, w_ridge, atol=1e-8)
 
 # %% [markdown]
-# No. With $\lambda > 0$ the loss is strongly convex and has exactly one minimizer, the ridge solution, and
+# No. With $\nu > 0$ the loss is strongly convex and has exactly one minimizer, the ridge solution, and
 # gradient descent reaches it from any start. An explicit penalty makes the answer a property of the
 # *problem*; without it, the answer is partly a property of the *algorithm*.
 #
