@@ -30,6 +30,7 @@ jax.config.update("jax_enable_x64", True)
 
 from gdlearn.optim import SGD, AdaDelta, AdaGrad, Adam, AdamW, ArmijoGD, Newton, RMSProp  # noqa: E402
 
+pytestmark = pytest.mark.parity  # run by `make test-parity`, not by `make test`
 STEPS, TOL = 100, 1e-12
 
 
