@@ -90,9 +90,8 @@ def minimize(
       non-finite new point, loss or gradient (the new point is rejected); a loss above
       :math:`10^{12}\max(1, |f_0|)`; or a loss that has risen more than
       :math:`10^{3}\max(1, |f_0|)` above :math:`f_0` and is still setting new highs;
-    * :math:`|f_k - f_{k-1}| \le 	ext{ftol}\cdot\max(1, |f_k|)` → ``"converged"``;
-    * :math:`\|
-abla f(x_k)\| \le 	ext{gtol}` (also checked at :math:`x_0`) → ``"converged"``;
+    * :math:`|f_k - f_{k-1}| \le \text{ftol}\cdot\max(1, |f_k|)` → ``"converged"``;
+    * :math:`\|\nabla f(x_k)\| \le \text{gtol}` (also checked at :math:`x_0`) → ``"converged"``;
     * ``callback`` returned True → ``"callback"``;
     * ``max_steps`` updates made → ``"max_steps"``.
 
