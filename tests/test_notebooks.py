@@ -246,3 +246,15 @@ def test_paired_text_source_in_sync(path: Path) -> None:
         f"run `make notebooks NB={path.relative_to(ROOT)}` "
         "(syncs the newer file into the other, then executes)"
     )
+
+
+@pytest.mark.parametrize("path", TOC_NOTEBOOKS, ids=_ids(TOC_NOTEBOOKS))
+def test_code_lines_fit_the_page(path: Path) -> None:
+    """No code line is longer than 88 characters (ruff's limit for book/), so none is cut on the page."""
+    long = [
+        (i, n + 1, len(line))
+        for i, cell in enumerate(_code_cells(_load(path)))
+        for n, line in enumerate(_source(cell).splitlines())
+        if len(line) > 88
+    ]
+    assert not long, f"code lines over 88 characters (code cell, line, length): {long[:5]}"

@@ -38,9 +38,11 @@ from urllib.parse import unquote, urljoin, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
-PDF = ROOT / "_build" / "pdf" / "gradient-descent-tested.pdf"
-PDF_INFO = ROOT / "_build" / "pdf" / "pdf-info.json"
+# BOOK_BUILD_DIR: a jupyter-book _build elsewhere (default: the repository's own)
+BUILD = Path(os.environ.get("BOOK_BUILD_DIR", ROOT / "_build"))
+HTML = BUILD / "html"
+PDF = BUILD / "pdf" / "gradient-descent-tested.pdf"
+PDF_INFO = BUILD / "pdf" / "pdf-info.json"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tools" / "sphinxext"))

@@ -39,7 +39,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 PRINT_CSS = r"""
 @page { size: A4; margin: 18mm 16mm 18mm 16mm; }
-html { font-size: 10pt; }
+html { font-size: 9.5pt !important; }
 body { background: white !important; }
 .bd-header, .bd-header-article, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer,
 .bd-footer-article, .prev-next-area, .skip-link, #pst-skip-link, #pst-back-to-top, .headerlink,
@@ -55,11 +55,13 @@ div.highlight pre, .cell_output pre, .output pre, pre {
   font-size: 8pt !important; line-height: 1.3 !important; }
 div.math, .katex-display { overflow: visible !important; }
 .katex-display > .katex { white-space: normal; }
-img { max-width: 100% !important; break-inside: avoid; }
+img { max-width: 80% !important; break-inside: avoid; display: block; margin: 0 auto; }
 figure, .cell_output img, table { break-inside: avoid; }
 h1, h2, h3 { break-after: avoid; }
 /* each chapter (a top-level section of a toctree document) starts a page */
-section.book-chapter { break-before: page; }
+section.book-chapter, section.book-part { break-before: page; }
+section.book-part .book-part-title { font-size: 26pt; font-weight: 600; margin-top: 70mm; text-align: center; }
+#book-toc li.sub { padding-left: 1.5em; font-size: 0.95em; }
 .toggle-hidden, .toggle-details:not([open]) > *:not(summary) { display: revert !important; }
 .toggle-hidden > *, .dropdown.toggle-hidden > * { display: revert !important; visibility: visible !important; }
 .admonition.dropdown .admonition-title { pointer-events: none; }
@@ -70,7 +72,7 @@ section.book-chapter { break-before: page; }
 #book-toc h1 { font-size: 20pt; }
 #book-toc ol { list-style: none; padding-left: 0; }
 #book-toc li { display: flex; gap: 0.5em; margin: 1.2mm 0; }
-#book-toc li.part { font-weight: 600; margin-top: 4mm; }
+#book-toc li.part { font-weight: 700; margin-top: 4mm; }
 #book-toc li a { color: inherit; text-decoration: none; }
 #book-toc li .dots { flex: 1; border-bottom: 1px dotted #999; margin-bottom: 0.35em; }
 a { color: #1a4f8b; }
@@ -88,14 +90,27 @@ PREPARE_JS = r"""
   document.querySelectorAll('details').forEach(d => d.open = true);
   document.querySelectorAll('.cell.tag_hide-input, .cell.tag_hide-output').forEach(c => c.querySelectorAll('details').forEach(d => d.open = true));
   const article = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
-  // chapters: every section whose heading is an h1 (singlehtml keeps each document's h1)
+  // documents: singlehtml marks each with <span id="document-NAME"> before its section
   const chapters = [];
-  article.querySelectorAll('section').forEach(s => {
-    const h = s.querySelector(':scope > h1');
+  article.querySelectorAll('span[id^="document-"]').forEach(span => {
+    const name = span.id.slice('document-'.length);
+    let s = span.nextElementSibling;
+    while (s && s.tagName !== 'SECTION') s = s.nextElementSibling;
+    if (!s || name === meta.root) return;
+    const h = s.querySelector(':scope > h1, :scope > h2, :scope > h3');
     if (!h) return;
     s.classList.add('book-chapter');
-    if (!s.id) s.id = 'book-ch-' + chapters.length;
-    chapters.push({id: s.id, title: h.textContent.replace(/[#¶]\s*$/, '').trim()});
+    const part = meta.parts[name];
+    if (part && !document.getElementById('book-part-' + part.index)) {
+      const p = document.createElement('section');
+      p.className = 'book-part';
+      p.id = 'book-part-' + part.index;
+      p.innerHTML = `<div class="book-part-title" role="heading" aria-level="1">${part.caption}</div>`;
+      s.before(p);
+      chapters.push({id: p.id, title: part.caption, level: 'part'});
+    }
+    chapters.push({id: s.id, title: h.textContent.replace(/[#¶]\s*$/, '').trim(),
+                   level: h.tagName === 'H3' ? 'sub' : 'chapter'});
   });
   if (!document.getElementById('book-toc')) {
     const title = document.createElement('section');
@@ -107,7 +122,7 @@ PREPARE_JS = r"""
     let html = '<h1>Contents</h1><ol>';
     chapters.forEach((c, i) => {
       const page = pages && pages[i] ? pages[i] : '';
-      html += `<li><a href="#${c.id}">${c.title}</a><span class="dots"></span><span class="page">${page}</span></li>`;
+      html += `<li class="${c.level}"><a href="#${c.id}">${c.title}</a><span class="dots"></span><span class="page">${page}</span></li>`;
     });
     toc.innerHTML = html + '</ol>';
     article.prepend(toc);
@@ -169,8 +184,15 @@ def _meta() -> dict:
     version = (re.search(r'^\s*release:\s*"?([^"\n]+)"?', config, re.M) or [None, "dev"])[1]
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     date = time.strftime("%Y-%m-%d", time.gmtime(int(epoch)) if epoch else time.gmtime())
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    parts = {}
+    for index, part in enumerate(toc.get("parts", [])):
+        first = part["chapters"][0]["file"]
+        parts[first] = {"caption": part.get("caption", ""), "index": index}
     return {"title": title, "author": author, "version": version, "date": date,
-            "commit": git("rev-parse", "--short=10", "HEAD")}
+            "commit": git("rev-parse", "--short=10", "HEAD"), "root": toc["root"], "parts": parts}
 
 
 def _page_numbers(pdf: Path, titles: list[str]) -> list[int | None]:
@@ -200,8 +222,12 @@ def print_pdf(target: Path) -> dict:
     handler = functools.partial(_Quiet, directory=str(SINGLE))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
     meta = _meta()
+    # Jupyter Book writes the single page as <root>.html with links relative to the output folder
+    # (and index.html as a redirect): print a copy that sits where its links expect it.
+    single = SINGLE / f"{meta['root']}.html"
+    (SINGLE / "book-print.html").write_text(single.read_text(encoding="utf-8"), encoding="utf-8")
+    url = f"http://127.0.0.1:{server.server_address[1]}/book-print.html"
     footer = ('<div style="font-size:8px;width:100%;text-align:center;color:#666">'
               f'{meta["title"]} · <span class="pageNumber"></span> / <span class="totalPages"></span></div>')
     info = {}
@@ -212,7 +238,7 @@ def print_pdf(target: Path) -> dict:
             page = browser.new_page()
             page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
                 ("http://127.0.0.1", "data:", "blob:")) else r.abort())
-            page.goto(url, wait_until="load")
+            page.goto(url, wait_until="load", timeout=600_000)
             page.emulate_media(media="print")
             page.add_style_tag(content=PRINT_CSS)
             titles = page.evaluate(PREPARE_JS, [meta, None])
@@ -230,7 +256,7 @@ def print_pdf(target: Path) -> dict:
             page.evaluate(PREPARE_JS, [meta, numbers])
             page.pdf(path=str(target), **options)
             first.unlink()
-            info = {"chapters": len(titles), "titles": titles,
+            info = {"chapters": len([t for t in titles if t]), "titles": titles,
                     "missing_page_numbers": [t for t, n in zip(titles, numbers) if n is None], **checks}
             browser.close()
     finally:

@@ -8,15 +8,17 @@
 # change faster than a known constant $L$). Add **strong convexity** (the function curves up at least at rate
 # $\mu$) and the error shrinks by a constant factor per step. Each rate is derived, then measured on the
 # iterates of `gdlearn`, and the notebook asserts that measurement and theory agree. The chapter ends where
-# the guarantees stop: on non-convex functions.
+# the guarantees stop: on non-convex functions. The symbols follow the book's {doc}`../notation` page: the
+# parameters are $\theta$, the iterates $\theta_k$, a minimizer $\theta^\star$, and $g_k = \nabla f(\theta_k)$.
 #
 # ```{admonition} Learning goals
 # :class: tip
 # After this chapter you can
 # - state the definitions of a convex set, a convex function, $L$-smoothness and $\mu$-strong convexity, and
 #   check them on a picture and with the Hessian;
-# - derive the $O(1/k)$ bound $f(x_k) - f^\star \le L\|x_0 - x^\star\|^2/(2k)$ for gradient descent with step $1/L$;
-# - derive the linear rates $(\kappa-1)/(\kappa+1)$ (step $2/(L+\mu)$) and $1 - 1/\kappa$ (step $1/L$), and turn a
+# - derive the $O(1/k)$ bound $f(\theta_k) - f^\star \le L\|\theta_0 - \theta^\star\|^2/(2k)$ for gradient descent with step $1/L$;
+# - derive the linear rates $(\kappa-1)/(\kappa+1)$ (step $2/(L+\mu)$) and $1 - 1/\kappa$ (step $1/L$) for every
+#   strongly convex, smooth function, compare them with the weaker PL bound on the gap, and turn a
 #   rate into the number of steps per digit of accuracy;
 # - measure a convergence rate from iterates and compare it with the theory;
 # - recognise what is lost without convexity, and the one guarantee that remains.
@@ -64,14 +66,16 @@ rng = np.random.default_rng(SEED)
 # f(b) \ge f(a) + \nabla f(a)^\top (b - a) \quad \text{for all } a, b,
 # $$
 #
-# and for a twice-differentiable $f$ to a positive semidefinite Hessian, $\nabla^2 f(x) \succeq 0$ everywhere
+# and for a twice-differentiable $f$ to a positive semidefinite Hessian (all eigenvalues $\ge 0$; the
+# Hessian and its eigen-decomposition are introduced in {doc}`derivatives_and_gradients`),
+# $\nabla^2 f(\theta) \succeq 0$ everywhere
 # {cite:p}`boyd2004`. The tangent-plane form gives the property optimizers care about: if $\nabla f(a) = 0$ then
 # $f(b) \ge f(a)$ for every $b$, so **every stationary point of a convex function is a global minimum**. Two
-# more facts follow directly from the definitions: the sublevel sets $\{x : f(x) \le c\}$ of a convex function
+# more facts follow directly from the definitions: the sublevel sets $\{\theta : f(\theta) \le c\}$ of a convex function
 # are convex sets, and so is the set of its minimizers.
 #
-# We test the chord inequality on a convex function, $f(x) = \log\cosh x$, and on a tilted double well,
-# $w(x) = (x^2 - 1)^2 + 0.3x$, at many random pairs $a, b$ and weights $t$, and report whether, and by how much,
+# We test the chord inequality on a convex function, $f(\theta) = \log\cosh \theta$, and on a tilted double well,
+# $u(\theta) = (\theta^2 - 1)^2 + 0.3\theta$, at many random pairs $a, b$ and weights $t$, and report whether, and by how much,
 # the graph rises above a chord (any rise means the inequality fails).
 
 # %%
@@ -103,24 +107,24 @@ xs = np.linspace(-2.5, 2.5, 400)
 
 ax = axes[0, 0]
 a, b, t0 = -2.0, 1.5, 0.8
-ax.plot(xs, logcosh(xs), color="C0", label=r"$\log\cosh x$")
+ax.plot(xs, logcosh(xs), color="C0", label=r"$\log\cosh \theta$")
 ax.plot([a, b], [logcosh(a), logcosh(b)], "o-", color="C1", label="chord (above)")
 slope = np.tanh(t0)
 ax.plot(xs, logcosh(t0) + slope * (xs - t0), "--", color="C2", label="tangent (below)")
 ax.set_ylim(-0.6, 2.2)
 ax.set_title("A convex function")
-ax.set_xlabel("x")
-ax.set_ylabel("f(x)")
+ax.set_xlabel("θ")
+ax.set_ylabel("f(θ)")
 ax.legend(fontsize=10, loc="upper center")
 
 ax = axes[0, 1]
-ax.plot(xs, well(xs), color="C0", label=r"$(x^2-1)^2 + 0.3x$")
+ax.plot(xs, well(xs), color="C0", label=r"$(\theta^2-1)^2 + 0.3\theta$")
 ax.plot([-1, 1], [well(-1.0), well(1.0)], "o-", color="C3",
         label="chord (partly below)")
 ax.set_ylim(-0.6, 3)
 ax.set_title("A non-convex function")
-ax.set_xlabel("x")
-ax.set_ylabel("w(x)")
+ax.set_xlabel("θ")
+ax.set_ylabel("u(θ)")
 ax.legend(fontsize=10, loc="upper center")
 
 g1, g2 = np.meshgrid(np.linspace(-2, 2, 300), np.linspace(-1.5, 1.5, 300))
@@ -142,7 +146,7 @@ for (ax, values, level, (p, q), title), color in zip(panels, ["C2", "C3"], stric
 plt.show()
 
 # %% [markdown]
-# *The figure shows four panels. Top left: the convex curve log cosh x with a chord (solid, with dots) lying
+# *The figure shows four panels. Top left: the convex curve log cosh theta with a chord (solid, with dots) lying
 # above it and a dashed tangent line lying below it. Top right: the double well, whose chord between the two
 # valley points passes below the hump of the curve. Bottom left: a filled ellipse, the sublevel set of the
 # bowl one half of theta one squared plus four theta two squared at level 1, with a segment between two of
@@ -151,8 +155,14 @@ plt.show()
 # segment between their centres that leaves the set.*
 #
 # The last panel is the sublevel-set fact at work: a function whose sublevel set falls apart into pieces
-# cannot be convex, and its minima can lie in different pieces. Gradient descent, which only ever walks
-# downhill, cannot cross from one piece to another.
+# cannot be convex, and its minima can lie in different pieces. Gradient descent with a step that is
+# small enough cannot cross from one piece to another, but "walks downhill" alone does not guarantee it: a
+# long step can jump over the gap and land lower on the other side. The guarantee needs $\alpha < 2/L$ for an
+# $L$-smooth $f$ (next section). Then the descent lemma of {doc}`update_rule`, applied to every point
+# $\theta_k - t\alpha g_k$ with $0 < t \le 1$ of the step, puts the loss along the whole segment from
+# $\theta_k$ to $\theta_{k+1}$ below $f(\theta_k)$: the segment never leaves the piece of the sublevel set
+# $\{\theta : f(\theta) \le f(\theta_k)\}$ that holds $\theta_k$, and since the loss only goes down, the
+# iterates stay in the piece of $\{\theta : f(\theta) \le f(\theta_0)\}$ where they started.
 #
 # ## Smoothness and strong convexity
 #
@@ -171,12 +181,12 @@ plt.show()
 # f(b) \ge f(a) + \nabla f(a)^\top (b - a) + \frac{\mu}{2}\|b - a\|^2 .
 # $$
 #
-# For twice-differentiable $f$ both are statements about the Hessian: $\mu I \preceq \nabla^2 f(x) \preceq L I$ for all
-# $x$. Their ratio $\kappa = L/\mu \ge 1$ is the **condition number**. For the quadratic
-# $f(x) = \tfrac12 (x - c)^\top A (x - c)$, $L$ and $\mu$ are the largest and smallest eigenvalues of $A$; `gdlearn`'s
+# For twice-differentiable $f$ both are statements about the Hessian: $\mu I \preceq \nabla^2 f(\theta) \preceq L I$ for all
+# $\theta$. Their ratio $\kappa = L/\mu \ge 1$ is the **condition number**. For the quadratic
+# $f(\theta) = \tfrac12 (\theta - c)^\top A (\theta - c)$, $L$ and $\mu$ are the largest and smallest eigenvalues of $A$; `gdlearn`'s
 # `Quadratic` stores them as `L`, `mu` and `kappa`.
 #
-# Convex is not enough for strong convexity. $\log\cosh$ has $f'' = 1/\cosh^2 x$, which is at most 1 (so $L = 1$)
+# Convex is not enough for strong convexity. $\log\cosh$ has $f'' = 1/\cosh^2 \theta$, which is at most 1 (so $L = 1$)
 # but tends to 0 far out: $\mu = 0$. Logistic regression behaves the same way. Its Hessian
 # $\frac1n X^\top \operatorname{diag}(\sigma_i(1-\sigma_i)) X$ is at most $\lambda_{\max}(X^\top X)/(4n)$ because
 # $\sigma(1-\sigma) \le \tfrac14$, but its smallest eigenvalue collapses as the weights grow and the
@@ -197,44 +207,44 @@ for r in [0.0, 1.0, 10.0, 100.0]:
     assert eig[-1] <= L_log + 1e-12 and eig[0] >= -1e-12
 
 # %% [markdown]
-# The curvature never exceeds the bound $L$, and its smallest value drops by orders of magnitude as $\|w\|$ grows:
-# there is no $\mu > 0$ that works everywhere. (It is small even at $w = 0$, because several of the 30 measurements
-# are nearly collinear: an ill-conditioned $X^\top X$ is a second way to lose strong convexity in practice.) Adding an L2 penalty $\tfrac{\lambda}{2}\|w\|^2$ adds $\lambda I$ to the
-# Hessian and makes the loss $\lambda$-strongly convex (one of the exercises measures what that buys).
+# The curvature never exceeds the bound $L$, and its smallest value drops by orders of magnitude as $\|\theta\|$ grows:
+# there is no $\mu > 0$ that works everywhere. (It is small even at $\theta = 0$, because several of the 30 measurements
+# are nearly collinear: an ill-conditioned $X^\top X$ is a second way to lose strong convexity in practice.) Adding an L2 penalty $\tfrac{\nu}{2}\|\theta\|^2$ adds $\nu I$ to the
+# Hessian and makes the loss $\nu$-strongly convex (one of the exercises measures what that buys).
 #
 # ## Convex and smooth: the $O(1/k)$ rate
 #
-# Let $f$ be convex and $L$-smooth with a minimizer $x^\star$, and run gradient descent with $\alpha = 1/L$. Three
+# Let $f$ be convex and $L$-smooth with a minimizer $\theta^\star$, and run gradient descent with $\alpha = 1/L$. Three
 # inequalities give the rate {cite:p}`nesterov2004`.
 #
-# 1. *Descent lemma* (smoothness, {doc}`update_rule`): $f(x_{k+1}) \le f(x_k) - \frac{1}{2L}\|g_k\|^2$, where
-#    $g_k = \nabla f(x_k)$. The loss never goes up.
-# 2. *Convexity* (tangent plane at $x_k$, evaluated at $x^\star$): $f(x_k) - f^\star \le g_k^\top (x_k - x^\star)$.
-# 3. *Add them* and complete the square, using $x_{k+1} = x_k - g_k/L$:
+# 1. *Descent lemma* (smoothness, {doc}`update_rule`): $f(\theta_{k+1}) \le f(\theta_k) - \frac{1}{2L}\|g_k\|^2$, where
+#    $g_k = \nabla f(\theta_k)$. The loss never goes up.
+# 2. *Convexity* (tangent plane at $\theta_k$, evaluated at $\theta^\star$): $f(\theta_k) - f^\star \le g_k^\top (\theta_k - \theta^\star)$.
+# 3. *Add them* and complete the square, using $\theta_{k+1} = \theta_k - g_k/L$:
 #
 #    $$
-#    f(x_{k+1}) - f^\star \le g_k^\top (x_k - x^\star) - \frac{1}{2L}\|g_k\|^2
-#    = \frac{L}{2}\Big(\|x_k - x^\star\|^2 - \|x_{k+1} - x^\star\|^2\Big).
+#    f(\theta_{k+1}) - f^\star \le g_k^\top (\theta_k - \theta^\star) - \frac{1}{2L}\|g_k\|^2
+#    = \frac{L}{2}\Big(\|\theta_k - \theta^\star\|^2 - \|\theta_{k+1} - \theta^\star\|^2\Big).
 #    $$
 #
 # The right-hand side telescopes. Summing over the first $k$ steps,
-# $\sum_{i=1}^{k} \big(f(x_i) - f^\star\big) \le \frac{L}{2}\|x_0 - x^\star\|^2$, and because the losses decrease, the
+# $\sum_{i=1}^{k} \big(f(\theta_i) - f^\star\big) \le \frac{L}{2}\|\theta_0 - \theta^\star\|^2$, and because the losses decrease, the
 # last one is at most the average:
 #
 # $$
-# f(x_k) - f^\star \le \frac{L\,\|x_0 - x^\star\|^2}{2k} .
+# f(\theta_k) - f^\star \le \frac{L\,\|\theta_0 - \theta^\star\|^2}{2k} .
 # $$
 #
-# Two lessons hide in the proof. The distance to $x^\star$ never grows (the bracket is non-negative), and the bound
-# holds for *any* minimizer $x^\star$, so the best one to use is the nearest.
+# Two lessons hide in the proof. The distance to $\theta^\star$ never grows (the bracket is non-negative), and the bound
+# holds for *any* minimizer $\theta^\star$, so the best one to use is the nearest.
 #
 # We check the bound at every step on two convex functions that are not strongly convex.
 #
 # - A 16-dimensional quadratic with eigenvalues $0, 1, \tfrac12, \tfrac14, \dots, 2^{-14}$ in a random orientation,
 #   started one unit along each eigenvector. The zero eigenvalue gives a whole line of minimizers; the nearest
-#   one is $x_0$'s projection onto that line.
-# - $f(x) = x^4$ from $x_0 = 0.5$. It is not $L$-smooth on all of $\mathbb{R}$ ($f'' = 12x^2$ is unbounded), but gradient
-#   descent never leaves the sublevel set $|x| \le 0.5$, where $f'' \le 3$; so $L = 3$ is the constant that matters.
+#   one is $\theta_0$'s projection onto that line.
+# - $f(\theta) = \theta^4$ from $\theta_0 = 0.5$. It is not $L$-smooth on all of $\mathbb{R}$ ($f'' = 12\theta^2$ is unbounded), but gradient
+#   descent never leaves the sublevel set $|\theta| \le 0.5$, where $f'' \le 3$; so $L = 3$ is the constant that matters.
 
 # %%
 eigs = np.r_[0.0, 2.0 ** -np.arange(15)]
@@ -246,7 +256,7 @@ lam, V = np.linalg.eigh(valley.A)
 null = V[:, np.abs(lam) < 1e-12 * valley.L]
 x_star_v = null @ (null.T @ x0_v)              # nearest minimizer
 print(f"quadratic: L = {valley.L:g}, mu = {valley.mu:g}, kappa = {valley.kappa}, "
-      f"|x0 - x*| = {np.linalg.norm(x0_v - x_star_v):.4f}")
+      f"|θ0 - θ*| = {np.linalg.norm(x0_v - x_star_v):.4f}")
 
 n = 1000
 k = np.arange(1, n + 1)
@@ -277,7 +287,7 @@ for name, gap, bound in [("quadratic", gap_v, bound_v), ("x^4", gap_4, bound_4)]
 # is still unsolved after $k$ steps, and any quadratic with eigenvalues spread down towards zero loses a $1/k$
 # amount at every scale. That is within the factor $2e \approx 5.4$ of the bound, and the measured largest
 # gap/bound ratio above stays below $1/(2e) \approx 0.18$. The quartic decays faster, like $1/k^2$: the update is
-# $x_{k+1} = x_k\,(1 - x_k^2/(3x_0^2))$, which gives $x_k^2 \approx 3x_0^2/(2k)$ and a gap $x_k^4 \approx 9x_0^4/(4k^2)$. The
+# $\theta_{k+1} = \theta_k\,(1 - \theta_k^2/(3\theta_0^2))$, which gives $\theta_k^2 \approx 3\theta_0^2/(2k)$ and a gap $\theta_k^4 \approx 9\theta_0^4/(4k^2)$. The
 # bound is loose here because it uses the worst curvature $L = 3$, while near the minimum the curvature tends to 0.
 
 # %%
@@ -316,7 +326,7 @@ plt.show()
 #
 # ### On quadratics
 #
-# On $f(x) = \tfrac12 (x - x^\star)^\top A (x - x^\star)$ the error obeys $e_{k+1} = (I - \alpha A)e_k$, and each
+# On $f(\theta) = \tfrac12 (\theta - \theta^\star)^\top A (\theta - \theta^\star)$ the error obeys $e_{k+1} = (I - \alpha A)e_k$, and each
 # eigen-direction is multiplied by $1 - \alpha\lambda_i$ ({doc}`update_rule`). Hence
 #
 # $$
@@ -344,19 +354,112 @@ plt.show()
 #
 # ### Beyond quadratics
 #
-# The same rates hold for every $\mu$-strongly convex, $L$-smooth function. The quickest proof is for function
-# values with $\alpha = 1/L$. Minimizing both sides of the strong-convexity inequality over $b$ (the right side is
-# a quadratic in $b$, smallest at $b = a - \nabla f(a)/\mu$) gives $f^\star \ge f(a) - \|\nabla f(a)\|^2/(2\mu)$, i.e.
+# The iterate contraction carries over unchanged to every $\mu$-strongly convex, $L$-smooth function, for every
+# step $\alpha > 0$:
 #
 # $$
-# \|\nabla f(x)\|^2 \ge 2\mu\,\big(f(x) - f^\star\big)
+# \|\theta_{k+1} - \theta^\star\| \le \max\big(|1 - \alpha\mu|,\ |1 - \alpha L|\big)\,\|\theta_k - \theta^\star\| .
 # $$
 #
-# (the Polyak–Łojasiewicz inequality {cite:p}`polyak1963`). Put it into the descent lemma:
-# $f(x_{k+1}) - f^\star \le f(x_k) - f^\star - \frac{1}{2L}\|g_k\|^2 \le (1 - \mu/L)\big(f(x_k) - f^\star\big)$.
-# The gap shrinks by at least $1 - 1/\kappa$ per step. For the iterates and $\alpha = 2/(L+\mu)$, a sharper argument
-# (co-coercivity of the gradient) gives $\|x_{k+1} - x^\star\| \le \frac{\kappa-1}{\kappa+1}\|x_k - x^\star\|$
-# {cite:p}`nesterov2004`.
+# For a twice-differentiable $f$ the proof is the quadratic one with an averaged Hessian (the Hessian, its
+# eigenvalues and Taylor's theorem are introduced in {doc}`derivatives_and_gradients`). Because
+# $\nabla f(\theta^\star) = 0$, integrating the gradient along the segment from $\theta^\star$ to $\theta_k$ gives
+# $g_k = \bar H_k\,(\theta_k - \theta^\star)$ with $\bar H_k = \int_0^1 \nabla^2 f\big(\theta^\star + t(\theta_k - \theta^\star)\big)\,dt$,
+# a symmetric matrix whose eigenvalues lie in $[\mu, L]$, like those of every Hessian it averages. So
+# $\theta_{k+1} - \theta^\star = (I - \alpha \bar H_k)(\theta_k - \theta^\star)$, and the matrix $I - \alpha\bar H_k$
+# stretches no vector by more than $\max_i |1 - \alpha\lambda_i(\bar H_k)| \le \max(|1 - \alpha\mu|, |1 - \alpha L|)$.
+# Without second derivatives the same bound follows from the co-coercivity of the gradient
+# {cite:p}`nesterov2004`. Both rates of the previous section, $(\kappa-1)/(\kappa+1)$ at $\alpha = 2/(L+\mu)$ and
+# $1 - 1/\kappa$ at $\alpha = 1/L$, therefore hold for the iterates of every such function: the Hessian only has
+# to stay between $\mu I$ and $L I$, not be constant. The function values follow, because the quadratic upper
+# bound around $\theta^\star$, where the gradient vanishes, gives
+#
+# $$
+# f(\theta_k) - f^\star \le \frac{L}{2}\|\theta_k - \theta^\star\|^2 \le \frac{L}{2}\,\rho^{2k}\,\|\theta_0 - \theta^\star\|^2 :
+# $$
+#
+# the gap shrinks like $\rho^2$ per step, at $\alpha = 1/L$ like $(1 - 1/\kappa)^2$.
+#
+# A second, popular proof works with the gap directly. Minimizing both sides of the strong-convexity
+# inequality over $b$ (the right side is a quadratic in $b$, smallest at $b = a - \nabla f(a)/\mu$) gives
+# $f^\star \ge f(a) - \|\nabla f(a)\|^2/(2\mu)$, i.e.
+#
+# $$
+# \|\nabla f(\theta)\|^2 \ge 2\mu\,\big(f(\theta) - f^\star\big)
+# $$
+#
+# (the Polyak–Łojasiewicz inequality {cite:p}`polyak1963`; an exercise derives it step by step). Put it into
+# the descent lemma with $\alpha = 1/L$:
+#
+# $$
+# \begin{aligned}
+# f(\theta_{k+1}) - f^\star &\le f(\theta_k) - f^\star - \frac{1}{2L}\|g_k\|^2 \\
+# &\le \Big(1 - \frac{\mu}{L}\Big)\big(f(\theta_k) - f^\star\big).
+# \end{aligned}
+# $$
+#
+# The gap shrinks by at least $1 - 1/\kappa$ per step. That is the *square root* of the factor
+# $(1 - 1/\kappa)^2$ that the iterate contraction gives: the PL bound is weaker by a square, and promises
+# only half as many digits per step. Its strength is elsewhere: it needs only the PL inequality, which also
+# holds for some functions that are not convex.
+#
+# We check the contraction on a function that is strongly convex but not quadratic, a bowl plus a sum of
+# $\log\cosh$ ridges,
+# $f(\theta) = \tfrac12 (\theta - c)^\top A (\theta - c) + \sum_j \log\cosh\big(b_j^\top(\theta - c)\big)$. Its
+# Hessian $A + \sum_j b_j b_j^\top / \cosh^2\big(b_j^\top(\theta - c)\big)$ changes from point to point, between
+# $\mu = \lambda_{\min}(A)$ (far away, where the ridges are straight) and $L = \lambda_{\max}(A + B^\top B)$
+# (at the minimum $\theta^\star = c$, where every ridge curves most). We start far out and compare, step by step,
+# the measured contraction with $\rho(\alpha)$, and the gap with both bounds.
+
+# %%
+d5 = 5
+rng5 = np.random.default_rng(SEED + 5)      # its own generator: later draws unchanged
+Q5, _ = np.linalg.qr(rng5.normal(size=(d5, d5)))
+A5 = Q5 @ np.diag([1.0, 2.0, 3.0, 4.0, 5.0]) @ Q5.T
+B5 = rng5.normal(size=(3, d5))
+c5 = rng5.normal(size=d5)
+ridged = (lambda t: float(0.5 * (t - c5) @ A5 @ (t - c5)
+                          + np.sum(logcosh(B5 @ (t - c5)))),
+          lambda t: A5 @ (t - c5) + B5.T @ np.tanh(B5 @ (t - c5)))
+mu5 = np.linalg.eigvalsh(A5)[0]
+L5 = np.linalg.eigvalsh(A5 + B5.T @ B5)[-1]
+theta0_5 = c5 + 4 * rng5.normal(size=d5)
+print(f"mu = {mu5:.3f}, L = {L5:.3f}, kappa = {L5 / mu5:.2f}")
+contraction = {}
+for rule, lr in [("1/L", 1 / L5), ("2/(L+mu)", 2 / (L5 + mu5))]:
+    res = minimize(ridged, theta0_5, SGD(lr=lr), max_steps=60)
+    err = np.linalg.norm(res.history.x - c5, axis=1)
+    ok = err[:-1] > 1e-6                       # stay far from rounding level
+    ratios = err[1:][ok] / err[:-1][ok]
+    rho_lr = max(abs(1 - lr * mu5), abs(1 - lr * L5))
+    contraction[rule] = (ratios.max(), rho_lr, res)
+    print(f"alpha = {rule:8}: largest step-to-step contraction {ratios.max():.4f}, "
+          f"rho(alpha) = {rho_lr:.4f}, within it (to 1e-6): "
+          f"{bool(ratios.max() <= rho_lr * (1 + 1e-6))}")
+
+res = contraction["1/L"][2]
+gap5 = res.history.loss                         # f* = 0 at theta* = c
+ks = np.arange(len(gap5))
+pl_bound = (1 - mu5 / L5) ** ks * gap5[0]
+iterate_bound = 0.5 * L5 * (1 - mu5 / L5) ** (2 * ks) * np.sum((theta0_5 - c5) ** 2)
+print("alpha = 1/L: gap below both bounds at all 60 steps:",
+      bool(np.all(gap5 <= pl_bound) and np.all(gap5 <= iterate_bound)))
+print("PL bound / iterate bound after 0, 30, 60 steps:",
+      ", ".join(f"{pl_bound[k] / iterate_bound[k]:.3g}" for k in (0, 30, 60)))
+
+# %%
+for largest, rho_lr, _ in contraction.values():
+    assert largest <= rho_lr * (1 + 1e-6)
+assert np.all(gap5 <= pl_bound) and np.all(gap5 <= iterate_bound)
+assert pl_bound[60] > 100 * iterate_bound[60]
+
+# %% [markdown]
+# Every step contracts the distance to $\theta^\star$ by at most $\rho(\alpha)$, as the theorem says, although the
+# Hessian is far from constant; at $\alpha = 2/(L+\mu)$ the bound is reached near the minimum, where the
+# curvature $L$ is attained. The two gap bounds start within a factor of three of each other, but the PL
+# bound shrinks by $1 - 1/\kappa$ per step and the iterate bound by its square, so after 60 steps the PL bound
+# is about two hundred times larger. Both are pessimistic here: near $\theta^\star$ the smallest curvature
+# is well above $\mu$.
 #
 # ### Measured rates
 #
@@ -445,40 +548,42 @@ plt.show()
 #
 # ## Without convexity the guarantees stop
 #
-# Nothing above survives the loss of convexity intact. Take the tilted double well $w(x) = (x^2-1)^2 + 0.3x$ from the
-# first figure. It has three stationary points: two minima and a maximum between them. Gradient descent started on
-# the right converges, quickly and at a linear rate, to the minimum on the right, which is *not* the global one.
+# Nothing above survives the loss of convexity intact. Take the tilted double well $u(\theta) = (\theta^2-1)^2 + 0.3\theta$ from the
+# first figure. It has three stationary points: two minima and a maximum between them. On $[-2, 2]$ its curvature
+# $u''(\theta) = 12\theta^2 - 4$ is at most $L = 44$, so we use $\alpha = 0.02$, safely below $2/L \approx 0.045$.
+# Gradient descent started on the right converges, quickly and at a linear rate, to the minimum on the right,
+# which is *not* the global one.
 
 # %%
 dwell = (lambda x: float(well(x[0])), lambda x: 4 * x * (x**2 - 1) + 0.3)
 stationary = np.sort(np.roots([4.0, 0.0, -4.0, 0.3]).real)
 kind = ["minimum" if 12 * s**2 - 4 > 0 else "maximum" for s in stationary]
 for s, t in zip(stationary, kind, strict=True):
-    print(f"stationary point x = {s:7.4f}: local {t}, w = {well(s):7.4f}")
-lr_well = 0.05
+    print(f"stationary point θ = {s:7.4f}: local {t}, u = {well(s):7.4f}")
+lr_well = 0.02                                 # alpha * L = 0.88 on [-2, 2]
 runs_w = {x0: minimize(dwell, np.array([x0]), SGD(lr=lr_well), gtol=1e-8,
                        max_steps=2000)
           for x0 in (2.0, -2.0)}
 for x0, r in runs_w.items():
-    print(f"start {x0:4.1f}: {r.status} after {r.n_steps} steps at x = {r.x[0]:.4f}, "
-          f"w = {r.fun:.4f}")
+    print(f"start {x0:4.1f}: {r.status} after {r.n_steps} steps at θ = {r.x[0]:.4f}, "
+          f"u = {r.fun:.4f}")
 x_global = stationary[0]
 assert abs(runs_w[2.0].x[0] - stationary[2]) < 1e-6
 assert runs_w[2.0].fun > well(x_global) + 0.5
 assert abs(runs_w[-2.0].x[0] - x_global) < 1e-6
 
 # %% [markdown]
-# The rates fail too. Rastrigin's function {cite:p}`rastrigin1974` $f(x) = 10d + \sum_i (x_i^2 - 10\cos 2\pi x_i)$ is
+# The rates fail too. Rastrigin's function {cite:p}`rastrigin1974` $f(\theta) = 10d + \sum_i (\theta_i^2 - 10\cos 2\pi \theta_i)$ is
 # smooth, with $L = 2 + 40\pi^2$, but far from convex: its Hessian has negative eigenvalues between the ripples.
 # Gradient descent with $\alpha = 1/L$ from $(2.2, -3.1)$ settles in the nearest ripple. The "$O(1/k)$ bound"
-# $L\|x_0 - x^\star\|^2/(2k)$, computed with the global minimizer $x^\star = 0$, is violated from some step on, because
+# $L\|\theta_0 - \theta^\star\|^2/(2k)$, computed with the global minimizer $\theta^\star = 0$, is violated from some step on, because
 # the gap stays at a positive constant.
 #
 # One guarantee does survive. Summing the descent lemma, which needs only smoothness, over $k$ steps gives
-# $\frac{1}{2L}\sum_{i<k}\|g_i\|^2 \le f(x_0) - f(x_k) \le f(x_0) - f_{\text{low}}$ for any lower bound $f_{\text{low}}$, so
+# $\frac{1}{2L}\sum_{i<k}\|g_i\|^2 \le f(\theta_0) - f(\theta_k) \le f(\theta_0) - f_{\text{low}}$ for any lower bound $f_{\text{low}}$, so
 #
 # $$
-# \min_{i < k} \|\nabla f(x_i)\|^2 \le \frac{2L\,\big(f(x_0) - f_{\text{low}}\big)}{k} :
+# \min_{i < k} \|\nabla f(\theta_i)\|^2 \le \frac{2L\,\big(f(\theta_0) - f_{\text{low}}\big)}{k} :
 # $$
 #
 # gradient descent always finds an approximately *stationary* point, at rate $O(1/k)$ in the squared gradient norm,
@@ -511,14 +616,14 @@ assert np.all(min_g2 <= stationarity_bound)
 # %%
 fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 8))
 xw = np.linspace(-2.05, 2.05, 400)
-ax1.plot(xw, well(xw), color="0.4", label="w(x)")
+ax1.plot(xw, well(xw), color="0.4", label="u(θ)")
 for (x0, r), (color, marker) in zip(runs_w.items(), [("C3", "o"), ("C2", "s")],
                                     strict=True):
     path = r.history.x[:, 0]
     ax1.plot(path, well(path), marker, ms=6, color=color, mfc="none", mew=1.5,
-             label=f"GD from x₀ = {x0:g} ({r.n_steps} steps)")
-ax1.set_xlabel("x")
-ax1.set_ylabel("w(x)")
+             label=f"GD from θ₀ = {x0:g} ({r.n_steps} steps)")
+ax1.set_xlabel("θ")
+ax1.set_ylabel("u(θ)")
 ax1.set_title("Double well: the start decides the minimum")
 ax1.legend(fontsize=10)
 ax2.loglog(kr, gap_r, color="C0", label="Rastrigin: measured gap f(θ_k) − f*")
@@ -533,26 +638,36 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows, at the top, the double-well curve with the iterates of gradient descent as open marks:
-# started at x = 2 (circles) they slide into the right-hand valley, which is higher, and started at x = −2
+# started at θ = 2 (circles) they slide into the right-hand valley, which is higher, and started at θ = −2
 # (squares) into the deeper left-hand valley. At the bottom, log-log axes with Rastrigin's loss gap (solid),
 # which levels off at a constant, and the falling dashed line of the convex bound, which it crosses at the
 # dotted vertical line.*
 #
 # Non-convex losses, the rule for neural networks, are the subject of {doc}`../part3/local_minima`. The practical
 # reading of this chapter: the convex rates are the best case, they tell you how step size and conditioning
-# interact, and they are exactly right near a minimum, where every smooth loss looks like a quadratic bowl.
+# interact, and they are exactly right near a minimum whose Hessian is positive definite, where a
+# twice-differentiable loss looks like the quadratic bowl of its second-order Taylor expansion (the
+# second-order optimality conditions of {doc}`derivatives_and_gradients`). Where the Hessian at the minimum
+# is singular the bowl is flatter than any quadratic and the rate is sublinear: $\theta^4$ above, whose second
+# derivative vanishes at 0, converged only like $1/k^2$.
 #
 # ## Key points
 #
 # - Convex: chords above the graph, tangents below it, Hessian $\succeq 0$; every stationary point is a global minimum.
 # - $L$-smooth: curvature at most $L$ (quadratic upper bound); $\mu$-strongly convex: curvature at least $\mu$ (quadratic
 #   lower bound); $\kappa = L/\mu$.
-# - Convex and $L$-smooth, step $1/L$: $f(x_k) - f^\star \le L\|x_0 - x^\star\|^2/(2k)$, derived by telescoping; checked at every
-#   step on a quadratic with a zero eigenvalue and on $x^4$.
+# - Convex and $L$-smooth, step $1/L$: $f(\theta_k) - f^\star \le L\|\theta_0 - \theta^\star\|^2/(2k)$, derived by telescoping; checked at every
+#   step on a quadratic with a zero eigenvalue and on $\theta^4$.
 # - Strongly convex: linear rate $(\kappa-1)/(\kappa+1)$ with step $2/(L+\mu)$ and $1 - 1/\kappa$ with step $1/L$; measured
 #   within 1 % for $\kappa = 10, 100, 1000$. One digit costs about $\kappa\ln 10/2$ or $\kappa\ln 10$ steps.
+# - The iterate contraction $\|\theta_{k+1} - \theta^\star\| \le \max(|1 - \alpha\mu|, |1 - \alpha L|)\,\|\theta_k - \theta^\star\|$
+#   holds for every $\mu$-strongly convex, $L$-smooth $f$, not only quadratics (checked on a bowl with
+#   $\log\cosh$ ridges); the gap then shrinks like its square. The PL argument gives the gap factor
+#   $1 - 1/\kappa$ at $\alpha = 1/L$, weaker by a square.
+# - A step $\alpha < 2/L$ keeps the iterates in the piece of the sublevel set where they start; the
+#   quadratic-bowl picture near a minimum needs a positive-definite Hessian there.
 # - Without convexity gradient descent can stop at a non-global minimum and the convex rates fail; what remains is
-#   $\min_{i<k}\|\nabla f(x_i)\|^2 \le 2L(f(x_0) - f_{\text{low}})/k$.
+#   $\min_{i<k}\|\nabla f(\theta_i)\|^2 \le 2L(f(\theta_0) - f_{\text{low}})/k$.
 #
 # ## Exercises
 #
@@ -600,10 +715,11 @@ assert min(measured_2, key=measured_2.get) == 1.0
 #
 # ```{exercise} Strong convexity from an L2 penalty
 # :label: ex-rate-ridge
-# Logistic regression with penalty $\tfrac{\lambda}{2}\|w\|^2$ is $\lambda$-strongly convex and
-# $(\lambda_{\max}(X^\top X)/(4n) + \lambda)$-smooth. On the breast-cancer data with $\lambda = 0.1$, run gradient descent
+# Logistic regression with penalty $\tfrac{\nu}{2}\|\theta\|^2$ is $\nu$-strongly convex and
+# $(\lambda_{\max}(X^\top X)/(4n) + \nu)$-smooth. On the breast-cancer data with $\nu = 0.1$, run gradient descent
 # with $\alpha = 1/L$ and check that the loss gap shrinks at least by the factor $1 - \mu/L$ every step. (Find $f^\star$
-# with `gdlearn`'s `Newton` optimizer.)
+# with `gdlearn`'s `Newton` optimizer, used here only as a reference solver; Newton's method is the
+# subject of {doc}`../part3/newton`.)
 # ```
 #
 # ```{solution-start} ex-rate-ridge
@@ -626,17 +742,59 @@ print(f"largest measured gap ratio while the gap exceeds 1e-8: {ratios.max():.3f
 assert ratios.max() <= 1 - mu_ridge / L_ridge
 
 # %% [markdown]
-# The measured contraction is comfortably better than guaranteed: the bound uses the worst curvature $\mu = \lambda$,
+# The measured contraction is comfortably better than guaranteed: the bound uses the worst curvature $\mu = \nu$,
 # while near the solution the data term adds curvature of its own.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} The PL inequality from strong convexity
+# :label: ex-rate-pl
+# Let $f$ be $\mu$-strongly convex and $L$-smooth, with minimum value $f^\star$.
+# 1. Fix a point $a$ and minimize the right-hand side of the strong-convexity inequality,
+#    $q(b) = f(a) + \nabla f(a)^\top (b - a) + \frac{\mu}{2}\|b - a\|^2$, over $b$.
+# 2. Conclude that $\|\nabla f(a)\|^2 \ge 2\mu\,(f(a) - f^\star)$ at every point $a$.
+# 3. Combine it with the descent lemma to show that gradient descent with $\alpha = 1/L$ shrinks the gap
+#    $f(\theta_k) - f^\star$ by at least the factor $1 - \mu/L$ per step.
+# 4. Check the inequality at 200 random points for the penalized logistic regression of the previous exercise.
+# ```
+#
+# ```{solution-start} ex-rate-pl
+# :class: dropdown
+# ```
+#
+# 1. $q$ is a quadratic with gradient $\nabla f(a) + \mu (b - a)$, which vanishes at $b = a - \nabla f(a)/\mu$.
+#    There $q = f(a) - \frac{1}{\mu}\|\nabla f(a)\|^2 + \frac{1}{2\mu}\|\nabla f(a)\|^2 = f(a) - \frac{1}{2\mu}\|\nabla f(a)\|^2$.
+# 2. Strong convexity says $f(b) \ge q(b)$ for every $b$, so
+#    $f^\star = \min_b f(b) \ge \min_b q(b) = f(a) - \frac{1}{2\mu}\|\nabla f(a)\|^2$; rearrange.
+# 3. The descent lemma at $\alpha = 1/L$ gives $f(\theta_{k+1}) \le f(\theta_k) - \frac{1}{2L}\|g_k\|^2$, and part 2
+#    bounds $\|g_k\|^2$ from below by $2\mu(f(\theta_k) - f^\star)$. Subtract $f^\star$ from both sides:
+#    $f(\theta_{k+1}) - f^\star \le (1 - \mu/L)\,(f(\theta_k) - f^\star)$.
+# 4. The ratio $\|\nabla f\|^2 / \big(2\mu(f - f^\star)\big)$ must be at least 1 everywhere:
+
+# %%
+pl_ratios = []
+for _ in range(200):
+    w = rng.normal(scale=0.5, size=Xc.shape[1])
+    g = ridge.grad(w)
+    pl_ratios.append((g @ g) / (2 * mu_ridge * (ridge.value(w) - f_star)))
+print(f"smallest ratio |grad|^2 / (2 mu (f - f*)) over 200 points: "
+      f"{min(pl_ratios):.3f}")
+assert min(pl_ratios) >= 1
+
+# %% [markdown]
+# The inequality holds at every point, with room to spare, for the same reason as in the previous exercise:
+# $\mu = \nu$ is the curvature of the penalty alone, and the data add more.
 #
 # ```{solution-end}
 # ```
 #
 # ```{exercise} Basins of the double well
 # :label: ex-rate-basins
-# Run gradient descent ($\alpha = 0.05$, 300 steps) on $w(x) = (x^2-1)^2 + 0.3x$ from 161 starting points evenly spaced in
-# $[-2, 2]$. Which starts reach the global minimum? Where is the boundary? (Hint: `SGD.step` works on a whole array,
-# so one optimizer can move all 161 independent one-dimensional problems at once.)
+# Run gradient descent ($\alpha = 0.02$, 400 steps) on $u(\theta) = (\theta^2-1)^2 + 0.3\theta$ from 161 starting
+# points evenly spaced in $[-2, 2]$. Which starts reach the global minimum? Where is the boundary? Explain why no
+# iterate crosses the local maximum, and why that explanation needs $\alpha L < 1$ with $L = 44$. (Hint: `SGD.step`
+# works on a whole array, so one optimizer can move all 161 independent one-dimensional problems at once.)
 # ```
 #
 # ```{solution-start} ex-rate-basins
@@ -646,19 +804,30 @@ assert ratios.max() <= 1 - mu_ridge / L_ridge
 # %%
 starts = np.linspace(-2, 2, 161)
 pts = starts.copy()
-opt = SGD(lr=0.05)
-for _ in range(300):
+opt = SGD(lr=lr_well)
+for _ in range(400):
     pts = opt.step(pts, 4 * pts * (pts**2 - 1) + 0.3)
 to_global = np.abs(pts - x_global) < 1e-6
 boundary = starts[to_global].max()
 print(f"{to_global.sum()} of {starts.size} starts reach the global minimum: "
-      f"all starts x0 <= {boundary:.3f}")
-print(f"the local maximum sits at x = {stationary[1]:.4f}")
+      f"all starts θ0 <= {boundary:.3f}")
+print(f"the local maximum sits at θ = {stationary[1]:.4f}")
+grid_u = np.linspace(-2, 2, 4001)
+T = grid_u - lr_well * (4 * grid_u * (grid_u**2 - 1) + 0.3)   # the update map
+print(f"update map increasing on [-2, 2]: {bool(np.all(np.diff(T) > 0))}; "
+      f"maps [-2, 2] into [{T.min():.3f}, {T.max():.3f}]")
 assert np.all(to_global == (starts < stationary[1]))
+assert np.all(np.diff(T) > 0) and T.min() > -2 and T.max() < 2
 
 # %% [markdown]
-# The basin of the global minimum is everything left of the local maximum: on a one-dimensional function, gradient
-# descent with a small step never crosses a hump.
+# The basin of the global minimum is everything left of the local maximum $\theta_m$. The step size is what makes
+# this so. With $\alpha L = 0.88 < 1$ the update map $T(\theta) = \theta - \alpha u'(\theta)$ has derivative
+# $1 - \alpha u''(\theta) > 0$ on $[-2, 2]$: it is increasing, and it maps the interval into itself, so the bound
+# on $u''$ keeps holding along every path. An increasing map preserves order, and $\theta_m$ is a fixed point, so
+# $\theta < \theta_m$ gives $T(\theta) < T(\theta_m) = \theta_m$: no iterate ever crosses the hump. A step with
+# $\alpha L > 1$ loses this argument (the map can fold the interval over), and one with $\alpha > 2/L$ loses the
+# descent lemma as well: $\alpha = 0.05$, for instance, is above $2/L \approx 0.045$ near the ends of the
+# interval, where a start at $\pm 2$ moves by more than 1 in its first step.
 #
 # ```{solution-end}
 # ```

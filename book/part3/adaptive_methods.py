@@ -14,11 +14,14 @@
 # :class: tip
 # After this chapter you can
 # - write AdaGrad, RMSProp, AdaDelta, Adam, AMSGrad and AdamW in a few lines of numpy, and check them against a library;
-# - explain why Adam divides its moments by $1 - \beta^t$, and predict the size of the first steps without it;
+# - explain why Adam divides its moments by $1 - \beta^k$, and predict the size of the first steps without it;
 # - tell where $\epsilon$ enters Adam's update in PyTorch and elsewhere, and when that matters;
 # - explain why an L2 penalty in Adam decays coordinates unevenly while AdamW decays them all at the same rate;
 # - compare optimizers fairly on a real problem: same data, same seeds, tuned step sizes, a target loss.
 # ```
+#
+# The symbols follow the book's {doc}`../notation`: $\theta$ are the parameters, $g_k$ the gradient at step $k$, $\alpha$ the
+# learning rate, $\beta_1$ and $\beta_2$ the decays of the moving averages, $\epsilon$ the stability constant and $\nu$ the weight decay.
 
 # %%
 import matplotlib.pyplot as plt
@@ -45,8 +48,8 @@ print("gdlearn", gdlearn.__version__)
 # %% [markdown]
 # ## One step size per coordinate
 #
-# Take the badly scaled bowl $f(x) = \tfrac12(0.01\,x_1^2 + 100\,x_2^2)$, condition number $10^4$, and start at
-# $(1, 1)$. Gradient descent needs $\alpha < 2/100$ to stay stable in $x_2$, and with such a step it moves $x_1$ by
+# Take the badly scaled bowl $f(\theta) = \tfrac12(0.01\,\theta_1^2 + 100\,\theta_2^2)$, condition number $10^4$, and start at
+# $(1, 1)$. Gradient descent needs $\alpha < 2/100$ to stay stable in $\theta_2$, and with such a step it moves $\theta_1$ by
 # a factor $1 - 0.01\alpha$ per step: it hardly moves at all. Adam, the best known adaptive method, divides each
 # coordinate's gradient by a running estimate of its size, so both coordinates move by about the learning rate:
 
@@ -65,11 +68,13 @@ print(
 path_adam = res_adam.history.x
 lockstep = np.abs(path_adam[:, 0] - path_adam[:, 1]).max()
 print("Adam: the two coordinates agree to 1e-5 along the whole path:", lockstep < 1e-5)
+
+# %%
 assert lockstep < 1e-5
 assert res_adam.fun < 1e-10 and res_gd.fun > 1e-3
 
 # %% [markdown]
-# Adam moves the two coordinates in lockstep: coordinate $i$'s gradient is $\lambda_i x_i$, and Adam's update does
+# Adam moves the two coordinates in lockstep: coordinate $i$'s gradient is $\lambda_i \theta_i$, and Adam's update does
 # not change when a coordinate's gradient is multiplied by a constant (as long as the gradient is large compared with
 # $\epsilon = 10^{-8}$), so the curvatures $0.01$ and $100$ cancel out.
 # That invariance is the whole idea: dividing by a per-coordinate scale is a *diagonal preconditioner*, a cheap
@@ -113,11 +118,11 @@ def same_as_gdlearn(name, scratch, optimizer):
 # step by its square root:
 #
 # $$
-# s_t = s_{t-1} + g_t^2, \qquad x_t = x_{t-1} - \alpha\,\frac{g_t}{\sqrt{s_t} + \epsilon}, \qquad s_0 = 0 .
+# s_k = s_{k-1} + g_k^2, \qquad \theta_k = \theta_{k-1} - \alpha\,\frac{g_k}{\sqrt{s_k} + \epsilon}, \qquad s_0 = 0 .
 # $$
 #
 # A coordinate with large gradients gets a small step, one with rare or small gradients a large one, which made
-# AdaGrad popular for sparse features. The price: $s_t$ only grows, so every step size decays (like $1/\sqrt t$
+# AdaGrad popular for sparse features. The price: $s_k$ only grows, so every step size decays (like $1/\sqrt k$
 # for gradients of constant size) and long runs stall.
 
 
@@ -138,10 +143,10 @@ same_as_gdlearn("AdaGrad", path, AdaGrad(lr=0.1))
 # forgotten and the step size can grow again:
 #
 # $$
-# v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \qquad x_t = x_{t-1} - \alpha\,\frac{g_t}{\sqrt{v_t} + \epsilon} .
+# v_k = \beta_2\, v_{k-1} + (1 - \beta_2)\, g_k^2, \qquad \theta_k = \theta_{k-1} - \alpha\,\frac{g_k}{\sqrt{v_k} + \epsilon} .
 # $$
 #
-# $\sqrt{v_t}$ is a running root mean square of the gradient. (PyTorch and `gdlearn` call the decay $\rho$ `alpha`,
+# $\sqrt{v_k}$ is a running root mean square of the gradient. (PyTorch and `gdlearn` call the decay $\beta_2$ `alpha`,
 # default 0.99, and the learning rate `lr`.)
 
 
@@ -158,19 +163,19 @@ same_as_gdlearn("RMSProp", path, RMSProp(lr=0.01, alpha=0.99))
 # %% [markdown]
 # ## AdaDelta: a step with the right units
 #
-# {cite:t}`zeiler2012` noticed that in $\alpha\, g/\sqrt{v}$ the units do not work out: if $x$ is in metres, $g$
+# {cite:t}`zeiler2012` noticed that in $\alpha\, g/\sqrt{v}$ the units do not work out: if $\theta$ is in metres, $g$
 # is in "loss per metre" and $g/\sqrt v$ has no units at all, so $\alpha$ must carry metres. AdaDelta puts a
-# running RMS of past *updates* in the numerator, so the step is in the units of $x$ and no learning rate is needed:
+# running RMS of past *updates* in the numerator, so the step is in the units of $\theta$ and no learning rate is needed:
 #
 # $$
-# v_t = \rho v_{t-1} + (1-\rho) g_t^2, \quad
-# \Delta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t, \quad
-# u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2, \quad
-# x_t = x_{t-1} - \alpha\,\Delta_t ,
+# v_k = \beta_2 v_{k-1} + (1-\beta_2) g_k^2, \quad
+# \Delta_k = \frac{\sqrt{u_{k-1} + \epsilon}}{\sqrt{v_k + \epsilon}}\, g_k, \quad
+# u_k = \beta_2 u_{k-1} + (1-\beta_2)\Delta_k^2, \quad
+# \theta_k = \theta_{k-1} - \alpha\,\Delta_k ,
 # $$
 #
-# with $\alpha = 1$ in the paper (PyTorch keeps an optional `lr`). Since $u_0 = 0$, the first steps have size about
-# $\sqrt\epsilon/\sqrt{1-\rho}$ whatever the gradient, so AdaDelta starts very slowly (exercise 3 measures it).
+# with $\alpha = 1$ in the paper (PyTorch keeps an optional `lr`; AdaDelta's paper calls the decay $\rho$). Since $u_0 = 0$, the first steps have size about
+# $\sqrt\epsilon/\sqrt{1-\beta_2}$ whatever the gradient, so AdaDelta starts very slowly (exercise 3 measures it).
 
 
 # %%
@@ -192,27 +197,27 @@ same_as_gdlearn("AdaDelta", path, AdaDelta(lr=1.0, rho=0.9))
 # and of its square (the second moment, as in RMSProp):
 #
 # $$
-# m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2, \qquad m_0 = v_0 = 0 .
+# m_k = \beta_1 m_{k-1} + (1 - \beta_1)\, g_k, \qquad v_k = \beta_2 v_{k-1} + (1 - \beta_2)\, g_k^2, \qquad m_0 = v_0 = 0 .
 # $$
 #
 # Because both start at zero they are biased towards zero early on. Unrolling the recursion,
-# $m_t = (1 - \beta_1)\sum_{i=1}^t \beta_1^{t-i} g_i$; if the gradients have a constant mean $\bar g$ then
-# $\mathbb E[m_t] = (1 - \beta_1^t)\,\bar g$, and likewise $\mathbb E[v_t] = (1 - \beta_2^t)\,\overline{g^2}$. Dividing by
+# $m_k = (1 - \beta_1)\sum_{i=1}^k \beta_1^{k-i} g_i$; if the gradients have a constant mean $\bar g$ then
+# $\mathbb E[m_k] = (1 - \beta_1^k)\,\bar g$, and likewise $\mathbb E[v_k] = (1 - \beta_2^k)\,\overline{g^2}$. Dividing by
 # these factors removes the bias:
 #
 # $$
-# \hat m_t = \frac{m_t}{1 - \beta_1^t}, \qquad \hat v_t = \frac{v_t}{1 - \beta_2^t}, \qquad
-# x_t = x_{t-1} - \alpha\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon} .
+# \hat m_k = \frac{m_k}{1 - \beta_1^k}, \qquad \hat v_k = \frac{v_k}{1 - \beta_2^k}, \qquad
+# \theta_k = \theta_{k-1} - \alpha\,\frac{\hat m_k}{\sqrt{\hat v_k} + \epsilon} .
 # $$
 #
 # The defaults are $\alpha = 10^{-3}$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$. With **AMSGrad**
-# {cite:p}`reddi2018` the denominator uses the running maximum of $v_t$ instead of $v_t$ itself (PyTorch takes the maximum
-# of the raw $v_t$, then bias-corrects it). With **AdamW** {cite:p}`loshchilov2019` a weight-decay factor
-# $1 - \alpha\lambda$ multiplies $x_{t-1}$ before the Adam step. That is PyTorch's convention, and `gdlearn`'s:
-# the decay is scaled by the learning rate, $\alpha\lambda$. The AdamW paper writes the learning rate as
-# $\alpha\,\eta_t$, a base rate $\alpha$ times a schedule multiplier $\eta_t$, and decays by
-# $\eta_t\lambda$: the schedule multiplier times the decay, without $\alpha$. So the paper's $\lambda$ equals
-# PyTorch's $\lambda$ times $\alpha$, and with a schedule both shrink the decay together with the step.
+# {cite:p}`reddi2018` the denominator uses the running maximum of $v_k$ instead of $v_k$ itself (PyTorch takes the maximum
+# of the raw $v_k$, then bias-corrects it). With **AdamW** {cite:p}`loshchilov2019` a weight-decay factor
+# $1 - \alpha\nu$ multiplies $\theta_{k-1}$ before the Adam step. That is PyTorch's convention, and `gdlearn`'s:
+# the decay is scaled by the learning rate, $\alpha\nu$. The AdamW paper writes the learning rate as
+# $\alpha\,\eta_k$, a base rate $\alpha$ times a schedule multiplier $\eta_k$, and decays by
+# $\eta_k\nu$: the schedule multiplier times the decay, without $\alpha$. So the paper's $\nu$ equals
+# PyTorch's $\nu$ times $\alpha$, and with a schedule both shrink the decay together with the step.
 # All three, from scratch:
 
 
@@ -249,48 +254,48 @@ same_as_gdlearn(
 )
 
 # %% [markdown]
-# Six rules, six matches. (On these 20 steps $v_t$ only grows, so AMSGrad coincides with Adam; the AMSGrad section
+# Six rules, six matches. (On these 20 steps $v_k$ only grows, so AMSGrad coincides with Adam; the AMSGrad section
 # below checks the two on gradients where the maximum matters.) The next sections look at details of Adam that the
 # formulas hide.
 #
 # ### Two relatives: AdaMax and NAdam
 #
 # The Adam paper also proposes **AdaMax** {cite:p}`kingma2015`, which replaces the root mean square in the
-# denominator by an exponentially weighted maximum of $|g_t|$, and needs no $\epsilon$ and no second bias
+# denominator by an exponentially weighted maximum of $|g_k|$, and needs no $\epsilon$ and no second bias
 # correction:
 #
 # $$
-# u_t = \max\big(\beta_2 u_{t-1},\ |g_t|\big), \qquad
-# x_t = x_{t-1} - \frac{\alpha}{1 - \beta_1^t}\,\frac{m_t}{u_t}, \qquad u_0 = 0
+# u_k = \max\big(\beta_2 u_{k-1},\ |g_k|\big), \qquad
+# \theta_k = \theta_{k-1} - \frac{\alpha}{1 - \beta_1^k}\,\frac{m_k}{u_k}, \qquad u_0 = 0
 # $$
 #
 # (paper's default $\alpha = 0.002$). **NAdam** {cite:p}`dozat2016` puts Nesterov's look-ahead into Adam: instead
-# of the bias-corrected momentum $\hat m_t$ it steps along the momentum one step ahead, which mixes the next
+# of the bias-corrected momentum $\hat m_k$ it steps along the momentum one step ahead, which mixes the next
 # step's share of the current momentum with the current gradient,
 #
 # $$
-# \bar m_t = \frac{\beta_1\, m_t}{1 - \beta_1^{t+1}} + \frac{(1 - \beta_1)\, g_t}{1 - \beta_1^{t}}, \qquad
-# x_t = x_{t-1} - \alpha\,\frac{\bar m_t}{\sqrt{\hat v_t} + \epsilon} ,
+# \bar m_k = \frac{\beta_1\, m_k}{1 - \beta_1^{k+1}} + \frac{(1 - \beta_1)\, g_k}{1 - \beta_1^{k}}, \qquad
+# \theta_k = \theta_{k-1} - \alpha\,\frac{\bar m_k}{\sqrt{\hat v_k} + \epsilon} ,
 # $$
 #
-# with $m_t$, $v_t$ and $\hat v_t$ as in Adam. This is the form with a constant $\beta_1$ (optax's `nadam`);
-# Dozat's paper, and PyTorch's `NAdam`, also let $\beta_1$ vary with $t$ (PyTorch's `momentum_decay`). Under a
-# constant gradient $\bar m_t \to \beta_1 g + (1 - \beta_1) g = g$, so late steps have length $\alpha$ as in Adam; the
+# with $m_k$, $v_k$ and $\hat v_k$ as in Adam. This is the form with a constant $\beta_1$ (optax's `nadam`);
+# Dozat's paper, and PyTorch's `NAdam`, also let $\beta_1$ vary with $k$ (PyTorch's `momentum_decay`). Under a
+# constant gradient $\bar m_k \to \beta_1 g + (1 - \beta_1) g = g$, so late steps have length $\alpha$ as in Adam; the
 # first steps are longer (exercise 4).
 #
 # ## Bias correction, measured
 #
-# Feed Adam a constant gradient $g$. Then $\hat m_t = g$ and $\hat v_t = g^2$ exactly, and every step has length
+# Feed Adam a constant gradient $g$. Then $\hat m_k = g$ and $\hat v_k = g^2$ exactly, and every step has length
 # $\alpha$ (up to $\epsilon$). Without the correction the step is
 #
 # $$
-# \alpha\,\frac{m_t}{\sqrt{v_t}} = \alpha\,\frac{(1 - \beta_1^t)\, g}{\sqrt{1 - \beta_2^t}\;|g|}
+# \alpha\,\frac{m_k}{\sqrt{v_k}} = \alpha\,\frac{(1 - \beta_1^k)\, g}{\sqrt{1 - \beta_2^k}\;|g|}
 # \quad\Rightarrow\quad \text{first step} = \alpha\,\frac{1 - \beta_1}{\sqrt{1 - \beta_2}} = 3.16\,\alpha
 # $$
 #
 # for the default betas. The first moment alone would make the step 10 times too small, the second moment alone
-# $\sqrt{1000} \approx 31.6$ times too large; together the steps are too large, and since $\beta_2^t$ decays much more
-# slowly than $\beta_1^t$, the excess *grows* at first. Step lengths from `gdlearn`, both ways, on $f(x) = x$
+# $\sqrt{1000} \approx 31.6$ times too large; together the steps are too large, and since $\beta_2^k$ decays much more
+# slowly than $\beta_1^k$, the excess *grows* at first. Step lengths from `gdlearn`, both ways, on $f(\theta) = \theta$
 # (gradient 1):
 
 # %%
@@ -301,7 +306,7 @@ runs_bc = {
     for bc in (True, False)
 }
 step_len = {bc: -np.diff(res.history.x[:, 0]) for bc, res in runs_bc.items()}
-print(f"{'step t':>6}{'corrected':>11}{'uncorrected':>13}{'(1-b1^t)/sqrt(1-b2^t)':>24}")
+print(f"{'step k':>6}{'corrected':>11}{'uncorrected':>13}{'(1-b1^t)/sqrt(1-b2^t)':>24}")
 for t in [1, 2, 3, 5, 10, 20, 50, 100, 1000]:
     predicted = (1 - b1**t) / np.sqrt(1 - b2**t)
     print(
@@ -326,12 +331,12 @@ print(f"largest uncorrected step: {step_len[False].max():.2f} x lr, at step {t_p
 # $\epsilon$ is there to avoid dividing by zero, and with ordinary gradients it does not matter where it is added. When
 # gradients are tiny it does. Three placements are in use:
 #
-# - **after the square root and the bias correction**, $\hat m_t / (\sqrt{\hat v_t} + \epsilon)$: the paper's Algorithm 1,
+# - **after the square root and the bias correction**, $\hat m_k / (\sqrt{\hat v_k} + \epsilon)$: the paper's Algorithm 1,
 #   PyTorch and `gdlearn`;
-# - **before the bias correction**, $\alpha_t\, m_t/(\sqrt{v_t} + \hat\epsilon)$ with $\alpha_t = \alpha\sqrt{1 - \beta_2^t}/(1 - \beta_1^t)$:
+# - **before the bias correction**, $\alpha_k\, m_k/(\sqrt{v_k} + \hat\epsilon)$ with $\alpha_k = \alpha\sqrt{1 - \beta_2^k}/(1 - \beta_1^k)$:
 #   the "more efficient" ordering of the paper's Section 2, used by TensorFlow/Keras; with $\hat\epsilon = \epsilon$ the
-#   effective $\epsilon$ is $\epsilon/\sqrt{1-\beta_2^t}$, up to 31.6 times larger in the first step;
-# - **inside the square root**, $\hat m_t / \sqrt{\hat v_t + \epsilon}$, as in some papers and as an option in others
+#   effective $\epsilon$ is $\epsilon/\sqrt{1-\beta_2^k}$, up to 31.6 times larger in the first step;
+# - **inside the square root**, $\hat m_k / \sqrt{\hat v_k + \epsilon}$, as in some papers and as an option in others
 #   (optax's `eps_root`): then $\epsilon$ competes with $g^2$, not with $|g|$.
 #
 # Feed each a constant gradient $g$ and print the step length divided by the learning rate:
@@ -380,6 +385,8 @@ lib_tiny = minimize(
     Adam(lr=1.0),
     max_steps=1000,
 ).history.x[:, 0]
+
+# %%
 assert np.allclose(-np.diff(lib_tiny), lengths[1e-8, "after"], rtol=1e-9)
 assert all(
     np.allclose(lengths[1.0, p], 1.0, atol=1e-6) for p in ("after", "before", "inside")
@@ -389,7 +396,7 @@ assert all(
 # With $g = 1$ the three agree to six digits. With $g = 10^{-8}$, as for a weight that barely affects the loss or in
 # a late phase of training, they differ by orders of magnitude: PyTorch's placement still takes half the
 # learning rate, the before-correction placement starts 16 times smaller and approaches PyTorch's value only as
-# $\beta_2^t$ decays, and the inside placement takes steps $10^{-4}$ times the learning rate, effectively freezing the
+# $\beta_2^k$ decays, and the inside placement takes steps $10^{-4}$ times the learning rate, effectively freezing the
 # coordinate. A learning rate or $\epsilon$ copied from a paper that used another library can therefore behave
 # differently. At the other extreme, a large $\epsilon$ dominates the denominator and turns Adam into momentum SGD with
 # step $\alpha/\epsilon$; TensorFlow's documentation suggests $\epsilon = 1$ or $0.1$ for some ImageNet models.
@@ -397,8 +404,8 @@ assert all(
 # ## AMSGrad: a denominator that never shrinks
 #
 # {cite:t}`reddi2018` showed that Adam can fail to converge even on a convex problem: when a large, informative
-# gradient is rare, the moving average $v_t$ forgets it, the step size grows again, and the frequent small gradients
-# pulling the wrong way win (exercise 1 replays their example). AMSGrad divides by the running *maximum* of $v_t$
+# gradient is rare, the moving average $v_k$ forgets it, the step size grows again, and the frequent small gradients
+# pulling the wrong way win (exercise 1 replays their example). AMSGrad divides by the running *maximum* of $v_k$
 # instead. Here is a gradient sequence with ten large gradients followed by small ones, and the step sizes of the
 # two methods ($\beta_2 = 0.95$ to make the effect quick), with the from-scratch AMSGrad checked against `gdlearn` on
 # the way:
@@ -423,7 +430,7 @@ for t, g in enumerate(g_seq, start=1):
 assert np.allclose(
     np.abs(np.diff(np.concatenate(xs))), steps_seq["AMSGrad"], rtol=1e-10
 )
-print(f"{'step t':>7}{'gradient':>10}{'Adam step':>12}{'AMSGrad step':>14}")
+print(f"{'step k':>7}{'gradient':>10}{'Adam step':>12}{'AMSGrad step':>14}")
 for t in [10, 11, 20, 50, 100, 200, 300]:
     print(
         f"{t:7d}{g_seq[t - 1]:10.1f}"
@@ -435,23 +442,23 @@ assert steps_seq["Adam"][-1] > 5 * steps_seq["AMSGrad"][-1]
 # After the large gradients stop, Adam's denominator decays and by step 300 it again takes steps of nearly the full
 # learning rate in response to gradients a hundred times smaller. AMSGrad remembers the large gradients and keeps its
 # steps small. (In PyTorch's variant, which `gdlearn` follows, the maximum is divided by the bias correction
-# $1 - \beta_2^t$, so early in a run the effective step can still grow a little; the maximum itself never decreases.) Whether AMSGrad helps in practice is disputed; its value is
+# $1 - \beta_2^k$, so early in a run the effective step can still grow a little; the maximum itself never decreases.) Whether AMSGrad helps in practice is disputed; its value is
 # that it closes the hole in Adam's convergence proof.
 #
 # ## Weight decay: Adam with an L2 penalty versus AdamW
 #
-# For plain gradient descent, adding $\tfrac\lambda2\|x\|^2$ to the loss and "decaying the weights" are the same thing:
-# the gradient gains $\lambda x$, and the step $x - \alpha(g + \lambda x) = (1 - \alpha\lambda)x - \alpha g$ shrinks every
-# weight by the factor $1 - \alpha\lambda$. In Adam they differ. With `Adam(weight_decay=λ)` the term $\lambda x$ is added
-# to the gradient and then divided by $\sqrt{\hat v_t}$ like everything else, so the decay of coordinate $i$ per step is
-# about $\alpha\lambda x_i / \sqrt{\hat v_{t,i}}$: **coordinates with a large gradient history are decayed less.**
+# For plain gradient descent, adding $\tfrac\nu2\|\theta\|^2$ to the loss and "decaying the weights" are the same thing:
+# the gradient gains $\nu \theta$, and the step $\theta - \alpha(g + \nu \theta) = (1 - \alpha\nu)\theta - \alpha g$ shrinks every
+# weight by the factor $1 - \alpha\nu$. In Adam they differ. With `Adam(weight_decay=ν)` the term $\nu \theta$ is added
+# to the gradient and then divided by $\sqrt{\hat v_k}$ like everything else, so the decay of coordinate $i$ per step is
+# about $\alpha\nu \theta_i / \sqrt{\hat v_{k,i}}$: **coordinates with a large gradient history are decayed less.**
 # {cite:t}`loshchilov2019` argued that this is not what weight decay is meant to do and proposed AdamW, which shrinks
-# $x$ by $1 - \alpha\lambda$ outside the adaptive step, the same for every coordinate.
+# $\theta$ by $1 - \alpha\nu$ outside the adaptive step, the same for every coordinate.
 #
 # A small experiment isolates the effect. 300 weights start at 1, in three groups of 100. The loss gives them no
 # pull in any direction, only zero-mean gradient noise, like the minibatch noise of weights the data do not determine;
 # the noise has standard deviation $\sigma = 0.01$, $1$ and $100$ in the three groups. With weight decay alone pulling
-# them in, AdamW should shrink every group by $(1 - \alpha\lambda)^T$ after $T$ steps.
+# them in, AdamW should shrink every group by $(1 - \alpha\nu)^K$ after $K$ steps.
 
 # %%
 rng = np.random.default_rng(2019)
@@ -475,7 +482,7 @@ for name, opt in [
     )
 
 predicted = (1 - lr_wd * lam_wd) ** T_wd
-print(f"AdamW prediction (1 - lr*lambda)^T = {predicted:.3f}")
+print(f"AdamW prediction (1 - lr*nu)^K = {predicted:.3f}")
 print(
     f"{'noise sigma':>12}{'Adam + L2: mean w':>20}"
     f"{'AdamW: mean w':>16}{'Adam + L2: sqrt(v_hat)':>24}"
@@ -485,24 +492,26 @@ for i, s in enumerate([0.01, 1.0, 100.0]):
         f"{s:12g}{final_w['Adam + L2'][i]:20.3f}"
         f"{final_w['AdamW'][i]:16.3f}{denominators['Adam + L2'][i]:24.3f}"
     )
+
+# %%
 assert np.allclose(final_w["AdamW"], predicted, atol=0.06)
 assert final_w["Adam + L2"][0] < 0.05 and final_w["Adam + L2"][2] > 0.9
 
 # %% [markdown]
-# AdamW shrinks all three groups to about $(1 - \alpha\lambda)^T = 0.37$, as promised, whatever their gradient noise.
+# AdamW shrinks all three groups to about $(1 - \alpha\nu)^K = 0.37$, as promised, whatever their gradient noise.
 # Adam with the L2 penalty does something quite different: the quiet group ($\sigma = 0.01$, where the penalty
-# gradient $\lambda w$ dominates and Adam normalizes it to a step of about $\alpha$) is driven to 0, the middle group happens to match AdamW because its $\sqrt{\hat v}$ is close to 1, and the noisy group
+# gradient $\nu \theta$ dominates and Adam normalizes it to a step of about $\alpha$) is driven to 0, the middle group happens to match AdamW because its $\sqrt{\hat v}$ is close to 1, and the noisy group
 # ($\sqrt{\hat v} \approx 100$) is decayed a hundred times more slowly, so it keeps its initial size. In a network this means
 # Adam's L2 penalty regularizes least the weights whose gradients are largest or noisiest. Loshchilov and Hutter found
 # that the decoupled form also generalizes better, and AdamW has become the usual way to combine Adam with weight
-# decay. (AdamW's $\lambda$ is therefore not
+# decay. (AdamW's $\nu$ is therefore not
 # interchangeable with Adam's: the same number means a different strength.)
 #
 # ## A comparison on handwritten digits
 #
 # Kingma and Ba compared optimizers on L2-regularized multi-class logistic regression for MNIST, with step sizes decaying
-# like $1/\sqrt t$. We do the same with constant step sizes and at a smaller scale with the 1797 8×8 digit images that ship with scikit-learn: 64 standardized pixel features plus a
-# bias, 10 classes, softmax regression with penalty $\lambda = 10^{-3}$ (so the loss has a finite minimum), minibatches of
+# like $1/\sqrt k$. We do the same with constant step sizes and at a smaller scale with the 1797 8×8 digit images that ship with scikit-learn: 64 standardized pixel features plus a
+# bias, 10 classes, softmax regression with penalty $\nu = 10^{-3}$ (so the loss has a finite minimum), minibatches of
 # 120, 20 epochs, all from zero weights. (Why not 128? Since $1797 = 14 \cdot 128 + 5$, the last minibatch of every epoch
 # would hold only 5 images, and its noisy full-size step would land just before each evaluation of the loss.) The minimum $f^\star$ is computed once with scipy's L-BFGS so that we can plot
 # the **suboptimality** $f - f^\star$ of the full training loss on a log axis.
@@ -653,6 +662,8 @@ print(
     "slowest to the target:",
     max(epochs_to_target, key=lambda k: epochs_to_target[k] or EPOCHS + 1),
 )
+
+# %%
 assert ranking[:2] == ["SGD + Nesterov", "Adam"]
 assert max(final_gap.values()) / min(final_gap.values()) < 4.5
 assert all(v is not None for v in epochs_to_target.values())
@@ -663,12 +674,12 @@ assert all(v is not None for v in epochs_to_target.values())
 # - Adaptive methods divide each coordinate's step by a running estimate of its gradient's size: AdaGrad by the root of
 #   the **sum** of squares (steps only shrink), RMSProp by a **moving** root mean square, AdaDelta by a ratio of two
 #   RMS values (no learning rate, slow start), Adam by RMSProp's denominator with a momentum numerator.
-# - Adam's **bias correction** divides $m_t$ and $v_t$ by $1 - \beta^t$. Without it the first step is
+# - Adam's **bias correction** divides $m_k$ and $v_k$ by $1 - \beta^k$. Without it the first step is
 #   $(1-\beta_1)/\sqrt{1-\beta_2} \approx 3.2$ times too long and the excess grows to about 6.6 times before fading.
 # - **$\epsilon$'s placement** matters only for tiny gradients, but then by orders of magnitude: PyTorch adds it after the
 #   square root and the bias correction; other libraries add it before the correction or inside the root.
-# - **Adam + L2** decays coordinates with large gradient history less; **AdamW** decays all by $1 - \alpha\lambda$ per step.
-# - **AMSGrad** keeps the largest $v_t$ seen, so rare large gradients are not forgotten; it repairs Adam's
+# - **Adam + L2** decays coordinates with large gradient history less; **AdamW** decays all by $1 - \alpha\nu$ per step.
+# - **AMSGrad** keeps the largest $v_k$ seen, so rare large gradients are not forgotten; it repairs Adam's
 #   convergence proof.
 # - Every rule here is a few lines of numpy, and each matches `gdlearn` (and so PyTorch's documented rule) to rounding error.
 #
@@ -676,9 +687,9 @@ assert all(v is not None for v in epochs_to_target.values())
 #
 # ```{exercise} Adam walks to the worst point
 # :label: ex-adapt-reddi
-# Reddi et al.'s example: on $x \in [-1, 1]$ the loss at step $t$ is $f_t(x) = 3x$ if $t \bmod 3 = 1$ and $-x$ otherwise.
-# The average loss $\tfrac13 x$ is minimized at $x = -1$. Run Adam and AMSGrad with $\beta_1 = 0$,
-# $\beta_2 = 1/(1 + 3^2)$ and step $0.5/\sqrt t$ for 1500 steps from $x = 0$, clipping $x$ to $[-1, 1]$ after every step.
+# Reddi et al.'s example: on $\theta \in [-1, 1]$ the loss at step $k$ is $f_k(\theta) = 3\theta$ if $k \bmod 3 = 1$ and $-\theta$ otherwise.
+# The average loss $\tfrac13 \theta$ is minimized at $\theta = -1$. Run Adam and AMSGrad with $\beta_1 = 0$,
+# $\beta_2 = 1/(1 + 3^2)$ and step $0.5/\sqrt k$ for 1500 steps from $\theta = 0$, clipping $\theta$ to $[-1, 1]$ after every step.
 # Where does each end?
 # ```
 #
@@ -686,10 +697,10 @@ assert all(v is not None for v in epochs_to_target.values())
 # :class: dropdown
 # ```
 #
-# With $\beta_2 = 0.1$, $v_t$ remembers the large gradient 3 for only about one step. Adam divides every gradient by its
-# recent size, so the rare gradient 3 moves $x$ about as far as each of the frequent gradients $-1$: in every cycle of
+# With $\beta_2 = 0.1$, $v_k$ remembers the large gradient 3 for only about one step. Adam divides every gradient by its
+# recent size, so the rare gradient 3 moves $\theta$ about as far as each of the frequent gradients $-1$: in every cycle of
 # three steps it takes one step down and two steps up, although the average gradient $\tfrac13$ points down. AMSGrad
-# keeps dividing by the largest $v_t$ seen, so the steps driven by $-1$ are about three times shorter, and it goes the
+# keeps dividing by the largest $v_k$ seen, so the steps driven by $-1$ are about three times shorter, and it goes the
 # right way.
 
 # %%
@@ -714,7 +725,7 @@ for name, ams in [("Adam", False), ("AMSGrad", True)]:
 #
 # ```{exercise} A tilted bowl
 # :label: ex-adapt-rotated
-# Rotate the bowl $\tfrac12(0.01x_1^2 + 100x_2^2)$ of the first section by 45 degrees
+# Rotate the bowl $\tfrac12(0.01\theta_1^2 + 100\theta_2^2)$ of the first section by 45 degrees
 # (`Quadratic([0.01, 100.0], rotation=np.pi / 4)`) and run Adam with the same settings for 300 steps. Does it still
 # beat gradient descent by a wide margin? Why not?
 # ```
@@ -753,7 +764,7 @@ assert f_adam_tilt > 1e3 * res_adam.fun and res_gd.fun / res_adam.fun > 1e7
 #
 # ```{exercise} AdaDelta's slow start
 # :label: ex-adapt-adadelta
-# Predict the length of AdaDelta's first step (with $\rho = 0.9$, $\epsilon = 10^{-6}$) for a gradient of size $10^{-2}$, 1 and
+# Predict the length of AdaDelta's first step (with $\beta_2 = 0.9$, $\epsilon = 10^{-6}$) for a gradient of size $10^{-2}$, 1 and
 # $10^{2}$, then measure it with `gdlearn`.
 # ```
 #
@@ -761,8 +772,8 @@ assert f_adam_tilt > 1e3 * res_adam.fun and res_gd.fun / res_adam.fun > 1e7
 # :class: dropdown
 # ```
 #
-# With $u_0 = 0$ and $v_1 = (1-\rho)g^2$, the first step is $\sqrt\epsilon\,|g|/\sqrt{(1-\rho)g^2 + \epsilon}$, which is
-# $\sqrt{\epsilon/(1-\rho)} \approx 0.0032$ for any gradient much larger than $\sqrt{\epsilon/(1-\rho)}$, and smaller for
+# With $u_0 = 0$ and $v_1 = (1-\beta_2)g^2$, the first step is $\sqrt\epsilon\,|g|/\sqrt{(1-\beta_2)g^2 + \epsilon}$, which is
+# $\sqrt{\epsilon/(1-\beta_2)} \approx 0.0032$ for any gradient much larger than $\sqrt{\epsilon/(1-\beta_2)}$, and smaller for
 # tiny ones.
 
 # %%
@@ -777,7 +788,7 @@ for g in [1e-2, 1.0, 1e2]:
     assert np.isclose(predicted, measured)
 
 # %% [markdown]
-# A gradient ten thousand times larger gives the same first step: AdaDelta's step has the units of $x$, and with
+# A gradient ten thousand times larger gives the same first step: AdaDelta's step has the units of $\theta$, and with
 # nothing yet in $u$ it must build up its scale over the first steps.
 #
 # ```{solution-end}
@@ -794,16 +805,16 @@ for g in [1e-2, 1.0, 1e2]:
 # :class: dropdown
 # ```
 #
-# With a constant gradient, $m_t = (1 - \beta_1^t)\,g$ and $\hat v_t = g^2$, so the step length is $\alpha\,|\bar m_t|/|g|$ with
+# With a constant gradient, $m_k = (1 - \beta_1^k)\,g$ and $\hat v_k = g^2$, so the step length is $\alpha\,|\bar m_k|/|g|$ with
 #
 # $$
-# \frac{\bar m_t}{g} = \frac{\beta_1 (1 - \beta_1^t)}{1 - \beta_1^{t+1}} + \frac{1 - \beta_1}{1 - \beta_1^t} .
+# \frac{\bar m_k}{g} = \frac{\beta_1 (1 - \beta_1^k)}{1 - \beta_1^{k+1}} + \frac{1 - \beta_1}{1 - \beta_1^k} .
 # $$
 #
-# For $t = 1$ this is $\frac{\beta_1}{1 + \beta_1} + 1 = \frac{1 + 2\beta_1}{1 + \beta_1} = \frac{2.8}{1.9} \approx 1.4737$; for
-# $t = 2$ it is $\frac{\beta_1 (1 + \beta_1)}{1 + \beta_1 + \beta_1^2} + \frac{1}{1 + \beta_1} = \frac{1.71}{2.71} + \frac{1}{1.9}
+# For $k = 1$ this is $\frac{\beta_1}{1 + \beta_1} + 1 = \frac{1 + 2\beta_1}{1 + \beta_1} = \frac{2.8}{1.9} \approx 1.4737$; for
+# $k = 2$ it is $\frac{\beta_1 (1 + \beta_1)}{1 + \beta_1 + \beta_1^2} + \frac{1}{1 + \beta_1} = \frac{1.71}{2.71} + \frac{1}{1.9}
 # \approx 0.6310 + 0.5263 = 1.1573$. The first step is about 47 % longer than Adam's, and the excess fades as
-# $\beta_1^t$ does.
+# $\beta_1^k$ does.
 
 
 # %%
@@ -831,6 +842,8 @@ print(
     np.round(lengths_nadam[:2], 4),
 )
 print(f"step 50: {lengths_nadam[-1]:.4f} x lr")
+
+# %%
 assert np.allclose(lengths_nadam[:2], by_hand, rtol=1e-6)
 assert abs(lengths_nadam[-1] - 1) < 0.01
 

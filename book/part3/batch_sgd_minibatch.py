@@ -13,10 +13,13 @@
 # After this chapter you can
 # - write the full-batch, single-sample and minibatch gradients and explain why the last two are unbiased;
 # - organise training in epochs of shuffled minibatches, and say what goes wrong without shuffling;
-# - predict the variance of a minibatch gradient, $\frac{\sigma^2}{B}\cdot\frac{n-B}{n-1}$, and measure it;
+# - predict the variance of a minibatch gradient, $\frac{\sigma^2}{b}\cdot\frac{n-b}{n-1}$, and measure it;
 # - compare batch sizes fairly, by the number of per-example gradients needed to reach a target loss;
 # - state the Robbins–Monro conditions on the step sizes and show what happens when they fail.
 # ```
+#
+# The symbols follow the book's {doc}`../notation`: $\theta$ are the parameters, $f$ the training loss, $\alpha$ the step size, $b$
+# the batch size and $B$ the set of examples in a batch, $\nu$ the strength of the L2 penalty.
 
 # %%
 import matplotlib.pyplot as plt
@@ -45,15 +48,15 @@ rng = np.random.default_rng(SEED)
 # the model of {doc}`../part2/loss_functions`:
 #
 # $$
-# J(w) = \frac1n \sum_{i=1}^n \ell_i(w) + \frac{\lambda}{2}\|w\|^2, \qquad
-# \ell_i(w) = \log\!\left(1 + e^{x_i^\top w}\right) - y_i\, x_i^\top w .
+# f(\theta) = \frac1n \sum_{i=1}^n \ell_i(\theta) + \frac{\nu}{2}\|\theta\|^2, \qquad
+# \ell_i(\theta) = \log\!\left(1 + e^{x_i^\top \theta}\right) - y_i\, x_i^\top \theta .
 # $$
 #
-# The small penalty $\lambda = 0.01$ makes the loss strongly convex (its Hessian is at least $\lambda I$), so
-# there is exactly one minimizer $w^\star$ (Hessians and their eigenvalues are defined in the second-order sections
-# of {doc}`../part2/derivatives_and_gradients`). We need $w^\star$ as a reference, to high precision, and for that
+# The small penalty $\nu = 0.01$ makes the loss strongly convex (its Hessian is at least $\nu I$), so
+# there is exactly one minimizer $\theta^\star$ (Hessians and their eigenvalues are defined in the second-order sections
+# of {doc}`../part2/derivatives_and_gradients`). We need $\theta^\star$ as a reference, to high precision, and for that
 # we use Newton's method, taught later in {doc}`newton`: it divides the gradient by the curvature, stepping
-# $w \leftarrow w - H^{-1}\nabla J(w)$ with the Hessian $H$, and near the minimum it doubles the number of correct
+# $\theta \leftarrow \theta - H^{-1}\nabla f(\theta)$ with the Hessian $H$, and near the minimum it doubles the number of correct
 # digits at every step, so it converges in a handful of steps on this problem.
 
 # %%
@@ -73,17 +76,19 @@ print(
     f"{np.mean(y):.1%} benign"
 )
 print(
-    f"Newton: {newton.status} after {newton.n_steps} steps; |grad J(w*)| < 1e-10:",
+    f"Newton: {newton.status} after {newton.n_steps} steps; |grad f(theta*)| < 1e-10:",
     np.linalg.norm(model.grad(w_star)) < 1e-10,
 )
 print(
-    f"J(0) = {J_0:.4f}, J* = {J_star:.6f}, training accuracy at w*: "
+    f"f(0) = {J_0:.4f}, f* = {J_star:.6f}, training accuracy at theta*: "
     f"{model.score(w_star):.3f}"
 )
 print(
-    f"smallest Hessian eigenvalue at w*: "
-    f"{np.linalg.eigvalsh(model.hess(w_star)).min():.4f} (lambda = {LAMBDA})"
+    f"smallest Hessian eigenvalue at theta*: "
+    f"{np.linalg.eigvalsh(model.hess(w_star)).min():.4f} (nu = {LAMBDA})"
 )
+
+# %%
 assert newton.converged and np.linalg.norm(model.grad(w_star)) < 1e-10
 assert np.linalg.eigvalsh(model.hess(w_star)).min() >= LAMBDA
 
@@ -91,20 +96,21 @@ assert np.linalg.eigvalsh(model.hess(w_star)).min() >= LAMBDA
 # %% [markdown]
 # ## One sample, a minibatch, the full batch
 #
-# The gradient of $J$ is the average of the per-example gradients:
+# Write $f_i(\theta) = \ell_i(\theta) + \frac{\nu}{2}\|\theta\|^2$ for the loss of example $i$ with the penalty, so that
+# $f = \frac1n\sum_i f_i$. The gradient of $f$ is the average of the per-example gradients:
 #
 # $$
-# \nabla J(w) = \frac1n\sum_{i=1}^n g_i(w), \qquad g_i(w) = \big(\sigma(x_i^\top w) - y_i\big)\,x_i + \lambda w .
+# \nabla f(\theta) = \frac1n\sum_{i=1}^n \nabla f_i(\theta), \qquad \nabla f_i(\theta) = \big(\sigma(x_i^\top \theta) - y_i\big)\,x_i + \nu \theta .
 # $$
 #
-# Three ways to use it in the update $w \leftarrow w - \alpha\, \hat g$:
+# Three ways to use it in the update $\theta \leftarrow \theta - \alpha\, g_k$:
 #
-# - **batch** (full-batch) gradient descent: $\hat g = \nabla J(w)$, all $n$ examples per step;
-# - **stochastic** gradient descent (SGD) in its original form: $\hat g = g_i(w)$ for one random example $i$;
-# - **minibatch** SGD: $\hat g = g_{\mathcal B}(w) = \frac1B\sum_{i\in\mathcal B} g_i(w)$ for a random set $\mathcal B$ of
-#   $B$ examples.
+# - **batch** (full-batch) gradient descent: $g_k = \nabla f(\theta)$, all $n$ examples per step;
+# - **stochastic** gradient descent (SGD) in its original form: $g_k = \nabla f_i(\theta)$ for one random example $i$;
+# - **minibatch** SGD: $g_k = g_B(\theta) = \frac1b\sum_{i\in B} \nabla f_i(\theta)$ for a random set $B$ of
+#   $b$ examples.
 #
-# If every example is equally likely to be in the batch, the expectation of $g_{\mathcal B}$ is the full gradient:
+# If every example is equally likely to be in the batch, the expectation of $g_B$ is the full gradient:
 # the stochastic gradient is **unbiased**, and only its noise distinguishes it from the real thing. Written out
 # for a minibatch of rows `idx`, the gradient is one line; we check it against `gdlearn` and against centred
 # differences of the minibatch loss.
@@ -132,7 +138,7 @@ assert (
 )
 
 # %% [markdown]
-# At the starting point $w = 0$ the three estimates point in noticeably different directions. The cosine of
+# At the starting point $\theta = 0$ the three estimates point in noticeably different directions. The cosine of
 # the angle to the full gradient measures how good a direction each one is:
 
 # %%
@@ -186,7 +192,7 @@ assert np.allclose(all_single, model.grad(w_test)) and np.allclose(
 #
 # In practice minibatches are not drawn independently. Each **epoch** shuffles the example indices once and
 # cuts the permutation into consecutive batches, so every example is used exactly once per epoch (sampling
-# *without* replacement). `gdlearn.data.minibatches` does this; with $n = 10$ and $B = 4$ the last batch holds
+# *without* replacement). `gdlearn.data.minibatches` does this; with $n = 10$ and $b = 4$ the last batch holds
 # the two left over:
 
 # %%
@@ -214,7 +220,7 @@ for shuffle in (False, True):
         shuffle=shuffle,
     )
     print(
-        f"shuffle={shuffle!s:>5}: excess loss J - J* after each epoch:",
+        f"shuffle={shuffle!s:>5}: excess loss f - f* after each epoch:",
         " ".join(f"{v:.4f}" for v in r.history.loss[1:] - J_star),
     )
     if shuffle:
@@ -264,25 +270,27 @@ print(
     f"(3 epochs of {n}); recorded points {res.history.x.shape}"
 )
 print("same iterates:", np.allclose(res.history.x, path))
+
+# %%
 assert res.n_grad_evals == 3 * n
 assert np.allclose(res.history.x, path)
 
 # %% [markdown]
 # ## The noise of a stochastic gradient
 #
-# How noisy is $g_{\mathcal B}$? Let $\bar g = \nabla J(w)$ and let
-# $\sigma^2 = \frac1n\sum_i \|g_i - \bar g\|^2$ be the spread of the per-example gradients around it (the
-# total variance, summed over the $p$ coordinates). If the $B$ examples were drawn independently *with*
-# replacement, the variance of their mean would be $\sigma^2/B$. Drawn *without* replacement, as within an
+# How noisy is $g_B$? Let $\bar g = \nabla f(\theta)$ and let
+# $\sigma^2 = \frac1n\sum_i \|\nabla f_i - \bar g\|^2$ be the spread of the per-example gradients around it (the
+# total variance, summed over the $p$ coordinates). If the $b$ examples were drawn independently *with*
+# replacement, the variance of their mean would be $\sigma^2/b$. Drawn *without* replacement, as within an
 # epoch, the classical result of survey sampling adds the finite-population factor:
 #
 # $$
-# \mathbb E\,\|g_{\mathcal B} - \bar g\|^2 = \frac{\sigma^2}{B}\cdot\frac{n - B}{n - 1} .
+# \mathbb E\,\|g_B - \bar g\|^2 = \frac{\sigma^2}{b}\cdot\frac{n - b}{n - 1} .
 # $$
 #
-# The factor is close to 1 for $B \ll n$ and reaches 0 at $B = n$, where the "sample" is the whole data set and
-# there is no noise at all. We measure the variance at the minimizer $w^\star$, where the full gradient is zero,
-# so the minibatch gradient is pure noise; this is the noise SGD still feels when it has arrived. For each $B$ we
+# The factor is close to 1 for $b \ll n$ and reaches 0 at $b = n$, where the "sample" is the whole data set and
+# there is no noise at all. We measure the variance at the minimizer $\theta^\star$, where the full gradient is zero,
+# so the minibatch gradient is pure noise; this is the noise SGD still feels when it has arrived. For each $b$ we
 # draw 1000 minibatches (without replacement) and compare the mean squared deviation with the formula. The
 # standard error of each measured mean follows from the spread of the 1000 draws.
 
@@ -291,7 +299,8 @@ G = X * (sigmoid(X @ w_star) - y)[:, None] + LAMBDA * w_star  # row i: g_i(w*)
 g_bar = G.mean(axis=0)
 sigma2 = np.mean(np.sum((G - g_bar) ** 2, axis=1))
 print(
-    f"full gradient at w* is zero (norm < 1e-10): {np.linalg.norm(g_bar) < 1e-10};  "
+    f"full gradient at theta* is zero (norm < 1e-10): "
+    f"{np.linalg.norm(g_bar) < 1e-10};  "
     f"sigma^2 = {sigma2:.4f}"
 )
 
@@ -312,8 +321,8 @@ theory = sigma2 / bs * (n - bs) / (n - 1)
 with_repl = sigma2 / bs
 
 print(
-    f"{'B':>4} {'measured':>10} {'theory':>10} {'ratio':>7} {'+/- s.e.':>9} "
-    f"{'sigma^2/B':>10}"
+    f"{'b':>4} {'measured':>10} {'theory':>10} {'ratio':>7} {'+/- s.e.':>9} "
+    f"{'sigma^2/b':>10}"
 )
 for B, m_, t_, s_, w_ in zip(
     batch_sizes, measured, theory, std_err, with_repl, strict=True
@@ -327,20 +336,20 @@ assert abs(z_repl[-1]) > 10  # at B = 512 the with-replacement formula is far of
 
 # %% [markdown]
 # Every measured ratio is within a few standard errors of 1 (the `assert` allows 4). The last column shows why
-# the finite-population factor matters: for $B = 512$ out of $n = 569$ the with-replacement formula
-# $\sigma^2/B$ predicts about ten times the noise that is actually there. For small batches both formulas
+# the finite-population factor matters: for $b = 512$ out of $n = 569$ the with-replacement formula
+# $\sigma^2/b$ predicts about ten times the noise that is actually there. For small batches both formulas
 # agree, and the rule of thumb is the familiar one: **the standard deviation of the gradient noise falls like
 # $1/\sqrt{B}$**, so quadrupling the batch only halves the noise, while it quadruples the cost of a step.
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.2))
 grid_b = np.arange(1, n)
-ax.loglog(grid_b, sigma2 / grid_b, "C1--", label=r"with replacement: $\sigma^2/B$")
+ax.loglog(grid_b, sigma2 / grid_b, "C1--", label=r"with replacement: $\sigma^2/b$")
 ax.loglog(
     grid_b,
     sigma2 / grid_b * (n - grid_b) / (n - 1),
     "C0-",
-    label=r"without replacement: $\frac{\sigma^2}{B}\,\frac{n-B}{n-1}$",
+    label=r"without replacement: $\frac{\sigma^2}{b}\,\frac{n-b}{n-1}$",
 )
 ax.errorbar(
     bs,
@@ -351,8 +360,8 @@ ax.errorbar(
     capsize=3,
     label="measured (1000 draws, 2 s.e.)",
 )
-ax.set_xlabel("batch size B")
-ax.set_ylabel(r"$\mathbb{E}\,\|g_B - \nabla J\|^2$ at $w^\star$")
+ax.set_xlabel("batch size b")
+ax.set_ylabel(r"$\mathbb{E}\,\|g_B - \nabla f\|^2$ at $\theta^\star$")
 ax.set_title("Variance of the minibatch gradient")
 ax.legend()
 plt.show()
@@ -366,14 +375,14 @@ plt.show()
 # ## What a step costs: gradient evaluations to a target loss
 #
 # Counting *steps* would flatter the full batch: one full-batch step uses all 569 examples, one SGD step uses
-# one. The fair currency is the number of **per-example gradient evaluations**, $g_i$ computed, which is what
+# one. The fair currency is the number of **per-example gradient evaluations**, $\nabla f_i$ computed, which is what
 # dominates the running time. We ask each batch size to bring the full-data loss within 1 % of the initial gap,
-# $J(w) \le J^\star + 0.01\,(J(0) - J^\star)$, and count the per-example gradients it used.
+# $f(\theta) \le f^\star + 0.01\,(f(0) - f^\star)$, and count the per-example gradients it used.
 #
 # Each batch size gets its own learning rate, the best of five rates spaced by a factor of about 3 (as the sweep
 # shows, the best rate grows with the batch size). To keep the search cheap, a run stops as soon
 # as it has used more gradients than the best rate found so far for that batch size. The full-data loss is
-# checked after every 32 examples' worth of updates (after every update for $B \ge 32$).
+# checked after every 32 examples' worth of updates (after every update for $b \ge 32$).
 
 # %%
 TARGET = J_star + 0.01 * (J_0 - J_star)
@@ -414,7 +423,7 @@ def evals_to_target(B, lr, seed, limit=BUDGET):
 
 batch_list = [1, 8, 32, n]
 best_rate = {}
-print(f"{'B':>4} " + " ".join(f"{'lr=' + str(lr):>9}" for lr in RATES))
+print(f"{'b':>4} " + " ".join(f"{'lr=' + str(lr):>9}" for lr in RATES))
 for B in batch_list:
     best, cells = BUDGET, []
     for lr in RATES:
@@ -437,7 +446,7 @@ for B in batch_list:
     evals_by_seed[B] = np.array([evals_to_target(B, best_rate[B], s) for s in seeds])
     cost[B] = np.median(evals_by_seed[B])
 print(
-    f"{'B':>4} {'best lr':>8} {'median evals':>13} {'range over seeds':>17} "
+    f"{'b':>4} {'best lr':>8} {'median evals':>13} {'range over seeds':>17} "
     f"{'epochs':>7} {'updates':>8} "
     f"{'full batch / B':>15}"
 )
@@ -488,7 +497,7 @@ def excess_cell(v):
     return f"{v:9.1e}" if v >= 1e-9 else f"{'< 1e-9':>9}"
 
 
-print(f"{'B':>4}  excess loss after 5, 10, 20 and 200 epochs")
+print(f"{'b':>4}  excess loss after 5, 10, 20 and 200 epochs")
 for B in batch_list:
     x_ev, excess = curves[B]
     row = [
@@ -503,7 +512,7 @@ assert curves[n][1][-1] < stochastic_floor / 10 and curves[n][1][-1] < 1e-9
 fig, ax = plt.subplots(figsize=(7, 4.5))
 styles = [("C3", "-", "o"), ("C1", "--", "s"), ("C2", "-.", "^"), ("C0", ":", "D")]
 for B, (color, ls, mk) in zip(batch_list, styles, strict=True):
-    label = "full batch" if B == n else f"B = {B}"
+    label = "full batch" if B == n else f"b = {B}"
     x_ev, excess = curves[B]
     ax.loglog(
         x_ev[1:],
@@ -517,7 +526,7 @@ for B, (color, ls, mk) in zip(batch_list, styles, strict=True):
     )
 ax.axhline(TARGET - J_star, color="grey", ls="--", lw=0.8, label="target")
 ax.set_xlabel("per-example gradient evaluations")
-ax.set_ylabel(r"excess loss $J(w) - J^\star$")
+ax.set_ylabel(r"excess loss $f(\theta) - f^\star$")
 ax.set_title("Breast cancer data: cost of reaching a loss")
 ax.legend()
 plt.show()
@@ -537,27 +546,27 @@ plt.show()
 # ## Robbins–Monro: why the step size must shrink
 #
 # With a constant step $\alpha$, SGD near the minimum keeps taking steps of typical size $\alpha\,\sigma$ in
-# random directions, because the gradient noise does not vanish at $w^\star$ (we measured $\sigma^2$ there). The
-# iterates settle into a cloud around $w^\star$ whose size shrinks with $\alpha$ but never reaches zero: a
+# random directions, because the gradient noise does not vanish at $\theta^\star$ (we measured $\sigma^2$ there). The
+# iterates settle into a cloud around $\theta^\star$ whose size shrinks with $\alpha$ but never reaches zero: a
 # **noise floor**. {cite:t}`robbins1951` showed that a stochastic approximation scheme converges when the
 # step sizes satisfy
 #
 # $$
-# \sum_{t=0}^{\infty} \alpha_t = \infty \qquad\text{and}\qquad \sum_{t=0}^{\infty} \alpha_t^2 < \infty .
+# \sum_{k=0}^{\infty} \alpha_k = \infty \qquad\text{and}\qquad \sum_{k=0}^{\infty} \alpha_k^2 < \infty .
 # $$
 #
 # The first condition lets the iterates travel any distance (the steps never become too small too soon);
-# the second makes the accumulated noise, whose variance adds up like $\sum \alpha_t^2 \sigma^2$, finite. A
+# the second makes the accumulated noise, whose variance adds up like $\sum \alpha_k^2 \sigma^2$, finite. A
 # constant step fails the second condition. The schedule
 #
 # $$
-# \alpha_t = \frac{\alpha_0}{1 + t/T}
+# \alpha_k = \frac{\alpha_0}{1 + k/T}
 # $$
 #
-# (`gdlearn.schedules.InverseTimeDecay(alpha0, 1, T)`) satisfies both: it behaves like $\alpha_0 T/t$ for large
-# $t$, and $\sum 1/t$ diverges while $\sum 1/t^2$ converges. We compare it with the constant step $\alpha_0$
+# (`gdlearn.schedules.InverseTimeDecay(alpha0, 1, T)`) satisfies both: it behaves like $\alpha_0 T/k$ for large
+# $k$, and $\sum 1/k$ diverges while $\sum 1/k^2$ converges. We compare it with the constant step $\alpha_0$
 # using minibatches of 8, $\alpha_0 = 0.3$ (the best constant rate found above) and $T$ equal to 5 epochs of
-# updates, and record the distance $\|w - w^\star\|$ after every epoch.
+# updates, and record the distance $\|\theta - \theta^\star\|$ after every epoch.
 
 # %%
 B_RM, ALPHA0, EPOCHS = 8, 0.3, 40
@@ -587,11 +596,13 @@ print(
     f"after {EPOCHS} epochs the decaying step is "
     f"{distance['constant'][-1] / distance['decaying'][-1]:.1f} times closer"
 )
+
+# %%
 assert late_const > 0.8 and late_decay < 0.6
 assert distance["decaying"][-1] < distance["constant"][-1] / 3
 
 # %% [markdown]
-# The constant step gets within about 0.15 to 0.2 of $w^\star$ in the first five epochs and then makes no further
+# The constant step gets within about 0.15 to 0.2 of $\theta^\star$ in the first five epochs and then makes no further
 # progress: its mean distance over epochs 31 to 40 is hardly smaller than over epochs 11 to 20. The decaying step
 # starts slower (its steps are smaller) but keeps going, from 0.12 after 10 epochs to 0.056 after 20 and 0.035
 # after 40, when it is about five times closer to the minimizer.
@@ -611,11 +622,11 @@ ax.loglog(
     distance["decaying"][1:],
     "C0s--",
     ms=3,
-    label=rf"decaying $\alpha_t = {ALPHA0}/(1 + t/T)$, T = 5 epochs",
+    label=rf"decaying $\alpha_k = {ALPHA0}/(1 + k/T)$, T = 5 epochs",
 )
 ax.set_xlabel("epoch")
-ax.set_ylabel(r"distance to the minimizer $\|w - w^\star\|$")
-ax.set_title("Minibatch SGD (B = 8): constant vs decaying step")
+ax.set_ylabel(r"distance to the minimizer $\|\theta - \theta^\star\|$")
+ax.set_title("Minibatch SGD (b = 8): constant vs decaying step")
 ax.legend()
 plt.show()
 
@@ -636,29 +647,29 @@ plt.show()
 #   it only by noise. One epoch of shuffled minibatches uses every example exactly once.
 # - Shuffle every epoch: on label-sorted data without shuffling, SGD ended with an excess loss several times
 #   larger.
-# - The minibatch gradient's variance is $\frac{\sigma^2}{B}\frac{n-B}{n-1}$ (measured within sampling error for
-#   $B$ from 1 to 512): the noise's standard deviation falls like $1/\sqrt B$, and vanishes at $B = n$.
+# - The minibatch gradient's variance is $\frac{\sigma^2}{b}\frac{n-b}{n-1}$ (measured within sampling error for
+#   $b$ from 1 to 512): the noise's standard deviation falls like $1/\sqrt b$, and vanishes at $b = n$.
 # - Counted in per-example gradients, small batches reached a 1 % target on the breast cancer data about 14 to 16
 #   times sooner than the full batch; with a constant step they then stall at a noise floor, which the full batch
 #   passes after enough epochs.
-# - The Robbins–Monro conditions $\sum\alpha_t = \infty$, $\sum\alpha_t^2 < \infty$ make SGD converge;
-#   $\alpha_t = \alpha_0/(1 + t/T)$ satisfies them, a constant step does not.
+# - The Robbins–Monro conditions $\sum\alpha_k = \infty$, $\sum\alpha_k^2 < \infty$ make SGD converge;
+#   $\alpha_k = \alpha_0/(1 + k/T)$ satisfies them, a constant step does not.
 # - A from-scratch minibatch loop and `gdlearn`'s `SGD` + `fit` with the same seed take identical steps.
 #
 # ## Exercises
 #
 # ```{exercise} Decaying too fast
 # :label: bsm-too-fast
-# Replace the schedule by $\alpha_t = \alpha_0 / (1 + t/T)^2$, with the same $\alpha_0$ and $T$. Which
-# Robbins–Monro condition fails? Run it for 40 epochs and compare the final distance to $w^\star$ with the
-# $1/(1 + t/T)$ schedule.
+# Replace the schedule by $\alpha_k = \alpha_0 / (1 + k/T)^2$, with the same $\alpha_0$ and $T$. Which
+# Robbins–Monro condition fails? Run it for 40 epochs and compare the final distance to $\theta^\star$ with the
+# $1/(1 + k/T)$ schedule.
 # ```
 #
 # ```{solution-start} bsm-too-fast
 # :class: dropdown
 # ```
 #
-# Now $\sum_t \alpha_t = \alpha_0 \sum_t (1 + t/T)^{-2} \approx \alpha_0 T$ is finite: the first condition fails.
+# Now $\sum_k \alpha_k = \alpha_0 \sum_k (1 + k/T)^{-2} \approx \alpha_0 T$ is finite: the first condition fails.
 # The iterates can travel only a bounded total distance, about $\alpha_0 T$ times the gradient size, and they
 # freeze before they arrive. An optimizer accepts any function of the step count as its learning rate.
 
@@ -687,29 +698,31 @@ print(
     f"distance after 20 and 40 epochs: too fast {d_fast[20]:.4f}, {d_fast[40]:.4f}; "
     f"1/(1+t/T): {distance['decaying'][20]:.4f}, {distance['decaying'][40]:.4f}"
 )
+
+# %%
 assert d_fast[40] > 3 * distance["decaying"][40]
 assert d_fast[40] / d_fast[20] > distance["decaying"][40] / distance["decaying"][20]
 
 # %% [markdown]
 # The sum of all the over-eager schedule's steps is about $\alpha_0 T = 108$, and most of it is spent in the
-# first epochs; the sum for $1/(1 + t/T)$ grows without bound (like $\alpha_0 T \log t$). Accordingly the
-# over-eager run creeps: from epoch 20 to epoch 40 it closes a smaller fraction of its distance to $w^\star$
-# than the $1/t$ schedule does, and it ends several times further away.
+# first epochs; the sum for $1/(1 + k/T)$ grows without bound (like $\alpha_0 T \log k$). Accordingly the
+# over-eager run creeps: from epoch 20 to epoch 40 it closes a smaller fraction of its distance to $\theta^\star$
+# than the $1/k$ schedule does, and it ends several times further away.
 #
 # ```{solution-end}
 # ```
 #
 # ```{exercise} Sampling with replacement
 # :label: bsm-replacement
-# Draw minibatches *with* replacement (`rng.choice(n, B, replace=True)`) and measure the variance at $w^\star$
-# for $B = 256$ and $B = 512$. Which formula does it follow now?
+# Draw minibatches *with* replacement (`rng.choice(n, B, replace=True)`) and measure the variance at $\theta^\star$
+# for $b = 256$ and $b = 512$. Which formula does it follow now?
 # ```
 #
 # ```{solution-start} bsm-replacement
 # :class: dropdown
 # ```
 #
-# With replacement the $B$ draws are independent, so the variance of their mean is exactly $\sigma^2/B$, with no
+# With replacement the $b$ draws are independent, so the variance of their mean is exactly $\sigma^2/b$, with no
 # finite-population factor: even a "batch" as large as the data set is noisy, because it repeats some examples
 # and misses others.
 
@@ -723,9 +736,8 @@ for B in (256, 512):
     )
     se = sq.std(ddof=1) / np.sqrt(R)
     print(
-        f"B = {B}: measured {sq.mean():.5f} +/- {se:.5f}, "
-        f"sigma^2/B = {sigma2 / B:.5f}, "
-        f""
+        f"b = {B}: measured {sq.mean():.5f} +/- {se:.5f}, "
+        f"sigma^2/b = {sigma2 / B:.5f}, "
         f"without-replacement formula {sigma2 / B * (n - B) / (n - 1):.5f}"
     )
     assert abs(sq.mean() - sigma2 / B) < 4 * se
@@ -736,8 +748,8 @@ for B in (256, 512):
 #
 # ```{exercise} Noise far from the minimum
 # :label: bsm-noise-start
-# Measure $\sigma^2$ at the starting point $w = 0$ instead of at $w^\star$, and check the $1/B$ law there for
-# $B = 16$. Is the gradient noisier at the start or at the end of training? Compare the noise with the squared
+# Measure $\sigma^2$ at the starting point $\theta = 0$ instead of at $\theta^\star$, and check the $1/b$ law there for
+# $b = 16$. Is the gradient noisier at the start or at the end of training? Compare the noise with the squared
 # length of the full gradient at both points.
 # ```
 #
@@ -760,31 +772,34 @@ sq = np.array(
 )
 se = sq.std(ddof=1) / np.sqrt(R)
 theory_0 = sigma2_0 / 16 * (n - 16) / (n - 1)
-print(f"sigma^2 at w = 0: {sigma2_0:.4f}  (at w*: {sigma2:.4f})")
+print(f"sigma^2 at theta = 0: {sigma2_0:.4f}  (at theta*: {sigma2:.4f})")
 print(
-    f"B = 16 at w = 0: measured {sq.mean():.5f}, theory {theory_0:.5f}, ratio "
+    f"b = 16 at theta = 0: measured {sq.mean():.5f}, theory {theory_0:.5f}, ratio "
     f"{sq.mean() / theory_0:.3f} "
     f"+/- {se / theory_0:.3f}"
 )
 signal_0 = np.sum(G0.mean(axis=0) ** 2)
 print(
-    f"|full gradient|^2 at w = 0: {signal_0:.4f}, i.e. {signal_0 / theory_0:.1f} times "
-    f"the B = 16 noise"
-    f" (at w* it is 0)"
+    f"|full gradient|^2 at theta = 0: {signal_0:.4f}, i.e. {signal_0 / theory_0:.1f} "
+    f"times "
+    f"the b = 16 noise"
+    f" (at theta* it is 0)"
 )
 print(
-    f"gradient noise scale sigma^2 / |full gradient|^2 at w = 0: "
+    f"gradient noise scale sigma^2 / |full gradient|^2 at theta = 0: "
     f"{sigma2_0 / signal_0:.2f}"
 )
+
+# %%
 assert abs(sq.mean() - theory_0) < 4 * se
 assert sigma2_0 > 20 * sigma2 and signal_0 > 3 * theory_0
 
 # %% [markdown]
-# The $1/B$ law holds at $w = 0$ too, and the per-example spread there is more than twenty times larger than at
-# the minimum: the gradient is noisier at the start. But what matters is noise relative to signal. At $w = 0$
+# The $1/b$ law holds at $\theta = 0$ too, and the per-example spread there is more than twenty times larger than at
+# the minimum: the gradient is noisier at the start. But what matters is noise relative to signal. At $\theta = 0$
 # the full gradient is long, several times longer (in squared length) than the noise of a minibatch of 16, so a
-# noisy step still points downhill. At $w^\star$ the full gradient is zero and the minibatch gradient is nothing
-# but noise: that is why the constant-step runs above stalled. The ratio $\sigma^2/\|\nabla J\|^2$ printed last is
+# noisy step still points downhill. At $\theta^\star$ the full gradient is zero and the minibatch gradient is nothing
+# but noise: that is why the constant-step runs above stalled. The ratio $\sigma^2/\|\nabla f\|^2$ printed last is
 # what {cite:t}`mccandlish2018` call the (simple) gradient noise scale: batches much smaller than it are
 # dominated by noise, and batches much larger than it waste gradients on a direction already known, so it
 # predicts the largest useful batch size, here a few examples at the start and ever more as training approaches

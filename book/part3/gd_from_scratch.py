@@ -11,7 +11,7 @@
 # ```{admonition} Learning goals
 # :class: tip
 # After this chapter you can
-# - derive the vectorized gradient $\nabla J(\theta) = \frac1n X^\top (X\theta - y)$ of the mean squared error and check it
+# - derive the vectorized gradient $\nabla f(\theta) = \frac1n X^\top (X\theta - y)$ of the mean squared error and check it
 #   against centred differences;
 # - explain what the column of ones (the bias) does, and what the fit loses without it;
 # - compute the exact least-squares answer (normal equations, `np.linalg.lstsq`) and use it as the target
@@ -20,6 +20,10 @@
 # - predict from the eigenvalues of $X^\top X / n$ how many steps gradient descent needs, and explain why
 #   standardizing the features cuts that number by orders of magnitude.
 # ```
+#
+# The symbols follow the book's {doc}`../notation`: $\theta$ are the parameters, $f$ the training loss over $n$ examples
+# with data $X$ and targets $y$, $\alpha$ the step size, $H$ the Hessian with eigenvalues $\lambda_i$, and $L$, $\mu$, $\kappa = L/\mu$
+# its largest eigenvalue, its smallest and their ratio.
 
 # %%
 import matplotlib.pyplot as plt
@@ -75,7 +79,7 @@ for name, m, s in zip(
 # and the loss is half the mean squared error,
 #
 # $$
-# J(\theta) = \frac{1}{2n} \sum_{i=1}^n \left(\tilde x_i^\top \theta - y_i\right)^2 = \frac{1}{2n}\,\|X\theta - y\|^2 ,
+# f(\theta) = \frac{1}{2n} \sum_{i=1}^n \left(\tilde x_i^\top \theta - y_i\right)^2 = \frac{1}{2n}\,\|X\theta - y\|^2 ,
 # $$
 #
 # where the matrix $X$ stacks the rows $\tilde x_i^\top$: a first column of ones, then the $d$ measurements.
@@ -87,22 +91,22 @@ for name, m, s in zip(
 # $\partial (\tilde x_i^\top\theta - y_i)^2 / \partial \theta_j = 2\,(\tilde x_i^\top\theta - y_i)\,\tilde x_{ij}$, so
 #
 # $$
-# \frac{\partial J}{\partial \theta_j} = \frac{1}{n}\sum_{i=1}^n \left(\tilde x_i^\top\theta - y_i\right)\tilde x_{ij} .
+# \frac{\partial f}{\partial \theta_j} = \frac{1}{n}\sum_{i=1}^n \left(\tilde x_i^\top\theta - y_i\right)\tilde x_{ij} .
 # $$
 #
 # The sum over $i$ of "residual $r_i$ times entry $\tilde x_{ij}$" is the $j$-th entry of $X^\top r$. Stacking
 # all $j$ gives the vectorized gradient
 #
 # $$
-# \nabla J(\theta) = \frac{1}{n} X^\top (X\theta - y) .
+# \nabla f(\theta) = \frac{1}{n} X^\top (X\theta - y) .
 # $$
 #
 # The same result comes out of matrix calculus in one line: expanding,
-# $J(\theta) = \frac{1}{2n}\left(\theta^\top X^\top X\,\theta - 2\,\theta^\top X^\top y + y^\top y\right)$, and
+# $f(\theta) = \frac{1}{2n}\left(\theta^\top X^\top X\,\theta - 2\,\theta^\top X^\top y + y^\top y\right)$, and
 # $\nabla_\theta(\theta^\top A\theta) = 2A\theta$ for symmetric $A$, $\nabla_\theta(\theta^\top b) = b$, so
-# $\nabla J = \frac1n (X^\top X\theta - X^\top y)$. Differentiating once more gives the Hessian
-# $\nabla^2 J = X^\top X / n$ (Hessians and their eigenvalues are introduced in the second-order sections of
-# {doc}`../part2/derivatives_and_gradients`), a constant matrix: $J$ is an exact quadratic, which is what makes this chapter's
+# $\nabla f = \frac1n (X^\top X\theta - X^\top y)$. Differentiating once more gives the Hessian
+# $\nabla^2 f = X^\top X / n$ (Hessians and their eigenvalues are introduced in the second-order sections of
+# {doc}`../part2/derivatives_and_gradients`), a constant matrix: $f$ is an exact quadratic, which is what makes this chapter's
 # predictions exact.
 #
 # In code the loss and the gradient are one line each. The shapes matter: `theta` has shape `(d + 1,)`
@@ -127,7 +131,7 @@ print("X:", X.shape, " y:", y.shape, " residual:", (X @ np.zeros(d + 1) - y).sha
 
 # %% [markdown]
 # A formula derived by hand deserves a test. `gdlearn.gradcheck.check_grad` compares it with centred
-# differences $\big(J(\theta + h e_j) - J(\theta - h e_j)\big)/2h$, one coordinate at a time, at a random
+# differences $\big(f(\theta + h e_j) - f(\theta - h e_j)\big)/2h$, one coordinate at a time, at a random
 # point. We also feed it two wrong gradients that are easy to write by accident: one with the sign
 # flipped (the residual written as $y - X\theta$) and one without the factor $1/n$.
 
@@ -159,6 +163,8 @@ print(
 print(
     f"missing 1/n:    passes {no_mean.passed}, relative error {no_mean.rel_error:.4f}"
 )
+
+# %%
 assert good.passed and good.rel_error < 1e-8
 assert not flipped.passed and not no_mean.passed
 
@@ -208,13 +214,15 @@ def best_loss(A):
 J_bias = best_loss(Xs)
 J_nobias = best_loss(Xs_feat)
 J_raw_nobias = best_loss(X_raw)
-print(f"standardized features, with bias column:    J = {J_bias:9.2f}")
-print(f"standardized features, without bias column: J = {J_nobias:9.2f}")
+print(f"standardized features, with bias column:    f = {J_bias:9.2f}")
+print(f"standardized features, without bias column: f = {J_nobias:9.2f}")
 print(
     f"  difference {J_nobias - J_bias:.2f}  vs  (mean of y)^2 / 2 = "
     f"{y.mean() ** 2 / 2:.2f}"
 )
-print(f"raw features, without bias column:          J = {J_raw_nobias:9.2f}")
+print(f"raw features, without bias column:          f = {J_raw_nobias:9.2f}")
+
+# %%
 assert np.isclose(J_nobias - J_bias, y.mean() ** 2 / 2)
 assert J_raw_nobias > J_bias
 
@@ -246,7 +254,9 @@ print(
     "normal equations and lstsq agree:",
     np.allclose(theta_normal, theta_star_raw, rtol=1e-6),
 )
-print(f"least loss J* = {loss(theta_star_raw, X, y):.4f}")
+print(f"least loss f* = {loss(theta_star_raw, X, y):.4f}")
+
+# %%
 assert np.allclose(theta_normal, theta_star_raw, rtol=1e-6)
 assert np.allclose(theta_star_raw, model_raw.solve())
 
@@ -256,7 +266,7 @@ assert np.allclose(theta_star_raw, model_raw.solve())
 #
 # ## Gradient descent in a few lines
 #
-# Gradient descent repeats $\theta_{k+1} = \theta_k - \alpha \nabla J(\theta_k)$. For a quadratic with Hessian
+# Gradient descent repeats $\theta_{k+1} = \theta_k - \alpha \nabla f(\theta_k)$. For a quadratic with Hessian
 # $H = X^\top X / n$ the step must satisfy $\alpha < 2/L$, where $L$ is the largest eigenvalue of $H$; the
 # textbook safe choice is $\alpha = 1/L$ (see {doc}`../part2/update_rule`). We run it on the standardized
 # features first, stopping when the gradient norm drops below $10^{-8}$:
@@ -322,12 +332,12 @@ assert np.allclose(res.history.x, path[:1001])
 # ## Feature scaling and the number of steps
 #
 # Now run the same method, with the same rule $\alpha = 1/L$, on the raw features. To see what to expect,
-# write the error in the eigenvectors $q_i$ of $H$ (eigenvalues $\lambda_i$). Because $\nabla J(\theta) =
-# H(\theta - \theta^\star)$, one step multiplies the error's component along $q_i$ by $1 - \alpha\lambda_i$.
-# With $c = Q^\top(\theta_0 - \theta^\star)$ the excess loss after $k$ steps is exactly
+# write the error in the eigenvectors $v_i$ of $H$ (eigenvalues $\lambda_i$). Because $\nabla f(\theta) =
+# H(\theta - \theta^\star)$, one step multiplies the error's component along $v_i$ by $1 - \alpha\lambda_i$.
+# With $c = V^\top(\theta_0 - \theta^\star)$ the excess loss after $k$ steps is exactly
 #
 # $$
-# J(\theta_k) - J^\star = \frac12 \sum_i \lambda_i \,(1 - \alpha\lambda_i)^{2k}\, c_i^2 .
+# f(\theta_k) - f^\star = \frac12 \sum_i \lambda_i \,(1 - \alpha\lambda_i)^{2k}\, c_i^2 .
 # $$
 #
 # With $\alpha = 1/L$ the largest eigenvalue's component vanishes at once, and the smallest, $\mu$, shrinks by
@@ -349,6 +359,8 @@ for name, A in [("raw", X), ("standardized", Xs)]:
     )
 kappa_raw = spectrum(X)[0] / spectrum(X)[1]
 kappa_std = spectrum(Xs)[0] / spectrum(Xs)[1]
+
+# %%
 assert kappa_raw > 1e4 * kappa_std
 assert np.isclose(H_std[0, 0], 1.0) and np.allclose(
     H_std[0, 1:], 0.0
@@ -366,7 +378,7 @@ assert np.isclose(H_std[0, 0], 1.0) and np.allclose(
 # cholesterol measures).
 #
 # The formula above turns each spectrum into a prediction. We run both versions for 2000 steps, compare the
-# measured relative excess loss $(J(\theta_k) - J^\star)/J^\star$ with the formula, and count the steps until
+# measured relative excess loss $(f(\theta_k) - f^\star)/f^\star$ with the formula, and count the steps until
 # it falls below $10^{-3}$ (for the raw features the formula answers where running would take too long).
 
 
@@ -428,7 +440,7 @@ for name, A in [("raw", X), ("standardized", Xs)]:
 fig, ax = plt.subplots(figsize=(7, 4.2))
 steps = np.arange(K + 1)
 ax.semilogy(
-    steps, runs["raw"], color="C3", linestyle="--", label="raw features (measured)"
+    steps, runs["raw"], color="C3", linestyle="-.", label="raw features (measured)"
 )
 ax.semilogy(
     steps, runs["standardized"], color="C0", label="standardized features (measured)"
@@ -438,14 +450,14 @@ ax.semilogy(steps, gap_formula(Xs, steps), "k:", lw=1.5)
 ax.axhline(TOL, color="grey", lw=0.8, ls="--", label="tolerance $10^{-3}$")
 ax.set_ylim(1e-7, 20)
 ax.set_xlabel("gradient descent step k")
-ax.set_ylabel(r"relative excess loss $(J(\theta_k) - J^\star) / J^\star$")
+ax.set_ylabel(r"relative excess loss $(f(\theta_k) - f^\star) / f^\star$")
 ax.set_title("Diabetes data: gradient descent with step 1/L")
 ax.legend()
 plt.show()
 
 # %% [markdown]
 # *The figure shows the relative excess loss on a log scale against the step number for 2000 steps of
-# gradient descent. On raw features (dashed) it drops below 1 in the first steps and then creeps down, still
+# gradient descent. On raw features (dash-dotted) it drops below 1 in the first steps and then creeps down, still
 # near 0.2 after 2000 steps; on standardized features (solid) it falls in a straight line after a quick first
 # drop, crossing the dashed tolerance line at 10 to the minus 3 near step 500 and reaching about 10 to the
 # minus 6 by the end. Dotted black curves, computed from the eigenvalues alone, lie exactly on both measured
@@ -461,7 +473,7 @@ plt.show()
 #
 # ## Key points
 #
-# - For $J(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ the gradient is $\nabla J = \frac1n X^\top(X\theta - y)$ and the
+# - For $f(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ the gradient is $\nabla f = \frac1n X^\top(X\theta - y)$ and the
 #   Hessian $X^\top X/n$; a centred-difference check confirms the formula and catches sign and scaling
 #   errors.
 # - The column of ones carries the intercept. With centred features, leaving it out raises the least loss
@@ -503,7 +515,7 @@ assert res_wrong.status == "diverged"
 # ```{exercise} The stability limit
 # :label: gdfs-edge
 # On the standardized data, run 300 steps of gradient descent with $\alpha = 1.9/L$ and with $\alpha = 2.1/L$.
-# Compare the final losses with $J^\star$ and explain the difference with the factor $1 - \alpha\lambda_i$.
+# Compare the final losses with $f^\star$ and explain the difference with the factor $1 - \alpha\lambda_i$.
 # ```
 #
 # ```{solution-start} gdfs-edge
@@ -524,7 +536,7 @@ for factor in (1.9, 2.1):
     r = minimize(model_std, np.zeros(d + 1), SGD(lr=factor / L_std), max_steps=300)
     final = f"{r.fun:.4g}" if r.status != "diverged" else f"{r.fun:.1e}"
     print(
-        f"alpha = {factor}/L: status {r.status:>9}, final J = {final}  (J* = "
+        f"alpha = {factor}/L: status {r.status:>9}, final f = {final}  (f* = "
         f"{J_star_std:.4f})"
     )
     if factor < 2:
@@ -571,6 +583,8 @@ print(
     f"standardized:         kappa = {kappa_std:.3g}, predicted steps "
     f"{steps_to(Xs, TOL)}"
 )
+
+# %%
 assert L_sk / mu_sk > 50 * kappa_std
 assert np.isclose(L_sk / mu_sk / kappa_std, n / lam_max_corr, rtol=1e-6)
 assert np.allclose(X_fixed, Xs)

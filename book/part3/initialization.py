@@ -8,7 +8,8 @@
 # nonlinearities. This chapter derives the two rules that fix the scale, Xavier/Glorot for tanh-like
 # units and He/Kaiming for ReLU units, from one requirement: the variance of the signal should stay the
 # same from layer to layer, forwards and backwards. Then it measures every claim on a twenty-layer
-# network and trains a six-layer one under each scheme.
+# network and trains a six-layer one under each scheme. Symbols follow the book's {doc}`../notation`
+# (depth $D$, layer index $j$, loss $f$).
 #
 # ```{admonition} Learning goals
 # :class: tip
@@ -33,6 +34,9 @@ from gdlearn.loop import minimize
 from gdlearn.mlp import MLP
 from gdlearn.models import LinearRegression
 from gdlearn.optim import SGD, Adam
+from gdlearn.plot import use_book_style
+
+use_book_style()
 
 np.set_printoptions(precision=4, suppress=True)
 SEED = 0
@@ -42,7 +46,7 @@ print("gdlearn", gdlearn.__version__)
 # ## A convex loss forgets where it started
 #
 # Start with the case where initialization does *not* matter, so that we know what we are looking for.
-# A linear regression loss $J(w) = \frac{1}{2n}\|Xw - y\|^2$ is convex with a single minimizer (when $X$
+# A linear regression loss $f(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ is convex with a single minimizer (when $X$
 # has full column rank), and gradient descent with a small enough step reaches it from anywhere. Here are
 # five runs on the same data, one from zero and four from random points far away:
 
@@ -70,14 +74,14 @@ assert spread < 1e-8
 #
 # Take a network with one hidden layer, $h = \tanh(XW_1 + b_1)$ and output $z = hW_2 + b_2$, and start
 # every weight at the same value $c$. Then every hidden unit computes the same function of the input, so
-# the columns of $h$ are equal. Backpropagation gives hidden unit $j$ the gradient
+# the columns of $h$ are equal. Backpropagation gives hidden unit $u$ the gradient
 #
 # $$
-# \frac{\partial J}{\partial (W_1)_{:,j}} = X^\top\big(\delta\, (W_2)_{j}\odot(1 - h_{:,j}^2)\big),
-# \qquad \frac{\partial J}{\partial (W_2)_{j}} = h_{:,j}^\top \delta ,
+# \frac{\partial f}{\partial (W_1)_{:,u}} = X^\top\big(e\, (W_2)_{u}\odot(1 - h_{:,u}^2)\big),
+# \qquad \frac{\partial f}{\partial (W_2)_{u}} = h_{:,u}^\top e ,
 # $$
 #
-# where $\delta = \partial J/\partial z$. Every ingredient is the same for all $j$, so every unit receives
+# where $e = \partial f/\partial z$. Every ingredient is the same for all $u$, so every unit receives
 # the same update and the units are still equal after the step, and after every later step. The network
 # has thirty-two hidden units on paper and **one** in effect. With $c = 0$ it is worse still: $h = 0$
 # and $W_2 = 0$ make both gradients zero, and only the output bias ever moves.
@@ -95,7 +99,10 @@ schemes_sym = {
     "Xavier (random)": "xavier_normal",
 }
 trained, curves = {}, {}
-print(f"{'initialization':>16} | {'final loss':>10} | {'accuracy':>8} | hidden units identical")
+print(
+    f"{'initialization':>16} | {'final loss':>10} | {'accuracy':>8} | hidden units "
+    "identical"
+)
 for name, scheme in schemes_sym.items():
     p0 = net1.init(np.random.default_rng(1), scheme=scheme)
     res = minimize(net1, p0, Adam(lr=0.02), max_steps=300)
@@ -115,11 +122,17 @@ for name, scheme in schemes_sym.items():
 W_zero, W_const, W_rand = (trained[k]["W1"] for k in schemes_sym)
 assert np.all(W_zero == 0) and np.all(trained["zeros"]["W2"] == 0)
 assert np.allclose(W_const, W_const[:, :1], rtol=0, atol=1e-12)
-assert np.allclose(trained["constant 0.5"]["W2"], trained["constant 0.5"]["W2"][0], rtol=0, atol=1e-12)
+assert np.allclose(
+    trained["constant 0.5"]["W2"], trained["constant 0.5"]["W2"][0], rtol=0, atol=1e-12
+)
 assert net1.score(trained["zeros"]) == 0.5
-assert net1.score(trained["constant 0.5"]) < 0.9 <= net1.score(trained["Xavier (random)"])
-print("distinct columns of W1 after training:",
-      {k: np.unique(np.round(trained[k]["W1"], 8), axis=1).shape[1] for k in schemes_sym})
+assert (
+    net1.score(trained["constant 0.5"]) < 0.9 <= net1.score(trained["Xavier (random)"])
+)
+print(
+    "distinct columns of W1 after training:",
+    {k: np.unique(np.round(trained[k]["W1"], 8), axis=1).shape[1] for k in schemes_sym},
+)
 
 # %% [markdown]
 # To break the symmetry the weights must be *different*, and the simplest way to make them different is
@@ -134,12 +147,12 @@ print("distinct columns of W1 after training:",
 # terms of mean zero, so
 #
 # $$
-# \operatorname{Var}(z_j) = \sum_{i=1}^{n_{\text{in}}} \operatorname{Var}(h_i W_{ij})
+# \operatorname{Var}(z_u) = \sum_{i=1}^{n_{\text{in}}} \operatorname{Var}(h_i W_{iu})
 #   = n_{\text{in}}\, \sigma_w^2\, \mathbb{E}[h_i^2] .
 # $$
 #
 # The layer multiplies the signal's second moment by $n_{\text{in}}\sigma_w^2$ (and then the activation
-# $\phi$ changes it once more). Over $L$ layers these factors multiply. With $n_{\text{in}} = 100$:
+# $\phi$ changes it once more). Over $D$ layers these factors multiply. With $n_{\text{in}} = 100$:
 #
 # - $\sigma_w = 0.01$ gives $n_{\text{in}}\sigma_w^2 = 0.01$: the standard deviation shrinks about tenfold
 #   per layer, and after 20 layers it is around $10^{-20}$. Every unit outputs practically zero, and the
@@ -156,12 +169,12 @@ print("distinct columns of W1 after training:",
 # \operatorname{Var}(z)$ of the previous layer, and the variance is preserved when
 # $n_{\text{in}}\sigma_w^2 = 1$, that is $\sigma_w^2 = 1/n_{\text{in}}$ (LeCun's rule {cite:p}`lecun1998`).
 #
-# **Backward.** Backpropagation runs the same computation in reverse: $\delta_{\text{prev}} = (\delta
+# **Backward.** Backpropagation runs the same computation in reverse: $e_{\text{prev}} = (e
 # W^\top)\odot\phi'(z_{\text{prev}})$ is a sum over the $n_{\text{out}}$ units of the layer above, so with
 # $\phi' \approx 1$
 #
 # $$
-# \operatorname{Var}(\delta_{\text{prev}}) = n_{\text{out}}\,\sigma_w^2\,\operatorname{Var}(\delta),
+# \operatorname{Var}(e_{\text{prev}}) = n_{\text{out}}\,\sigma_w^2\,\operatorname{Var}(e),
 # $$
 #
 # and the gradients keep their size when $\sigma_w^2 = 1/n_{\text{out}}$.
@@ -170,8 +183,12 @@ print("distinct columns of W1 after training:",
 # compromise, their harmonic mean,
 #
 # $$
-# \operatorname{Var}(W) = \frac{2}{n_{\text{in}} + n_{\text{out}}}
-# \qquad\text{(Xavier/Glorot; uniform version: } U\big[\pm\sqrt{6/(n_{\text{in}}+n_{\text{out}})}\big]\text{)} .
+# \begin{aligned}
+# \operatorname{Var}(W) &= \frac{2}{n_{\text{in}} + n_{\text{out}}}
+#   \qquad\text{(Xavier/Glorot);} \\
+# \text{uniform version: } W &\sim U\Big[-\sqrt{6/(n_{\text{in}}+n_{\text{out}})},\
+#   \sqrt{6/(n_{\text{in}}+n_{\text{out}})}\Big] .
+# \end{aligned}
 # $$
 #
 # **ReLU.** A ReLU unit zeroes the negative half of its symmetric input, so $\mathbb{E}[\max(z, 0)^2] =
@@ -184,7 +201,7 @@ print("distinct columns of W1 after training:",
 #
 # Xavier's rule under ReLU, with $n_{\text{in}} = n_{\text{out}} = n$, gives $n\sigma_w^2 = 1$ and keeps that
 # factor $\frac12$: the second moment halves per layer, the standard deviation shrinks by $\sqrt2$, and
-# after $L$ more layers it has fallen by $2^{-L/2}$ (about $1/724$ for $L = 19$).
+# after $D$ more layers it has fallen by $2^{-D/2}$ (about $1/724$ for $D = 19$).
 #
 # `gdlearn.init` implements these rules for weight shapes `(fan_in, fan_out)`:
 
@@ -201,11 +218,11 @@ assert np.isclose(init.he_uniform(shape, rng).var(), 2 / 300, rtol=0.03)
 # %% [markdown]
 # ### A prediction for every layer
 #
-# The one-layer formula turns into a recursion. If the pre-activations of layer $l$ are roughly Gaussian
-# with variance $v_l$ (a sum of many independent terms), then
+# The one-layer formula turns into a recursion. If the pre-activations of layer $j$ are roughly Gaussian
+# with variance $v_j$ (a sum of many independent terms), then
 #
 # $$
-# v_{l+1} = n\,\sigma_w^2\;\mathbb{E}_{z\sim N(0,1)}\!\big[\phi(\sqrt{v_l}\,z)^2\big],
+# v_{j+1} = n\,\sigma_w^2\;\mathbb{E}_{z\sim N(0,1)}\!\big[\phi(\sqrt{v_j}\,z)^2\big],
 # \qquad v_1 = n\,\sigma_w^2\,\mathbb{E}[x^2],
 # $$
 #
@@ -215,12 +232,14 @@ assert np.isclose(init.he_uniform(shape, rng).var(), 2 / 300, rtol=0.03)
 
 # %%
 nodes, weights = hermegauss(80)
-weights = weights / np.sqrt(2 * np.pi)           # now sum(weights * g(nodes)) = E[g(z)], z ~ N(0, 1)
+weights = weights / np.sqrt(
+    2 * np.pi
+)  # now sum(weights * g(nodes)) = E[g(z)], z ~ N(0, 1)
 ACT = {"tanh": np.tanh, "relu": lambda t: np.maximum(t, 0.0)}
 
 
 def predicted_std(act, var_w, width, depth, input_second_moment=1.0):
-    """Standard deviation of each hidden layer's activations from the variance recursion."""
+    """Standard deviation of each hidden layer's activations, from the recursion."""
     v, out = width * var_w * input_second_moment, []
     for _ in range(depth):
         h = ACT[act](np.sqrt(v) * nodes)
@@ -255,12 +274,11 @@ for act in ["tanh", "relu"]:
     deep = MLP(X_deep, y_deep, hidden=(WIDTH,) * DEPTH, activation=act, output="linear")
     for name, (scheme, var_w) in SCHEMES.items():
         params = deep.init(np.random.default_rng(1), scheme=scheme)
-        hidden = deep.activations(params)[:-1]          # drop the network output
+        hidden = deep.activations(params)[:-1]  # drop the network output
         stds[act, name] = np.array([h.std() for h in hidden])
         grads[act, name] = deep.layer_grad_norms(params)[:-1]
         predicted[act, name] = predicted_std(act, var_w, WIDTH, DEPTH)
         saturated[act, name] = np.mean(np.abs(hidden[-1]) > 0.99)
-
 
 
 def fmt(v):
@@ -268,12 +286,17 @@ def fmt(v):
     return f"{v:.3g}" if v >= 1e-8 else f"10^{np.log10(v):.1f}"
 
 
-print(f"{'activation':>10} {'scheme':>18} | {'std layer 1':>11} {'layer 10':>10} {'layer 20':>10} |"
-      f" {'20 / 1':>9} | {'predicted 20 / 1':>16}")
+print(
+    f"{'activation':>10} {'scheme':>18} | {'std layer 1':>11} {'layer 10':>10} "
+    f"{'layer 20':>10} |"
+    f" {'20 / 1':>9} | {'predicted 20 / 1':>16}"
+)
 for (act, name), s in stds.items():
     p = predicted[act, name]
-    print(f"{act:>10} {name:>18} | {fmt(s[0]):>11} {fmt(s[9]):>10} {fmt(s[19]):>10} |"
-          f" {fmt(s[19] / s[0]):>9} | {fmt(p[19] / p[0]):>16}")
+    print(
+        f"{act:>10} {name:>18} | {fmt(s[0]):>11} {fmt(s[9]):>10} {fmt(s[19]):>10} |"
+        f" {fmt(s[19] / s[0]):>9} | {fmt(p[19] / p[0]):>16}"
+    )
 
 # %% [markdown]
 # The table has the four behaviours the variance argument predicts:
@@ -293,16 +316,24 @@ for (act, name), s in stds.items():
 s_relu = {name: stds["relu", name] for name in SCHEMES}
 ratio = {name: s[19] / s[0] for name, s in s_relu.items()}
 print(f"He/ReLU: std at layer 20 / layer 1 = {ratio['He']:.3f}")
-print(f"Xavier/ReLU: measured ratio {ratio['Xavier']:.2e}, 2^(-19/2) = {2 ** (-19 / 2):.2e}")
-print(f"tanh, large weights: {saturated['tanh', 'large N(0, 1)']:.0%} of the units in layer 20 have |h| > 0.99")
-assert 0.5 < ratio["He"] < 2                                        # He keeps ReLU activations steady
-assert ratio["small N(0, 0.01²)"] < 1e-15                           # small init decays by orders of magnitude
-assert ratio["large N(0, 1)"] > 1e15                                # large init explodes
-assert 0.5 < ratio["Xavier"] / 2 ** (-19 / 2) < 2                   # Xavier + ReLU: 2^(-L/2)
-assert saturated["tanh", "large N(0, 1)"] > 0.5                     # large init saturates tanh
+print(
+    f"Xavier/ReLU: measured ratio {ratio['Xavier']:.2e}, 2^(-19/2) = "
+    f"{2 ** (-19 / 2):.2e}"
+)
+print(
+    f"tanh, large weights: {saturated['tanh', 'large N(0, 1)']:.0%} of the units in "
+    "layer 20 have |h| > 0.99"
+)
+assert 0.5 < ratio["He"] < 2  # He keeps ReLU activations steady
+assert ratio["small N(0, 0.01²)"] < 1e-15  # small init decays by orders of magnitude
+assert ratio["large N(0, 1)"] > 1e15  # large init explodes
+assert 0.5 < ratio["Xavier"] / 2 ** (-19 / 2) < 2  # Xavier + ReLU: 2^(-L/2)
+assert saturated["tanh", "large N(0, 1)"] > 0.5  # large init saturates tanh
 assert stds["tanh", "small N(0, 0.01²)"][19] < 1e-15
 worst = max(np.max(np.abs(np.log10(stds[k] / predicted[k]))) for k in stds)
-print(f"largest deviation from the recursion over all 160 cells: factor {10 ** worst:.2f}")
+print(
+    f"largest deviation from the recursion over all 160 cells: factor {10**worst:.2f}"
+)
 assert worst < np.log10(2)
 
 # %% [markdown]
@@ -313,8 +344,8 @@ assert worst < np.log10(2)
 #
 # Two entries deserve a second look. **Xavier under tanh** does not hold the standard deviation constant
 # either: it decays from about 0.6 to about 0.17. The derivation assumed $\tanh(z)\approx z$, but
-# $\tanh(z)^2 \approx z^2 - \tfrac23 z^4$, so with $n\sigma_w^2 = 1$ the recursion is $v_{l+1} \approx v_l -
-# 2v_l^2$ and $v_l$ falls like $1/(2l)$: slowly, as a power law instead of exponentially. (This is why
+# $\tanh(z)^2 \approx z^2 - \tfrac23 z^4$, so with $n\sigma_w^2 = 1$ the recursion is $v_{j+1} \approx v_j -
+# 2v_j^2$ and $v_j$ falls like $1/(2j)$: slowly, as a power law instead of exponentially. (This is why
 # PyTorch's recommended gain for tanh is $5/3$: a slightly larger scale balances the contraction.) **He
 # under tanh** settles at a fixed point of the recursion, near 0.55.
 #
@@ -323,90 +354,120 @@ assert worst < np.log10(2)
 
 # %%
 colors = dict(zip(SCHEMES, ["C0", "C3", "C1", "C2"], strict=True))
-fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+markers = dict(zip(SCHEMES, ["v", "^", "s", "o"], strict=True))  # one shape per scheme
+fig, axes = plt.subplots(2, 1, figsize=(7, 8), sharex=True)
 layers = np.arange(1, DEPTH + 1)
 for ax, act in zip(axes, ["tanh", "relu"], strict=True):
     for name in SCHEMES:
-        ax.semilogy(layers, stds[act, name], "o-", ms=3, color=colors[name], label=name)
-        ax.semilogy(layers, predicted[act, name], ":", color=colors[name])
+        ax.semilogy(
+            layers,
+            stds[act, name],
+            "-",
+            marker=markers[name],
+            ms=5,
+            color=colors[name],
+            label=name,
+        )
+        ax.semilogy(layers, predicted[act, name], ":", color="k", lw=1)
     ax.set_title(f"{act} network, width {WIDTH}")
-    ax.set_xlabel("hidden layer")
-    ax.set_xticks([1, 5, 10, 15, 20])
-axes[0].set_ylabel("std of activations (log scale)")
-axes[0].legend(title="weights (dotted: prediction)", fontsize=8)
+    ax.set_ylabel("std of activations (log)")
+axes[1].set_xlabel("hidden layer")
+axes[1].set_xticks([1, 5, 10, 15, 20])
+axes[0].legend(title="weights (black dotted: prediction)", ncol=2)
 fig.suptitle("Standard deviation of activations layer by layer")
-plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# *The figure shows two panels, tanh on the left and ReLU on the right, with the standard deviation of the
-# activations against the layer index on a log axis from about $10^{-24}$ to $10^{17}$. Small weights
-# (blue) fall in a straight line by twenty orders of magnitude in both. Large weights (red) stay flat near
-# 1 for tanh (saturation) and climb in a straight line for ReLU. Xavier (orange) decays slowly for tanh
-# and by $\sqrt2$ per layer for ReLU. He (green) stays flat. Dotted lines of the same colours, the
-# predictions, lie on top of the measurements.*
+# *The figure shows two stacked panels, tanh on top and ReLU below, with the standard deviation of the
+# activations against the layer index on a log axis from about ten to the minus 24 to ten to the 17.
+# Small weights (downward triangles) fall in a straight line by twenty orders of magnitude in both. Large
+# weights (upward triangles) stay flat near 1 for tanh (saturation) and climb in a straight line for
+# ReLU. Xavier (squares) decays slowly for tanh and by the square root of 2 per layer for ReLU. He
+# (circles) stays flat. Thin black dotted lines, the predictions of the recursion, lie on top of the
+# measurements.*
 #
 # ## The backward pass: gradient norms per layer
 #
-# The same factors act on the gradients, in the opposite direction. The gradient of layer $l$'s weights
-# is $h_{l-1}^\top\delta_l$: the activations coming from below times the error signal coming from
+# The same factors act on the gradients, in the opposite direction. The gradient of layer $j$'s weights
+# is $h_{j-1}^\tope_j$: the activations coming from below times the error signal coming from
 # above.
 
 # %%
-print(f"{'activation':>10} {'scheme':>18} | {'|dJ/dW| layer 1':>15} {'layer 10':>10} {'layer 20':>10} |"
-      f" {'max / min':>9}")
+print(
+    f"{'activation':>10} {'scheme':>18} | {'|df/dW| layer 1':>15} {'layer 10':>10} "
+    f"{'layer 20':>10} |"
+    f" {'max / min':>9}"
+)
 for (act, name), g in grads.items():
-    print(f"{act:>10} {name:>18} | {fmt(g[0]):>15} {fmt(g[9]):>10} {fmt(g[19]):>10} |"
-          f" {g.max() / g.min():9.3g}")
+    print(
+        f"{act:>10} {name:>18} | {fmt(g[0]):>15} {fmt(g[9]):>10} {fmt(g[19]):>10} |"
+        f" {g.max() / g.min():9.3g}"
+    )
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+fig, axes = plt.subplots(2, 1, figsize=(7, 8), sharex=True)
 for ax, act in zip(axes, ["tanh", "relu"], strict=True):
     for name in SCHEMES:
-        ax.semilogy(layers, grads[act, name], "o-", ms=3, color=colors[name], label=name)
+        ax.semilogy(
+            layers,
+            grads[act, name],
+            "-",
+            marker=markers[name],
+            ms=5,
+            color=colors[name],
+            label=name,
+        )
     ax.set_title(f"{act} network, width {WIDTH}")
-    ax.set_xlabel("hidden layer")
-    ax.set_xticks([1, 5, 10, 15, 20])
-axes[0].set_ylabel(r"$\|\partial J/\partial W_l\|$ (log scale)")
-axes[0].legend(title="weights", fontsize=8)
+    ax.set_ylabel(r"$\|\partial f/\partial W_j\|$ (log)")
+axes[1].set_xlabel("hidden layer $j$")
+axes[1].set_xticks([1, 5, 10, 15, 20])
+axes[0].legend(title="weights", ncol=2)
 fig.suptitle("Gradient norm of each layer's weights at initialization")
-plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# *The figure shows two panels, tanh and ReLU, with the norm of each layer's weight gradient against the
-# layer index on a log axis. Small weights (blue) give flat lines between $10^{-24}$ and $10^{-19}$. Large weights (red) give
-# tanh gradients that fall by about seven orders of magnitude from layer 1 to layer 20, and ReLU gradients
-# near $10^{34}$. Xavier (orange) and He (green) are roughly flat, He near 1 and Xavier-with-ReLU several
-# hundred times lower.*
+# *The figure shows two stacked panels, tanh on top and ReLU below, with the norm of each layer's weight
+# gradient against the layer index on a log axis. Small weights (downward triangles) give flat lines
+# between ten to the minus 24 and ten to the minus 19. Large weights (upward triangles) give tanh
+# gradients that fall by about seven orders of magnitude from layer 1 to layer 20, and ReLU gradients
+# near ten to the 34. Xavier (squares) and He (circles) are roughly flat, He near 1 and Xavier with ReLU
+# several hundred times lower.*
 #
 # - With **large tanh weights** the gradient grows by orders of magnitude towards the input layers: each
 #   step back multiplies by $\sqrt{n}\,\sigma_w = 10$ and by $\tanh'$, which is small but not small enough.
 #   The first layers would take enormous steps while the saturated units barely respond.
 # - With **small weights** all gradients are between $10^{-24}$ and $10^{-19}$: nothing would move.
 # - With **Xavier under ReLU** the gradient norms are flat across layers, yet several hundred times smaller
-#   than under He. The two effects cancel: $h_{l-1}$ shrinks by $\sqrt2$ per layer going up, $\delta_l$
-#   shrinks by $\sqrt2$ per layer going down, and their product $h_{l-1}^\top\delta_l$ is the same small
+#   than under He. The two effects cancel: $h_{j-1}$ shrinks by $\sqrt2$ per layer going up, $e_j$
+#   shrinks by $\sqrt2$ per layer going down, and their product $h_{j-1}^\tope_j$ is the same small
 #   number at every layer. A flat profile alone does not certify a good initialization; the level matters too.
 # - With **He under ReLU** the gradients are flat and of order one.
 
 # %%
 g_he, g_xav = grads["relu", "He"], grads["relu", "Xavier"]
 print(f"He/ReLU: gradient norms from {g_he.min():.3g} to {g_he.max():.3g}")
-print(f"median gradient norm, He / Xavier under ReLU: {np.median(g_he) / np.median(g_xav):.0f}")
+print(
+    "median gradient norm, He / Xavier under ReLU: "
+    f"{np.median(g_he) / np.median(g_xav):.0f}"
+)
 g_big = grads["tanh", "large N(0, 1)"]
-print(f"tanh, large weights: layer 1 / layer 20 gradient norm = {g_big[0] / g_big[19]:.1e}")
+print(
+    "tanh, large weights: layer 1 / layer 20 gradient norm = "
+    f"{g_big[0] / g_big[19]:.1e}"
+)
 assert g_he.max() / g_he.min() < 5
 assert np.median(g_he) / np.median(g_xav) > 100
 assert g_big[0] / g_big[19] > 1e5
-assert np.all(grads["relu", "small N(0, 0.01²)"] < 1e-15) and np.all(grads["tanh", "small N(0, 0.01²)"] < 1e-15)
+assert np.all(grads["relu", "small N(0, 0.01²)"] < 1e-15) and np.all(
+    grads["tanh", "small N(0, 0.01²)"] < 1e-15
+)
 
 # %% [markdown]
 # ### Orthogonal initialization
 #
 # Matching the *average* variance is not the whole story. {cite:t}`saxe2014` studied deep *linear*
-# networks, $h_L = x W_1 W_2 \cdots W_L$, where the variance argument is exact. With Gaussian
-# $W_l$ of variance $1/n$ the product preserves the length of a typical input on average, but its singular
+# networks, $h_D = x W_1 W_2 \cdots W_D$, where the variance argument is exact. With Gaussian
+# $W_j$ of variance $1/n$ the product preserves the length of a typical input on average, but its singular
 # values spread apart with depth: a few directions grow, most shrink. A random **orthogonal** matrix has
 # every singular value equal to 1, and so does any product of them, so every direction is passed on
 # unchanged. (`gdlearn.init.orthogonal` draws one from the QR decomposition of a Gaussian matrix.)
@@ -414,7 +475,10 @@ assert np.all(grads["relu", "small N(0, 0.01²)"] < 1e-15) and np.all(grads["tan
 # %%
 rng = np.random.default_rng(SEED)
 n = 100
-print(f"{'depth':>5} | {'Gaussian 1/n: largest sv':>24} {'median sv':>10} | {'orthogonal: largest':>19} {'smallest':>9}")
+print(
+    f"{'depth':>5} | {'Gaussian 1/n: largest sv':>24} {'median sv':>10} | "
+    f"{'orthogonal: largest':>19} {'smallest':>9}"
+)
 prod_g, prod_o = np.eye(n), np.eye(n)
 for depth in range(1, 21):
     prod_g = prod_g @ init.lecun_normal((n, n), rng)
@@ -422,7 +486,10 @@ for depth in range(1, 21):
     if depth in (1, 5, 10, 20):
         sg = np.linalg.svd(prod_g, compute_uv=False)
         so = np.linalg.svd(prod_o, compute_uv=False)
-        print(f"{depth:5d} | {sg[0]:24.3g} {np.median(sg):10.3g} | {so[0]:19.6f} {so[-1]:9.6f}")
+        print(
+            f"{depth:5d} | {sg[0]:24.3g} {np.median(sg):10.3g} | {so[0]:19.6f} "
+            f"{so[-1]:9.6f}"
+        )
 assert np.allclose(so, 1.0)
 assert sg[0] / np.median(sg) > 100
 
@@ -443,57 +510,101 @@ assert sg[0] / np.median(sg) > 100
 # %%
 X3, y3 = make_spirals(60, np.random.default_rng(SEED), n_classes=3, noise=0.1)
 net6 = MLP(X3, y3, hidden=(32,) * 6, activation="relu", output="softmax")
+print(f"std of the activations at step zero, layers 1..6 (input: {X3.std():.2f})")
+std6 = {}
+for name in ("Xavier", "He"):
+    p0 = net6.init(np.random.default_rng(1), scheme=SCHEMES[name][0])
+    std6[name] = np.array([h.std() for h in net6.activations(p0)[:-1]])
+    print(f"{name:>11}: {np.round(std6[name], 3)}")
+xav_he = std6["Xavier"] / std6["He"]
+print(f"Xavier / He: {np.round(xav_he, 3)}")
+
+# %%
+assert abs(xav_he[0] * np.sqrt(34 / 2) - 1) < 0.1  # layer 1: Var 2/34 against 2/2
+assert xav_he[5] < 0.1
+
+# %%
 TARGET = 0.1
 runs = {}
-print(f"{'scheme':>18} | {'initial loss':>12} | {'last loss':>10} | {'steps to loss < 0.1':>19} |"
-      f" {'accuracy':>8} | status after n steps")
+print(
+    f"{'scheme':>18} | {'initial loss':>12} | {'last loss':>10} | "
+    f"{'steps to loss < 0.1':>19} |"
+    f" {'accuracy':>8} | status after n steps"
+)
 for name, (scheme, _) in SCHEMES.items():
     params0 = net6.init(np.random.default_rng(1), scheme=scheme)
     res = minimize(net6, params0, SGD(lr=0.05, momentum=0.9), max_steps=300)
     runs[name] = res
     below = np.flatnonzero(res.history.loss < TARGET)
     reach = f"{below[0]}" if below.size else "never"
-    print(f"{name:>18} | {res.history.loss[0]:12.4g} | {res.fun:10.4g} | {reach:>19} |"
-          f" {net6.score(res.x):8.2f} | {res.status} after {res.n_steps}")
+    print(
+        f"{name:>18} | {res.history.loss[0]:12.4g} | {res.fun:10.4g} | {reach:>19} |"
+        f" {net6.score(res.x):8.2f} | {res.status} after {res.n_steps}"
+    )
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
 for name, res in runs.items():
     loss = res.history.loss
     label = name + (" (diverged)" if res.status == "diverged" else "")
-    ax.semilogy(np.arange(len(loss)), loss, "x-" if len(loss) < 5 else "-", color=colors[name], label=label)
-ax.axhline(np.log(3), color="gray", ls="--", lw=1, label="ln 3 (uniform guess)")
+    style = {
+        "small N(0, 0.01²)": ":",
+        "large N(0, 1)": "x-",
+        "Xavier": "--",
+        "He": "-",
+    }[name]
+    ax.semilogy(np.arange(len(loss)), loss, style, color=colors[name], label=label)
+ax.axhline(
+    np.log(3), color="gray", ls=(0, (1, 3)), lw=1.5, label="ln 3 (uniform guess)"
+)
 ax.set_xlabel("step")
 ax.set_ylabel("training loss (cross-entropy, log scale)")
-ax.set_title("Six-layer ReLU network on three spirals: one network, four initializations")
-ax.legend(fontsize=8)
+ax.set_title("Six-layer ReLU network on three spirals, four initializations")
+ax.legend()
 plt.show()
 
 # %% [markdown]
 # *The figure shows the training loss against the step on a log axis for the four initializations. Small
-# weights (blue) stay flat on the dashed line at $\ln 3$ for all 300 steps. Large weights (red) are two
-# crosses: the loss jumps from about 1600 to above $10^7$ in one step and the run stops. Xavier (orange)
-# and He (green) both fall by several orders of magnitude: He steadily from the start, Xavier later and
-# with a spike back above $\ln 3$ near step 50.*
+# weights (dotted line) stay flat on the grey line at ln 3 for all 300 steps. Large weights are two
+# crosses: the loss jumps from about 1600 to above ten million in one step and the run stops. Xavier
+# (dashed) and He (solid) both fall by several orders of magnitude: He steadily from the start, Xavier
+# later and with a spike back above ln 3 near step 50.*
 #
 # The table and the picture agree with the diagnosis at step zero:
 
 # %%
 loss = {k: r.history.loss for k, r in runs.items()}
-first = {k: int(np.argmax(v < TARGET)) if np.any(v < TARGET) else None for k, v in loss.items()}
-assert np.all(np.abs(loss["small N(0, 0.01²)"] - np.log(3)) < 1e-3)    # never leaves the uniform guess
+first = {
+    k: int(np.argmax(v < TARGET)) if np.any(v < TARGET) else None
+    for k, v in loss.items()
+}
+assert np.all(
+    np.abs(loss["small N(0, 0.01²)"] - np.log(3)) < 1e-3
+)  # never leaves the uniform guess
 assert runs["large N(0, 1)"].status == "diverged"
-assert first["He"] is not None and first["Xavier"] is not None and first["He"] < first["Xavier"]
+assert (
+    first["He"] is not None
+    and first["Xavier"] is not None
+    and first["He"] < first["Xavier"]
+)
 assert net6.score(runs["He"].x) == 1.0
-print(f"He reaches loss {TARGET} after {first['He']} steps, Xavier after {first['Xavier']}")
+print(
+    f"He reaches loss {TARGET} after {first['He']} steps, Xavier after "
+    f"{first['Xavier']}"
+)
 
 # %% [markdown]
 # - **Small weights**: the output is practically independent of the input, the loss is $\ln 3$ (a uniform
 #   guess over three classes) and the gradients are too small to leave it.
 # - **Large weights**: the logits are in the thousands, the first step is huge, and the loss explodes;
-#   `minimize` stops with status `diverged` at the second step and keeps the last accepted point.
-# - **Xavier** trains, but it starts with a signal shrunk by $2^{-3}$ after six ReLU layers and needs many
-#   more steps (about four times as many) to reach the target loss.
+#   `minimize` stops with status `diverged` after that first step ("diverged after 1") and keeps the
+#   last accepted point.
+# - **Xavier** trains, but it starts with a much weaker signal than He, as the first table of this
+#   section shows. Already at layer 1 its standard deviation is 0.24 times He's: the first layer has
+#   $n_{\text{in}} = 2$ and $n_{\text{out}} = 32$, so Xavier's variance $2/34$ is 17 times smaller than
+#   He's $2/2$, and $1/\sqrt{17} \approx 0.24$. Each further ReLU layer loses about another $\sqrt2$; at
+#   layer 6 the ratio is 0.043, about $2^{-4.5}$. Xavier needs about four times as many steps as He to
+#   reach the target loss.
 # - **He** trains fastest and fits the training set perfectly.
 #
 # With only six layers Xavier's $\sqrt2$ per layer is a handicap, not a failure; with twenty it is a
@@ -509,7 +620,7 @@ print(f"He reaches loss {TARGET} after {first['He']} steps, Xavier after {first[
 # - **Equal weights** (zeros or any constant) make hidden units identical forever: their gradients are equal,
 #   so the network has one unit per layer in effect. Random weights break the symmetry; biases may start at zero.
 # - One layer multiplies the second moment of its input by $n_{\text{in}}\sigma_w^2$ (forward) and of its
-#   error signal by $n_{\text{out}}\sigma_w^2$ (backward); over $L$ layers these factors compound, so a
+#   error signal by $n_{\text{out}}\sigma_w^2$ (backward); over $D$ layers these factors compound, so a
 #   scale slightly off makes the signal vanish or explode.
 # - **Xavier/Glorot**, $\operatorname{Var}(W) = 2/(n_{\text{in}} + n_{\text{out}})$, balances both directions for
 #   tanh-like units; **He/Kaiming**, $\operatorname{Var}(W) = 2/n_{\text{in}}$, adds the factor 2 that ReLU
@@ -524,7 +635,7 @@ print(f"He reaches loss {TARGET} after {first['He']} steps, Xavier after {first[
 # For the 20-layer ReLU network of width 100 above, find the weight standard deviation $\sigma$ for which the
 # standard deviation of the activations at layer 20 equals the one at layer 1, without any theory. Hint: a
 # ReLU network without biases is *positively homogeneous*: multiplying every weight by $c > 0$ multiplies
-# layer $l$'s activations by $c^l$. Compare your $\sigma$ with He's $\sqrt{2/100}$.
+# layer $j$'s activations by $c^j$. Compare your $\sigma$ with He's $\sqrt{2/100}$.
 # ```
 #
 # ```{solution-start} ex-init-scale
@@ -536,12 +647,21 @@ print(f"He reaches loss {TARGET} after {first['He']} steps, Xavier after {first[
 # r(1)^{-1/19}$.
 
 # %%
-relu_net = MLP(X_deep, y_deep, hidden=(WIDTH,) * DEPTH, activation="relu", output="linear")
-params_unit = relu_net.init(np.random.default_rng(1), scheme=init.get_initializer("normal", std=1.0))
+relu_net = MLP(
+    X_deep, y_deep, hidden=(WIDTH,) * DEPTH, activation="relu", output="linear"
+)
+params_unit = relu_net.init(
+    np.random.default_rng(1), scheme=init.get_initializer("normal", std=1.0)
+)
 s_unit = np.array([h.std() for h in relu_net.activations(params_unit)[:-1]])
 sigma_star = (s_unit[19] / s_unit[0]) ** (-1 / 19)
-print(f"sigma that keeps the std constant: {sigma_star:.4f};  He: sqrt(2/100) = {np.sqrt(2 / WIDTH):.4f}")
-check = relu_net.init(np.random.default_rng(1), scheme=init.get_initializer("normal", std=sigma_star))
+print(
+    f"sigma that keeps the std constant: {sigma_star:.4f};  He: sqrt(2/100) = "
+    f"{np.sqrt(2 / WIDTH):.4f}"
+)
+check = relu_net.init(
+    np.random.default_rng(1), scheme=init.get_initializer("normal", std=sigma_star)
+)
 s_check = np.array([h.std() for h in relu_net.activations(check)[:-1]])
 print(f"with that sigma: std at layer 20 / layer 1 = {s_check[19] / s_check[0]:.4f}")
 assert np.isclose(s_check[19] / s_check[0], 1.0)
@@ -568,21 +688,30 @@ assert abs(sigma_star / np.sqrt(2 / WIDTH) - 1) < 0.05
 #
 # A callback stops each run at the first step with loss below $0.05$.
 
+
 # %%
 def steps_to(target, scale):
     def scheme(shape, rng):
         return 0.5 + rng.normal(scale=scale, size=shape)
 
     p0 = net1.init(np.random.default_rng(1), scheme=scheme)
-    res = minimize(net1, p0, Adam(lr=0.02), max_steps=1500, callback=lambda k, x, f, g: f < target)
-    return res.n_steps, np.ptp(p0["W1"], axis=1).max(), np.ptp(res.x["W1"], axis=1).max()
+    res = minimize(
+        net1, p0, Adam(lr=0.02), max_steps=1500, callback=lambda k, x, f, g: f < target
+    )
+    return (
+        res.n_steps,
+        np.ptp(p0["W1"], axis=1).max(),
+        np.ptp(res.x["W1"], axis=1).max(),
+    )
 
 
 needed = {}
 for scale in [1e-3, 1e-1]:
     needed[scale], spread0, spread1 = steps_to(0.05, scale)
-    print(f"noise {scale:g}: spread of W1 across units {spread0:.1e} -> {spread1:.2f}; "
-          f"loss < 0.05 after {needed[scale]} steps")
+    print(
+        f"noise {scale:g}: spread of W1 across units {spread0:.1e} -> {spread1:.2f}; "
+        f"loss < 0.05 after {needed[scale]} steps"
+    )
 xavier_steps = int(np.argmax(curves["Xavier (random)"] < 0.05))
 print(f"Xavier start: loss < 0.05 after {xavier_steps} steps")
 assert needed[1e-3] > needed[1e-1] > 0 and needed[1e-3] > 2 * xavier_steps
@@ -612,12 +741,17 @@ assert needed[1e-3] > needed[1e-1] > 0 and needed[1e-3] > 2 * xavier_steps
 # the same as Xavier's normal version. Only the variance enters the recursion, so the prediction is the same.
 
 # %%
-tanh_net = MLP(X_deep, y_deep, hidden=(WIDTH,) * DEPTH, activation="tanh", output="linear")
+tanh_net = MLP(
+    X_deep, y_deep, hidden=(WIDTH,) * DEPTH, activation="tanh", output="linear"
+)
 p_unif = tanh_net.init(np.random.default_rng(1), scheme="xavier_uniform")
 s_unif = tanh_net.activations(p_unif)[DEPTH - 1].std()
 s_pred = predicted["tanh", "Xavier"][DEPTH - 1]
-print(f"xavier_uniform: std at layer 20 = {s_unif:.4f}; xavier_normal: {stds['tanh', 'Xavier'][DEPTH - 1]:.4f}; "
-      f"recursion: {s_pred:.4f}")
+print(
+    f"xavier_uniform: std at layer 20 = {s_unif:.4f}; xavier_normal: "
+    f"{stds['tanh', 'Xavier'][DEPTH - 1]:.4f}; "
+    f"recursion: {s_pred:.4f}"
+)
 assert abs(s_unif / s_pred - 1) < 0.15
 
 # %% [markdown]

@@ -835,7 +835,7 @@ for theory_, var, se in noisy.values():
 assert np.isclose(
     hb[0], ALPHA_N * (1 + BETA_N) / ((1 - BETA_N) * (2 * (1 + BETA_N) - ALPHA_N))
 )
-assert abs(hb[0] / sgd_eff[0] - 1) < 0.06 and hb[0] > 9 * sgd_small[0]
+assert abs(hb[0] / sgd_eff[0] - 1) < 0.05 and hb[0] > 9 * sgd_small[0]
 
 # %% [markdown]
 # Heavy ball with $\alpha = 0.01$ and $\beta = 0.9$ jitters ten times as much as SGD with the same $\alpha$, and

@@ -233,7 +233,8 @@ for ax, (kap, path) in zip(axes, paths.items(), strict=True):
     ax.set_ylabel(r"$\theta_2$")
     ax.legend(loc="lower right")
 fig.suptitle(
-    r"Gradient descent, $\alpha = 2/(L+\mu)$, on $\frac{1}{2}(\theta_1^2 + \kappa \theta_2^2)$"
+    r"Gradient descent, $\alpha = 2/(L+\mu)$, on "
+    r"$\frac{1}{2}(\theta_1^2 + \kappa \theta_2^2)$"
 )
 plt.show()
 

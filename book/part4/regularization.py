@@ -478,6 +478,60 @@ assert under_va.value(runs["AdaGrad from 0"].x) > under_va.value(w_pinv)
 # minibatches tend to converge to sharper minima that generalize worse. The optimizer, its
 # hyper-parameters and its number of steps are part of the model.
 #
+# ### Across the interpolation threshold: double descent
+#
+# The minimum-norm solution of the early-stopping problem validated at $0.3128$: worse than the best
+# early-stopped model, but far from the disaster of the degree-15 polynomial. It is one point of a curve.
+# Fit the minimum-norm least-squares solution using only the first $p$ of the 100 features, for $p$ from 5
+# to 100, with the same 40 training examples. Below $p = n = 40$ there are more examples than parameters
+# and the fit is ordinary least squares; at $p = 40$ it interpolates the training data for the first time,
+# with exactly one solution; above, it picks the smallest of infinitely many interpolating solutions, the
+# one gradient descent from zero would find.
+
+# %%
+sweep_p = (5, 10, 20, 30, 35, 38, 40, 42, 45, 50, 60, 80, 100)
+sweep = {}
+print(f"{'features p':>10} {'interpolates':>12} {'valid loss':>11} {'||w||':>8}")
+for p in sweep_p:
+    w_p = np.linalg.pinv(X_tr[:, :p]) @ t_tr
+    fits_all = half_mse(w_p[None], X_tr[:, :p], t_tr)[0] < 1e-12
+    sweep[p] = (half_mse(w_p[None], X_va[:, :p], t_va)[0], np.linalg.norm(w_p))
+    print(f"{p:>10} {fits_all!s:>12} {sweep[p][0]:11.4g} {sweep[p][1]:8.4g}")
+
+# %%
+valid_p = np.array([sweep[p][0] for p in sweep_p])
+assert sweep_p[int(np.argmax(valid_p))] == n  # the peak: at the interpolation threshold
+assert sweep[n][0] > 1000 * max(sweep[5][0], sweep[100][0])
+assert np.all(np.diff(valid_p[sweep_p.index(n):]) < 0)  # the second descent
+assert np.isclose(sweep[100][0], valid_min_norm)  # the minimum-norm solution above
+assert min(valid_p[: sweep_p.index(n)]) < sweep[100][0]
+
+# %%
+fig, ax = plt.subplots()
+ax.semilogy(sweep_p, valid_p, "o-", label="validation loss, minimum-norm fit")
+ax.axvline(n, color="gray", ls=":", label=f"interpolation threshold p = n = {n}")
+ax.set_xlabel("number of features p")
+ax.set_ylabel("validation loss")
+ax.set_title("Minimum-norm least squares on 40 examples")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# *The figure shows the validation loss of the minimum-norm least-squares fit against the number of
+# features, on a log scale. It falls a little at first, rises as the number of features approaches the 40
+# training examples, peaks at exactly 40 features (a dotted line) more than a thousand times higher than at
+# either end, and falls again as more features are added.*
+#
+# The validation loss first behaves like the classical U: it falls, then climbs as $p$ approaches $n$. At
+# the threshold the single interpolating solution must bend itself to fit all 40 noisy targets, and its
+# norm and its validation loss explode. Past the threshold the loss falls again, because among more and
+# more interpolating solutions the minimum-norm one gets smaller and smoother. This second descent, after
+# the peak at the interpolation threshold, is **double descent** {cite:p}`belkin2019`. Here the second
+# descent stays above the first minimum (about $0.23$ at $p = 10$ against $0.31$ at $p = 100$); with other
+# data it can go below it, which is one reason heavily over-parameterized models can generalize. The
+# minimum-norm choice, the implicit regularization of gradient descent from zero, is what makes the right
+# half of the curve descend.
+#
 # Explicit regularizers for neural networks go further than L2. Dropout {cite:p}`srivastava2014`, for
 # instance, randomly silences units during training. The principle is the same as in this chapter: give up
 # a little training loss for a model that does better on data it has not seen.
@@ -495,6 +549,8 @@ assert under_va.value(runs["AdaGrad from 0"].x) > under_va.value(w_pinv)
 #   weights.
 # - On an under-determined least-squares problem, gradient descent from zero converges to the minimum-norm
 #   solution $X^+y$; another start or an adaptive method converges to a different interpolating solution.
+# - Swept across the interpolation threshold ($p = n$), the minimum-norm fit's validation loss peaks at the
+#   threshold and falls again beyond it: double descent.
 #
 # ## Exercises
 #
@@ -599,6 +655,61 @@ for name, res in zip(("from 0", "from w_other"), ends, strict=True):
 # No. With $\nu > 0$ the loss is strongly convex and has exactly one minimizer, the ridge solution, and
 # gradient descent reaches it from any start. An explicit penalty makes the answer a property of the
 # *problem*; without it, the answer is partly a property of the *algorithm*.
+#
+# ```{solution-end}
+# ```
+#
+# ```{exercise} Ridge's closed form and its shrinkage factors
+# :label: ex-reg-ridge
+# For $f_\nu(w) = \frac{1}{2n}\|\Phi w - y\|^2 + \frac\nu2\|w\|^2$, derive the minimizer $w_\nu$ by setting
+# the gradient to zero. Then write $H = \Phi^\top\Phi/n = \sum_i \lambda_i v_i v_i^\top$ and show that the
+# component of $w_\nu$ along $v_i$ is the unpenalized solution's component multiplied by
+# $\lambda_i/(\lambda_i + \nu)$. Check both on the cubic of the first section with $\nu = 0.01$.
+# ```
+#
+# ```{solution-start} ex-reg-ridge
+# :class: dropdown
+# ```
+#
+# With $b = \Phi^\top y / n$ the gradient is $\nabla f_\nu(w) = H w - b + \nu w$. It vanishes at
+#
+# $$
+# w_\nu = (H + \nu I)^{-1} b ,
+# $$
+#
+# and for $\nu > 0$ the matrix $H + \nu I$ is positive definite, so this is the unique minimizer. In the
+# eigenvectors, $H + \nu I = \sum_i (\lambda_i + \nu)\, v_i v_i^\top$ has the inverse
+# $\sum_i v_i v_i^\top / (\lambda_i + \nu)$, so
+#
+# $$
+# v_i^\top w_\nu = \frac{v_i^\top b}{\lambda_i + \nu}
+# = \frac{\lambda_i}{\lambda_i + \nu}\cdot\frac{v_i^\top b}{\lambda_i}
+# = \frac{\lambda_i}{\lambda_i + \nu}\; v_i^\top w_0 ,
+# $$
+#
+# where $w_0 = H^{-1} b$ is the unpenalized solution (when $H$ is invertible). A direction with
+# $\lambda_i \gg \nu$ keeps its component; one with $\lambda_i \ll \nu$ loses almost all of it.
+
+# %%
+Phi3 = poly(x_tr, 3)
+H3, b3 = Phi3.T @ Phi3 / len(x_tr), Phi3.T @ y_tr / len(x_tr)
+nu = 0.01
+w_nu = np.linalg.solve(H3 + nu * np.eye(4), b3)
+lam_i, V3 = np.linalg.eigh(H3)
+shrink = lam_i / (lam_i + nu)
+w_0 = np.linalg.solve(H3, b3)
+print("eigenvalues of H:", lam_i)
+print("shrinkage factors lambda_i / (lambda_i + nu):", shrink)
+w_model = LinearRegression(Phi3, y_tr, l2=nu).solve()
+same_solution = np.allclose(w_nu, w_model, rtol=1e-10)
+same_factors = np.allclose(V3.T @ w_nu, shrink * (V3.T @ w_0), rtol=1e-8, atol=1e-12)
+print(f"closed form equals LinearRegression(l2=nu).solve(): {same_solution}")
+print(f"components shrink by lambda_i / (lambda_i + nu): {same_factors}")
+assert same_solution and same_factors
+
+# %% [markdown]
+# The smallest eigenvalue of the cubic's $H$ (about $0.013$) is close to $\nu = 0.01$, so that direction
+# keeps only about $57\,\%$ of its component, while the two largest keep more than $98\,\%$.
 #
 # ```{solution-end}
 # ```

@@ -340,7 +340,7 @@ for (r_n, p_n), (r_v, p_v) in contest.values():
 # With the gradient clipped, the same learning rate walks down the steep wall in short steps; near the
 # solution the gradient is short anyway and clipping switches itself off. Both kinds of clipping rescue the
 # run. With the same cap on the step, clipping by value needs 1.5 to 2.5 times as many steps as clipping
-# by norm, and the printed paths show why. Its first steps move every weight by the same amount, although
+# by norm, for two reasons. Its first steps move every weight by the same amount, although
 # the gradient says the small weights matter most, so it walks to a different solution along a path about
 # a quarter longer (1.04 against 0.83). And once some coordinates drop below the threshold, a
 # value-clipped gradient is shorter than the cap, while a norm-clipped one keeps the full length until the
@@ -574,7 +574,7 @@ for c in (0.8, 1.0, 1.25):
         delta = delta @ (c * Qs[j - 1]).T
     ratio = np.linalg.norm(delta) / np.linalg.norm(delta_D)
     predicted = c ** (D_lin - 1)
-    print(f"c = {c:4.2f}: |delta_1| / |delta_D| = {ratio:.4g}, c^(D-1) = {predicted:.4g}")
+    print(f"c = {c:4.2f}: |delta_1|/|delta_D| = {ratio:.4g}, c^(D-1) = {predicted:.4g}")
     assert np.isclose(ratio, predicted, rtol=1e-10)
 
 # %% [markdown]

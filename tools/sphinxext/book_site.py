@@ -152,6 +152,7 @@ def configure(app: Any, config: Any) -> None:
 
     # Chinese search (jieba) over the whole site; English words still stemmed.
     config.html_search_language = "zh"
+    config.html_search_scorer = str(Path(__file__).with_name("search_scorer.js"))
     userdict = _glossary_userdict()
     if userdict:
         config.html_search_options = {**(config.html_search_options or {}), "dict": userdict}
@@ -396,8 +397,8 @@ class _Bundler:
 
 
 def after_build(app: Any, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        return  # the singlehtml page is printed (tools/build_pdf.py), not served
     outdir = Path(app.outdir)
     bundler = _Bundler(outdir)
     for page in sorted(outdir.rglob("*.html")):
@@ -470,4 +471,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", header_buttons, priority=600)
     app.connect("build-finished", after_build)
     app.add_css_file("book.css")
+    app.add_js_file("book.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
