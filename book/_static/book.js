@@ -7,7 +7,10 @@
       var math = box.querySelector(":scope > .katex");
       if (!math) return;
       math.style.fontSize = "";
-      var room = box.clientWidth, need = math.scrollWidth;
+      var column = box.closest("div.math") || box.parentElement;
+      var cs = getComputedStyle(column);
+      var room = column.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      var need = Math.max(math.scrollWidth, box.scrollWidth);
       if (need > room + 1 && room > 0) {
         var size = parseFloat(getComputedStyle(math).fontSize);
         math.style.fontSize = (size * Math.max(0.55, (room - 2) / need)).toFixed(2) + "px";

@@ -301,8 +301,8 @@ plt.show()
 # point, and `model10.hess` returns it). Its largest eigenvalue $L$ is the steepest
 # curvature along any direction, and a step of $1/L$ is safe. The Hessian, its
 # eigenvalues and what they say about a landscape are defined and checked in
-# {doc}`../part2/derivatives_and_gradients` (sections "The Hessian" and "Eigenvalues of
-# a quadratic"); why $1/L$ is safe is in {doc}`../part2/update_rule`. Gradient descent
+# {doc}`../part2/derivatives_and_gradients` (sections {ref}`dg-hessian` and
+# {ref}`dg-eigen`); why $1/L$ is safe is in {doc}`../part2/update_rule`. Gradient descent
 # with that step finds the same answer as the closed form:
 
 # %%
@@ -323,6 +323,7 @@ print("max |GD - lstsq| over the 11 parameters < 1e-3:",
       bool(np.max(np.abs(res10.x - theta10)) < 1e-3))
 
 # %%
+assert 0.5 > 2 / L10           # the step 0.5 of the BMI-only walk would diverge here
 assert res10.converged and res10.n_steps > 100 * result.n_steps
 assert np.allclose(res10.x, theta10, atol=1e-3)
 

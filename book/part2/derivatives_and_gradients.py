@@ -534,7 +534,8 @@ plt.show()
 # | $10^{-7}$ to $10^{-4}$ | fine for functions with kinks, worrying otherwise |
 # | below $10^{-7}$ | correct |
 #
-# `check_grad` sets its verdict `passed` by a threshold `tol` on this relative error.
+# `check_grad` sets its verdict `passed` by a threshold `tol` on this relative error
+# (or, for a gradient that is zero up to rounding, by an absolute threshold `atol=1e-8`).
 # Its default, `tol=1e-6`, is looser than the table: it passes errors between $10^{-7}$
 # and $10^{-6}$, which the table calls worrying for a smooth function. (The looser
 # default spares false alarms on badly scaled functions, where the rounding error
@@ -1444,4 +1445,6 @@ assert np.allclose(P_half_inv @ phi_next, theta_next)
 # {cite:t}`higham2002`; the gradient as the direction of steepest ascent and gradient
 # checking in practice are discussed by {cite:t}`goodfellow2016`. Himmelblau's function
 # is from {cite:t}`himmelblau1972`, the breast-cancer data from {cite:t}`street1993`.
-# Full entries are in the {doc}`../appendix/bibliography`.
+# The Hessian, the optimality conditions and the eigenvalue view of quadratics follow
+# {cite:t}`nocedal2006` (chapter 2); steepest descent in a quadratic norm is section 9.4
+# of {cite:t}`boyd2004`. Full entries are in the {doc}`../appendix/bibliography`.

@@ -46,13 +46,14 @@ print("gdlearn", gdlearn.__version__)
 # ## Three losses for regression
 #
 # A regression model predicts $\hat y_i$ for a target $y_i$; the **residual** is $r_i = \hat y_i - y_i$. A
-# regression loss is the mean of a penalty $\ell(r_i)$ over the data, and by the chain rule its gradient
-# with respect to the parameters $\theta$ is
+# regression loss, the objective $f$, is the mean of a per-example penalty $\ell(r_i)$ over the $n$ data
+# points (symbols as on the {doc}`../notation` page), and by the chain rule its gradient with respect to the
+# parameters $\theta$ is
 #
 # $$
 # \begin{aligned}
-# J(\theta) &= \frac1n \sum_{i=1}^{n} \ell(r_i), \\
-# \nabla J(\theta) &= \frac1n \sum_{i=1}^{n} \ell'(r_i)\, \nabla_\theta \hat y_i .
+# f(\theta) &= \frac1n \sum_{i=1}^{n} \ell(r_i), \\
+# \nabla f(\theta) &= \frac1n \sum_{i=1}^{n} \ell'(r_i)\, \nabla_\theta \hat y_i .
 # \end{aligned}
 # $$
 #
@@ -69,7 +70,8 @@ print("gdlearn", gdlearn.__version__)
 # many close ones. The absolute loss pulls every point with the same force, however far. Huber's loss
 # {cite}`huber1964` is quadratic near zero and linear in the tails: its pull grows with the residual up to
 # $\delta$ and then stays there. The absolute loss has a kink at $r = 0$, where it has no derivative, only
-# a *subgradient*; Huber's loss is differentiable everywhere. We write the three penalties and their
+# a *subgradient*; Huber's loss is differentiable everywhere. (Its threshold is called $\delta$ here, as in
+# `torch.nn.HuberLoss(delta=...)`; it has nothing to do with the Newton damping $\delta$ of Part III.) We write the three penalties and their
 # derivatives and check the derivatives against centred differences at points away from the kink:
 
 # %%
@@ -140,10 +142,19 @@ plt.show()
 # of the data, where it has the most leverage on the slope.
 #
 # Each line is fitted by gradient descent with `gdlearn` on the loss $\frac1n\sum \ell(\theta_0 + \theta_1
-# x_i - y_i)$. MSE and Huber are differentiable and convex, so gradient descent with a fixed step converges
-# and a gradient norm below $10^{-8}$ certifies the minimum. MAE has a kink, so we use its subgradient with a
-# decreasing step $\alpha_t = 1/(1 + 0.01\,t)$, and compare the result with the exact least-absolute-
-# deviations line, computed as a linear program.
+# x_i - y_i)$. MSE and Huber are differentiable and convex, and their gradients are $L$-Lipschitz with
+# $L = \lambda_{\max}(X^\top X/n)$ (Huber's $\ell'' \le 1$; the Hessian and its eigenvalues are introduced in
+# {doc}`derivatives_and_gradients`). The BMI column is standardized, so $L = 1$ and the fixed step $\alpha = 1$
+# is below $2/L$, the condition under which every step lowers the loss ({doc}`update_rule`). For MSE the
+# smallest eigenvalue is 1 as well: the loss is strongly convex with $\mu = 1$, and a gradient norm below
+# $10^{-8}$ certifies that the fit is within $10^{-8}/\mu$ of the minimizer. Huber's loss is *not* strongly
+# convex: where a residual is beyond $\delta$ its penalty is linear, with zero curvature, and a loss that is
+# flat in some direction can have a tiny gradient far from its minimizer. The same certificate holds for
+# Huber only because, at the fit, most residuals lie inside $\delta$, where the penalty is quadratic: near
+# the fit the loss curves up at least as fast as $\mu_\delta = \lambda_{\min}(X_\delta^\top X_\delta / n)$,
+# with $X_\delta$ the rows whose residual is inside $\delta$ (printed below). MAE has a kink, so we use its
+# subgradient with a decreasing step $\alpha_k = 1/(1 + 0.01\,k)$, and compare the result with the exact
+# least-absolute-deviations line, computed as a linear program.
 
 # %%
 diabetes = load_diabetes()
@@ -197,6 +208,12 @@ typical = np.median(np.abs(np.delete(resid, worst)))
 print(f"under the MSE fit: residual of the corrupted record {resid[worst]:.1f}, "
       f"median |residual| of the others {typical:.2f}, "
       f"ratio {abs(resid[worst]) / typical:.0f}")
+eig_line = np.linalg.eigvalsh(X_line.T @ X_line / len(y_bad))
+inside = np.abs(X_line @ fits["Huber"][1].x - y_bad) <= 1.0
+mu_delta = np.linalg.eigvalsh(X_line[inside].T @ X_line[inside] / len(y_bad))[0]
+print(f"L = {eig_line[-1]:.3f} and mu = {eig_line[0]:.3f} for MSE; Huber fit: "
+      f"{inside.sum()} of {len(inside)} residuals inside delta, "
+      f"mu_delta = {mu_delta:.3f}")
 
 # %%
 assert all(res.converged for name in ("MSE", "Huber") for res in fits[name])
@@ -204,10 +221,11 @@ assert np.allclose(slopes["MAE"], exact, atol=2e-3)
 change = {name: abs(s[1] - s[0]) for name, s in slopes.items()}
 assert change["MSE"] > 5 * change["Huber"] and change["MSE"] > 5 * change["MAE"]
 assert abs(resid[worst]) / typical > 30
+assert 1 < 2 / eig_line[-1] and eig_line[0] > 0.9 and mu_delta > 0.5
 
 # %% [markdown]
 # One record out of 442 moves the least-squares slope by almost 40 percent, while the Huber and
-# absolute-loss slopes move by 3 to 4 percent. The reason is the right panel of the previous figure: under
+# absolute-loss slopes move by 3 to 4 percent. The reason is the bottom panel of the first figure: under
 # MSE a point pulls in proportion to its residual, and the corrupted record's residual is about 50 times
 # that of a typical patient, so it pulls like 50 of them; under Huber and MAE its pull is capped at 1, the
 # same as any point whose residual exceeds $\delta$. The price of robustness is visible in the clean column
@@ -277,7 +295,7 @@ plt.show()
 # $$
 #
 # Both gradients are "prediction minus target", the same form as the squared loss's $\hat y - y$. For a
-# linear model $z = Xw$ (or $Z = XW$) the chain rule then gives $\nabla J = \frac1n X^\top (p - y)$, the
+# linear model $z = X\theta$ (or $Z = X\Theta$, one column of weights per class) the chain rule then gives $\nabla f = \frac1n X^\top (p - y)$, the
 # formula `gdlearn`'s `LogisticRegression` and `SoftmaxRegression` implement {cite}`goodfellow2016`. We check
 # both derivations numerically at random logits and labels:
 
@@ -436,7 +454,7 @@ assert np.isclose(soft.value(W_big), np.mean(softmax_ce(Z_d, yd)))
 # ## Which losses are convex?
 #
 # A function is **convex** when every chord lies on or above its graph,
-# $f(\lambda a + (1-\lambda) b) \le \lambda f(a) + (1-\lambda) f(b)$; for a twice-differentiable function of one
+# $f(t a + (1-t) b) \le t f(a) + (1-t) f(b)$ for $t \in [0, 1]$; for a twice-differentiable function of one
 # variable, when $f'' \ge 0$ everywhere. Convexity matters because every local minimum of a convex function
 # is global, so gradient descent cannot get stuck {cite}`boyd2004`.
 #
@@ -445,12 +463,13 @@ assert np.isclose(soft.value(W_big), np.mean(softmax_ce(Z_d, yd)))
 #   its Hessian in $z$ is $\operatorname{diag}(p) - pp^\top$, which is positive semidefinite because
 #   $v^\top(\operatorname{diag}(p) - pp^\top)v = \sum_k p_k v_k^2 - (\sum_k p_k v_k)^2$ is a variance.
 # - A convex function of an affine function is convex. The residual $x^\top\theta - y$ and the logits
-#   $Xw$ are affine in the weights, so **all of these losses are convex in the weights of a linear
+#   $X\theta$ are affine in the weights, so **all of these losses are convex in the weights of a linear
 #   model**: linear, logistic and softmax regression have no spurious local minima.
 #
 # A numerical test of the definition: draw 20,000 random pairs of points and count the midpoints that lie
 # above their chord. For the softmax loss and for the logistic model's weights we also print the smallest
-# eigenvalue of the Hessian, which must not be negative.
+# eigenvalue of the Hessian, which must not be negative (the Hessian and its eigenvalues are introduced in
+# {doc}`derivatives_and_gradients`).
 
 # %%
 def sigmoid_mse(z):
@@ -594,10 +613,10 @@ assert max(c_fit_bin.rel_error, c_fit_soft.rel_error) < 1e-6
 # - A loss's gradient is $\frac1n\sum_i \ell'(r_i)\,\nabla\hat y_i$: the derivative $\ell'$ is the pull of
 #   each data point. MSE pulls in proportion to the residual, MAE with constant force, Huber like MSE up
 #   to $\delta$ and like MAE beyond.
-# - One corrupted record among 442 moved the least-squares slope by about a third; the Huber and MAE
+# - One corrupted record among 442 moved the least-squares slope by almost 40 percent (+39 %); the Huber and MAE
 #   slopes hardly moved.
 # - For binary and softmax cross-entropy the gradient with respect to the logits is $p - y$, and for a
-#   linear model $\nabla J = \frac1n X^\top(p - y)$.
+#   linear model $\nabla f = \frac1n X^\top(p - y)$.
 # - Never compute cross-entropy as `log(sigmoid(z))` or `log(softmax(z))`: with logits of a few dozen to a
 #   few hundred these give `inf` and `nan`. Use `np.logaddexp(0, z) - y*z` and the log-sum-exp trick.
 # - MSE, MAE, Huber and cross-entropy are convex in the residual or logits, hence in the weights of a

@@ -275,12 +275,15 @@ class _Bundler:
 
         # scripts: drop the unused ones, bundle the plain ones (in the head) and the deferred ones
         sync_files, defer_files, sync_spans, defer_spans = [], [], [], []
+        declarations: list[tuple[tuple[int, int], str]] = []  # inline `let x = '...'` settings
         for m in _SCRIPT.finditer(html):
             attrs, body = m.group(1), m.group(2)
             src = _SRC.search(attrs)
             if not src:
                 if "THEBE_JS_URL" in body:
                     drop.append(m.span())
+                elif m.start() < head_end and re.fullmatch(r"\s*(let|var|const)\s+\w+\s*=\s*'[^']*';?\s*", body):
+                    declarations.append((m.span(), m.group(0)))
                 continue
             url = src.group(1)
             if "design-tabs.js" in url and "class=\"sd-tab" not in html:
@@ -304,13 +307,26 @@ class _Bundler:
         if css_files:
             name = self.name("css", css_files)
             a = css_spans[0][0]
-            edits.append((a, a, f'<link rel="stylesheet" href="{rel_static}/{name}" />\n'))
+            preload = ""
+            if 'class="katex"' in html:  # the fonts most formulas need, fetched with the stylesheet
+                preload = "".join(
+                    f'<link rel="preload" href="{rel_static}/katex/fonts/KaTeX_{font}.woff2" as="font" '
+                    'type="font/woff2" crossorigin />\n' for font in ("Main-Regular", "Math-Italic"))
+            edits.append((a, a, f'<link rel="stylesheet" href="{rel_static}/{name}" />\n{preload}'))
         if sync_files:
+            # one bundle where the first script was; the inline settings that stood between the
+            # bundled scripts (plain declarations a script may read) move before it, and every other
+            # inline script stays where it was, after the bundle, as it was after those scripts
             name = self.name("js", sync_files)
-            for a, b in sync_spans[:-1]:
+            first, last = sync_spans[0][0], sync_spans[-1][1]
+            moved = [(span, text) for span, text in declarations if first < span[0] < last]
+            for a, b in sync_spans[1:]:
                 edits.append((a, b, ""))
-            a, b = sync_spans[-1]
-            edits.append((a, b, f'<script src="{rel_static}/{name}"></script>'))
+            for (a, b), _text in moved:
+                edits.append((a, b, ""))
+            a, b = sync_spans[0]
+            hoisted = "".join(text + "\n" for _span, text in moved)
+            edits.append((a, b, f'{hoisted}<script src="{rel_static}/{name}"></script>'))
         if defer_files:
             name = self.name("jsdefer", defer_files)
             for a, b in defer_spans[:-1]:
