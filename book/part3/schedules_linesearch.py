@@ -671,8 +671,11 @@ assert set(ls_runs[1.0][1].alphas) == {1.0}
 # - A schedule written in epochs must be converted before an optimizer that counts minibatch updates uses it
 #   (`PerEpoch`); otherwise a "drop every 30 epochs" happens every 3.
 # - A warm-up written as $\alpha_0 k/W$ with $k$ from 0 wastes the first update; $\alpha_0 (k+1)/W$ does not.
-# - The learning-rate range test grows the rate over about a hundred steps; the rate where the loss falls
-#   fastest is a safe choice, and the rate where the loss stops falling marks the upper edge.
+# - The learning-rate range test grows the rate over about a hundred minibatch steps and reads the
+#   smoothed minibatch loss; the rate where it falls fastest is a safe choice, and the rate where it
+#   stops falling marks the upper edge. It costs about as much as two epochs.
+# - Armijo's condition rejects steps that are too long; backtracking from a generous first trial
+#   $\bar\alpha$ (or Wolfe's curvature condition) is what keeps steps from becoming too short.
 # - Backtracking line search accepts the first of $\bar\alpha, q\bar\alpha, \dots$ that satisfies the Armijo
 #   condition; it needs no tuned rate, but pays in function evaluations and needs a generous $\bar\alpha$,
 #   because it can only shrink.
