@@ -127,12 +127,23 @@ def test_unscaled_breast_cancer_with_a_large_rate_is_reported_as_diverged():
 
 
 def test_blow_up_and_non_finite_checks_name_themselves():
-    res = minimize(BOWL, np.ones(2), SGD(lr=1e7), max_steps=5)
-    assert res.diverged and ("blow-up check" in res.message or "rising-loss check" in res.message)
+    res = minimize(BOWL, np.ones(2), SGD(lr=1e7), max_steps=5)  # step 1: loss 2 -> about 8e14
+    assert res.diverged and "blow-up check" in res.message and res.n_steps == 1
     huge = minimize((lambda x: float(np.exp(x @ x)), lambda x: 2 * x * np.exp(x @ x)),
                     np.ones(2), SGD(lr=10.0), max_steps=5)
     assert huge.diverged and "non-finite check" in huge.message
     assert np.all(np.isfinite(huge.x))
+
+
+def test_best_point_follows_the_loss_down_and_stays_when_it_rises():
+    down = minimize(BOWL, np.ones(2), SGD(lr=0.1), max_steps=20, gtol=None)
+    assert down.fun_best == down.fun and down.x_best is down.x
+    # rates that grow: the loss falls for a while, then climbs until the rising-loss check fires
+    up = minimize(BOWL, np.ones(2), SGD(lr=lambda t: 0.05 * 1.5**t), max_steps=200)
+    k_best = int(np.argmin(up.history.loss))
+    assert up.diverged and 0 < k_best < up.n_steps
+    assert up.fun_best == up.history.loss[k_best]
+    np.testing.assert_array_equal(up.x_best, up.history.x[k_best])
 
 
 # -- value_and_grad ---------------------------------------------------------------------------
