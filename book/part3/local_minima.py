@@ -783,10 +783,9 @@ assert np.all(final[32][2000] < 1e-3) and np.all(gnorm[32][2000] < 1e-3)
 # network's losses spread from 0.05 to 0.24 because the runs are at different stages, not necessarily
 # in different places. After 2000 steps the picture is clear. Every gradient norm is below $10^{-3}$.
 # The wide network fits the spirals from all eight starts. The narrow one splits: three runs fit them,
-# and five sit at a loss near 0.18, a hundred times higher, where the gradient is already small (a run
-# 2.5 times longer moves them only to about 0.17). They are stuck at a poor local minimum or a very flat
-# region, which is what "poor local minima are common in small networks" means. The problem is tiny and
-# the runs are few, so this illustrates the claim rather than proving it; the papers above give the
+# and five sit at a loss near 0.18, a hundred times higher, where the gradient is already small. They
+# are stuck at a poor local minimum or in a very flat region, which is what "poor local minima are
+# common in small networks" means. The problem is tiny and the runs are few, so this illustrates the claim rather than proving it; the papers above give the
 # theory and larger measurements. The practical summary agrees with experience: in large networks, poor
 # local minima are rarely the obstacle; saddles, plateaus and bad conditioning are (Part IV,
 # {doc}`../part4/ill_conditioning`).
