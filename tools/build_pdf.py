@@ -66,17 +66,17 @@ section.book-part .book-part-title { font-size: 26pt; font-weight: 600; margin-t
 .toggle-hidden > *, .dropdown.toggle-hidden > * { display: revert !important; visibility: visible !important; }
 .admonition.dropdown .admonition-title { pointer-events: none; }
 #book-title-page { break-after: page; text-align: center; padding-top: 60mm; }
-#book-title-page h1 { font-size: 28pt; margin-bottom: 8mm; }
+#book-title-page .book-title { font-size: 28pt; font-weight: 600; margin-bottom: 8mm; }
 #book-title-page p { font-size: 11pt; margin: 2mm 0; }
 #book-toc { break-after: page; }
-#book-toc h1 { font-size: 20pt; }
+#book-toc .book-toc-title { font-size: 20pt; font-weight: 600; margin-bottom: 4mm; }
 #book-toc ol { list-style: none; padding-left: 0; }
 #book-toc li { display: flex; gap: 0.5em; margin: 1.2mm 0; }
 #book-toc li.part { font-weight: 700; margin-top: 4mm; }
 #book-toc li a { color: inherit; text-decoration: none; }
 #book-toc li .dots { flex: 1; border-bottom: 1px dotted #999; margin-bottom: 0.35em; }
 a { color: #1a4f8b; }
-"""
+"""  # noqa: E501
 
 # Runs in the page before printing: open every solution, mark the chapters, add a title page and a
 # table of contents (with the page numbers found by the first printing, when there are some).
@@ -115,11 +115,11 @@ PREPARE_JS = r"""
   if (!document.getElementById('book-toc')) {
     const title = document.createElement('section');
     title.id = 'book-title-page';
-    title.innerHTML = `<h1>${meta.title}</h1><p>${meta.author}</p><p>Version ${meta.version} · ${meta.date} · commit ${meta.commit}</p>` +
+    title.innerHTML = `<div class="book-title" role="heading" aria-level="1">${meta.title}</div><p>${meta.author}</p><p>Version ${meta.version} · ${meta.date} · commit ${meta.commit}</p>` +
       `<p>Text CC BY 4.0 · code MIT</p>`;
     const toc = document.createElement('nav');
     toc.id = 'book-toc';
-    let html = '<h1>Contents</h1><ol>';
+    let html = '<div class="book-toc-title" role="heading" aria-level="1">Contents</div><ol>';
     chapters.forEach((c, i) => {
       const page = pages && pages[i] ? pages[i] : '';
       html += `<li class="${c.level}"><a href="#${c.id}">${c.title}</a><span class="dots"></span><span class="page">${page}</span></li>`;
@@ -132,7 +132,7 @@ PREPARE_JS = r"""
   }
   return chapters.map(c => c.title);
 }
-"""
+"""  # noqa: E501
 
 
 CHECK_JS = r"""
@@ -257,7 +257,7 @@ def print_pdf(target: Path) -> dict:
             page.pdf(path=str(target), **options)
             first.unlink()
             info = {"chapters": len([t for t in titles if t]), "titles": titles,
-                    "missing_page_numbers": [t for t, n in zip(titles, numbers) if n is None], **checks}
+                    "missing_page_numbers": [t for t, n in zip(titles, numbers, strict=True) if n is None], **checks}  # noqa: E501
             browser.close()
     finally:
         server.shutdown()

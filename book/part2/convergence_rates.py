@@ -67,7 +67,7 @@ rng = np.random.default_rng(SEED)
 # $$
 #
 # and for a twice-differentiable $f$ to a positive semidefinite Hessian (all eigenvalues $\ge 0$; the
-# Hessian and its eigen-decomposition are introduced in {doc}`derivatives_and_gradients`),
+# Hessian and its eigen-decomposition are introduced in {ref}`dg-hessian` and {ref}`dg-eigen`),
 # $\nabla^2 f(\theta) \succeq 0$ everywhere
 # {cite:p}`boyd2004`. The tangent-plane form gives the property optimizers care about: if $\nabla f(a) = 0$ then
 # $f(b) \ge f(a)$ for every $b$, so **every stationary point of a convex function is a global minimum**. Two
@@ -362,7 +362,7 @@ plt.show()
 # $$
 #
 # For a twice-differentiable $f$ the proof is the quadratic one with an averaged Hessian (the Hessian, its
-# eigenvalues and Taylor's theorem are introduced in {doc}`derivatives_and_gradients`). Because
+# eigenvalues and Taylor's theorem are introduced in {ref}`dg-hessian` and {ref}`dg-taylor2`). Because
 # $\nabla f(\theta^\star) = 0$, integrating the gradient along the segment from $\theta^\star$ to $\theta_k$ gives
 # $g_k = \bar H_k\,(\theta_k - \theta^\star)$ with $\bar H_k = \int_0^1 \nabla^2 f\big(\theta^\star + t(\theta_k - \theta^\star)\big)\,dt$,
 # a symmetric matrix whose eigenvalues lie in $[\mu, L]$, like those of every Hessian it averages. So
@@ -404,20 +404,20 @@ plt.show()
 # holds for some functions that are not convex.
 #
 # We check the contraction on a function that is strongly convex but not quadratic, a bowl plus a sum of
-# $\log\cosh$ ridges,
-# $f(\theta) = \tfrac12 (\theta - c)^\top A (\theta - c) + \sum_j \log\cosh\big(b_j^\top(\theta - c)\big)$. Its
-# Hessian $A + \sum_j b_j b_j^\top / \cosh^2\big(b_j^\top(\theta - c)\big)$ changes from point to point, between
-# $\mu = \lambda_{\min}(A)$ (far away, where the ridges are straight) and $L = \lambda_{\max}(A + B^\top B)$
-# (at the minimum $\theta^\star = c$, where every ridge curves most). We start far out and compare, step by step,
-# the measured contraction with $\rho(\alpha)$, and the gap with both bounds.
+# $\log\cosh$ ridges along three directions $a_1, a_2, a_3$, built so that its minimizer $\theta^\star$ is known:
+# $f(\theta) = \tfrac12 (\theta - \theta^\star)^\top A (\theta - \theta^\star) + \sum_j \log\cosh\big(a_j^\top(\theta - \theta^\star)\big)$.
+# Its Hessian $A + \sum_j a_j a_j^\top / \cosh^2\big(a_j^\top(\theta - \theta^\star)\big)$ changes from point to
+# point, between $\mu = \lambda_{\min}(A)$ (far away, where the ridges are straight) and
+# $L = \lambda_{\max}(A + \sum_j a_j a_j^\top)$ (at $\theta^\star$, where every ridge curves most). We start far out
+# and compare, step by step, the measured contraction with $\rho(\alpha)$, and the gap with both bounds.
 
 # %%
 d5 = 5
 rng5 = np.random.default_rng(SEED + 5)      # its own generator: later draws unchanged
 Q5, _ = np.linalg.qr(rng5.normal(size=(d5, d5)))
 A5 = Q5 @ np.diag([1.0, 2.0, 3.0, 4.0, 5.0]) @ Q5.T
-B5 = rng5.normal(size=(3, d5))
-c5 = rng5.normal(size=d5)
+B5 = rng5.normal(size=(3, d5))                   # rows: the ridge directions a_j
+c5 = rng5.normal(size=d5)                        # the minimizer theta*
 ridged = (lambda t: float(0.5 * (t - c5) @ A5 @ (t - c5)
                           + np.sum(logcosh(B5 @ (t - c5)))),
           lambda t: A5 @ (t - c5) + B5.T @ np.tanh(B5 @ (t - c5)))
@@ -647,7 +647,7 @@ plt.show()
 # reading of this chapter: the convex rates are the best case, they tell you how step size and conditioning
 # interact, and they are exactly right near a minimum whose Hessian is positive definite, where a
 # twice-differentiable loss looks like the quadratic bowl of its second-order Taylor expansion (the
-# second-order optimality conditions of {doc}`derivatives_and_gradients`). Where the Hessian at the minimum
+# second-order optimality conditions of {ref}`dg-optimality`). Where the Hessian at the minimum
 # is singular the bowl is flatter than any quadratic and the rate is sublinear: $\theta^4$ above, whose second
 # derivative vanishes at 0, converged only like $1/k^2$.
 #

@@ -144,7 +144,7 @@ plt.show()
 # Each line is fitted by gradient descent with `gdlearn` on the loss $\frac1n\sum \ell(\theta_0 + \theta_1
 # x_i - y_i)$. MSE and Huber are differentiable and convex, and their gradients are $L$-Lipschitz with
 # $L = \lambda_{\max}(X^\top X/n)$ (Huber's $\ell'' \le 1$; the Hessian and its eigenvalues are introduced in
-# {doc}`derivatives_and_gradients`). The BMI column is standardized, so $L = 1$ and the fixed step $\alpha = 1$
+# {ref}`dg-hessian` and {ref}`dg-eigen`). The BMI column is standardized, so $L = 1$ and the fixed step $\alpha = 1$
 # is below $2/L$, the condition under which every step lowers the loss ({doc}`update_rule`). For MSE the
 # smallest eigenvalue is 1 as well: the loss is strongly convex with $\mu = 1$, and a gradient norm below
 # $10^{-8}$ certifies that the fit is within $10^{-8}/\mu$ of the minimizer. Huber's loss is *not* strongly
@@ -469,7 +469,7 @@ assert np.isclose(soft.value(W_big), np.mean(softmax_ce(Z_d, yd)))
 # A numerical test of the definition: draw 20,000 random pairs of points and count the midpoints that lie
 # above their chord. For the softmax loss and for the logistic model's weights we also print the smallest
 # eigenvalue of the Hessian, which must not be negative (the Hessian and its eigenvalues are introduced in
-# {doc}`derivatives_and_gradients`).
+# {ref}`dg-hessian` and {ref}`dg-eigen` of {doc}`derivatives_and_gradients`).
 
 # %%
 def sigmoid_mse(z):
@@ -499,7 +499,7 @@ print(f"smallest |eigenvalue| below 1e-12 in all 200 (the direction (1, ..., 1))
       f"{flat_dir}")
 H = clf.hess(rng.normal(size=Xc.shape[1]))
 eig_H = np.linalg.eigvalsh(H)
-print(f"logistic-regression Hessian at a random w: eigenvalues from {eig_H[0]:.1e} "
+print(f"logistic-regression Hessian at a random θ: eigenvalues from {eig_H[0]:.1e} "
       f"to {eig_H[-1]:.2f}")
 assert n_negative == 0 and flat_dir and eig_H[0] > 0
 

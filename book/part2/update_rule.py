@@ -73,7 +73,7 @@ rng = np.random.default_rng(SEED)
 # $\|\nabla f(a) - \nabla f(b)\| \le L\|a - b\|$. For a twice-differentiable $f$ this says that every eigenvalue
 # $\lambda_i$ of the Hessian $H = \nabla^2 f(\theta)$ lies in $[-L, L]$ at every point: the loss may curve
 # neither up nor down faster than $L$ (the Hessian, its eigenvalues and the second-order Taylor expansion are
-# introduced in {doc}`derivatives_and_gradients`). The descent lemma needs only half of that, the upper side
+# introduced in {ref}`dg-hessian` and {ref}`dg-taylor2`). The descent lemma needs only half of that, the upper side
 # $\lambda_{\max}(\nabla^2 f(\theta)) \le L$ for all $\theta$: integrating the gradient along the segment
 # from $\theta$ to $\theta + \Delta$ gives the quadratic upper bound
 #
@@ -127,8 +127,8 @@ assert np.allclose(ours, theirs)
 # e_{k+1} = e_k - \alpha A e_k = (I - \alpha A)\, e_k .
 # $$
 #
-# The Hessian of this $f$ is $A$ at every point. Write its eigen-decomposition (see the primer in
-# {doc}`derivatives_and_gradients`) $A = V \operatorname{diag}(\lambda_1, \dots, \lambda_d) V^\top$ and expand the error in the
+# The Hessian of this $f$ is $A$ at every point. Write its eigen-decomposition (see the primer
+# {ref}`dg-eigen`) $A = V \operatorname{diag}(\lambda_1, \dots, \lambda_d) V^\top$ and expand the error in the
 # eigenvectors, $e_k = \sum_i c_{k,i} v_i$. Because $(I - \alpha A) v_i = (1 - \alpha\lambda_i) v_i$, each
 # coordinate evolves on its own:
 #
@@ -274,7 +274,7 @@ assert res.status == "max_steps" and np.isclose(res.fun, 0.5 * L * c_top**2)
 # $$
 #
 # The best step sits just below the cliff at $2/L$ (for large $\kappa$, $\alpha^\star \approx 2/L$), and the
-# number of steps to shrink the error by a factor $\varepsilon$ is about $\ln(1/\varepsilon) / (-\ln\rho)$.
+# number of steps to shrink the error by a factor $10^{m}$ ($m$ decimal digits) is about $m\ln 10 / (-\ln\rho)$.
 # The next chapter, {doc}`convergence_rates`, turns these numbers into convergence rates.
 #
 # A learning-rate sweep shows all of it at once. We take a three-dimensional bowl with condition number
@@ -655,7 +655,7 @@ plt.show()
 # %%
 one_d = Quadratic([7.0])
 r = minimize(one_d, np.array([3.0]), SGD(lr=1 / 7.0), max_steps=1)
-print(f"1-D bowl: |x_1| < 1e-12: {abs(r.x[0]) < 1e-12}")
+print(f"1-D bowl: |θ_1| < 1e-12: {abs(r.x[0]) < 1e-12}")
 assert abs(r.x[0]) < 1e-12
 
 c = V.T @ (x0 - x_star)
@@ -758,7 +758,7 @@ assert counts["original"][1] == counts["x 1000"][1]
 # :label: ex-upd-descent-lemma
 # Let $f$ be twice differentiable with $\lambda_{\max}(\nabla^2 f(\theta)) \le L$ at every $\theta$ (eigenvalues
 # below $-L$ are allowed).
-# 1. Starting from Taylor's formula with integral remainder (see {doc}`derivatives_and_gradients`),
+# 1. Starting from Taylor's formula with integral remainder (see {ref}`dg-taylor2`),
 #    $f(\theta + \Delta) = f(\theta) + g^\top\Delta + \int_0^1 (1 - t)\,\Delta^\top \nabla^2 f(\theta + t\Delta)\,\Delta\,dt$,
 #    show that $f(\theta + \Delta) \le f(\theta) + g^\top \Delta + \frac{L}{2}\|\Delta\|^2$.
 # 2. Put in $\Delta = -\alpha g$ to obtain $f(\theta - \alpha g) \le f(\theta) - \alpha(1 - \alpha L/2)\|g\|^2$, and
