@@ -44,7 +44,7 @@ from gdlearn.optim import (
 )
 from gdlearn.result import History, Result
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "__version__",
