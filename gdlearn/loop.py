@@ -110,7 +110,8 @@ def minimize(
         Maximum number of updates.
     gtol : float or None, default 1e-5
         Stop when the gradient norm is at most ``gtol`` (:data:`DEFAULT_GTOL`, as scipy's BFGS);
-        None runs to ``max_steps`` unless another rule stops it.
+        None runs to ``max_steps`` unless another rule stops it. "Converged" means a small
+        gradient, not a minimum: a saddle point or a flat plateau stops the run too.
     ftol : float, optional
         Stop when the loss changes by at most ``ftol * max(1, |f|)`` in one step (off when None).
     clip_value, clip_norm : float, optional

@@ -389,7 +389,7 @@ plt.show()
 # ## The backward pass: gradient norms per layer
 #
 # The same factors act on the gradients, in the opposite direction. The gradient of layer $j$'s weights
-# is $h_{j-1}^\tope_j$: the activations coming from below times the error signal coming from
+# is $h_{j-1}^\top e_j$: the activations coming from below times the error signal coming from
 # above.
 
 # %%
@@ -439,7 +439,7 @@ plt.show()
 # - With **small weights** all gradients are between $10^{-24}$ and $10^{-19}$: nothing would move.
 # - With **Xavier under ReLU** the gradient norms are flat across layers, yet several hundred times smaller
 #   than under He. The two effects cancel: $h_{j-1}$ shrinks by $\sqrt2$ per layer going up, $e_j$
-#   shrinks by $\sqrt2$ per layer going down, and their product $h_{j-1}^\tope_j$ is the same small
+#   shrinks by $\sqrt2$ per layer going down, and their product $h_{j-1}^\top e_j$ is the same small
 #   number at every layer. A flat profile alone does not certify a good initialization; the level matters too.
 # - With **He under ReLU** the gradients are flat and of order one.
 
