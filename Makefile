@@ -13,7 +13,7 @@ XDIST  ?= -n 2 --dist loadfile
 # faster here). Set OMP_NUM_THREADS yourself to override; .ci/run also checks nbval with 2 threads.
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: help install book pdf test test-unit test-notebooks test-portable test-site lab notebooks serve bench clean lint
+.PHONY: help install book pdf test test-unit test-notebooks test-portable test-parity test-site lab notebooks serve bench clean lint
 
 help:
 	@echo "make book        build the website into _build/html (warnings are errors)"
@@ -21,6 +21,7 @@ help:
 	@echo "make test        run gdlearn's unit tests and re-run every notebook with nbval"
 	@echo "make test-portable  re-run every notebook with nbval as if on four other CPUs (OpenBLAS kernels,"
 	@echo "                 numpy SIMD off, 1 and 2 threads, other hash seeds)"
+	@echo "make test-parity every gdlearn optimizer against optax, step by step (installs jax and optax)"
 	@echo "make test-site   build the book and its PDF, test both in headless Chromium (network cut off)"
 	@echo "make lab         open the book's notebooks in JupyterLab"
 	@echo "make notebooks   sync each notebook with its .py twin, then re-execute it (one: NB=book/part1/why_optimization.ipynb)"
@@ -54,13 +55,22 @@ pdf: book
 	$(BIN)/python tools/build_pdf.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) -m "not site"
+	$(BIN)/python -m pytest $(XDIST) -m "not site and not parity"
 
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not site"
+	$(BIN)/python -m pytest tests -m "not site and not parity"
 
 test-notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) book
+
+# Parity with optax (jax on CPU, float64): every optimizer step by step. optax is not a book requirement.
+PARITY := $(VENV)/.parity-installed
+$(PARITY): requirements-parity.txt | $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-parity.txt
+	touch $(PARITY)
+
+test-parity: $(PARITY)
+	JAX_PLATFORMS=cpu $(BIN)/python -m pytest -q -m parity tests/test_parity.py
 
 # The stored outputs must hold on a reader's CPU: nbval again under simulated other machines.
 test-portable: $(STAMP)

@@ -15,7 +15,7 @@ Modules: :mod:`~gdlearn.objectives`, :mod:`~gdlearn.models`, :mod:`~gdlearn.mlp`
 
 from gdlearn import data, init, schedules
 from gdlearn.gradcheck import GradCheck, check_grad, numerical_grad
-from gdlearn.linesearch import ArmijoGD, LineSearch, backtracking
+from gdlearn.linesearch import LineSearch, backtracking
 from gdlearn.loop import fit, minimize
 from gdlearn.mlp import MLP
 from gdlearn.models import LinearRegression, LogisticRegression, SoftmaxRegression
@@ -37,13 +37,14 @@ from gdlearn.optim import (
     Adam,
     AdamHD,
     AdamW,
+    ArmijoGD,
     Newton,
     Optimizer,
     RMSProp,
 )
 from gdlearn.result import History, Result
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "__version__",

@@ -1,4 +1,5 @@
-"""Pieces shared by :func:`gdlearn.loop.minimize` and :func:`gdlearn.loop.fit`."""
+"""Pieces shared by :func:`gdlearn.loop.minimize` and :func:`gdlearn.loop.fit`: the boundary
+checks (done once per run), divergence checks, clipping and the progress line."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ from typing import Any
 
 import numpy as np
 
-from gdlearn._tree import Params, tree_map, tree_norm
+from gdlearn._tree import Params, as_tree, check_same_structure
+from gdlearn.clip import clip_grad_norm, clip_grad_value
+from gdlearn.gradcheck import _scalar
+from gdlearn.protocols import HasHessian, HasValueAndGrad, ObjectiveLike, OptimizerLike
 
-__all__ = ["BLOWUP", "as_float_tree", "clip_grad", "optimizer_step", "optional", "print_progress",
-           "resolve_objective"]
+__all__ = ["BLOWUP", "RISE", "Divergence", "check_optimizer", "clip_grad", "optional",
+           "print_progress", "resolve_objective"]
 
-#: a loss this many times ``max(1, |f_0|)`` counts as divergence
+#: a loss this many times ``max(1, |f_0|)`` counts as divergence at once
 BLOWUP = 1e12
+#: a loss more than this many times ``max(1, |f_0|)`` above the start that sets a new high counts too
+RISE = 1e3
+
+ValueAndGrad = Callable[[Params], tuple[float, Params]]
 
 
 def optional(check: Callable[[str, Any], float], name: str, value: Any) -> float | None:
@@ -23,56 +31,109 @@ def optional(check: Callable[[str, Any], float], name: str, value: Any) -> float
 def clip_grad(g: Params, clip_value: float | None, clip_norm: float | None) -> Params:
     """Clip entry by entry to [-clip_value, clip_value], then rescale the whole tree to norm <= clip_norm."""
     if clip_value is not None:
-        g = tree_map(lambda a: np.clip(a, -clip_value, clip_value), g)
+        g = clip_grad_value(g, clip_value)
     if clip_norm is not None:
-        norm = tree_norm(g)
-        if norm > clip_norm:
-            g = tree_map(lambda a: a * (clip_norm / norm), g)
+        g = clip_grad_norm(g, clip_norm)
     return g
 
 
-def as_float_tree(g: Any) -> Params:
-    if isinstance(g, dict):
-        return {k: np.asarray(v, dtype=float) for k, v in g.items()}
-    return np.asarray(g, dtype=float)
-
-
-def optimizer_step(optimizer: Any, x: Params, g: Params, value: Callable, hess: Callable | None
-                   ) -> tuple[Params, float]:
-    """One update; returns the new point and the learning rate it used.
-
-    The rate is ``optimizer.current_lr()`` read before the step, unless the optimizer decides it
-    during the step: then its ``last_lr`` attribute (line search) or the last entry of its
-    ``lr_history`` list (hypergradient methods) is used.
-    """
-    lr = optimizer.current_lr() if hasattr(optimizer, "current_lr") else float("nan")
-    if getattr(optimizer, "needs_hessian", False):
-        new = optimizer.step(x, g, hess(x))
-    elif getattr(optimizer, "needs_value", False):
-        new = optimizer.step(x, g, value)
-    else:
-        new = optimizer.step(x, g)
-    last = getattr(optimizer, "last_lr", None)
-    history = getattr(optimizer, "lr_history", None)
-    if last is None and isinstance(history, list) and history:
-        last = history[-1]
-    return as_float_tree(new), float(lr if last is None else last)
+def check_optimizer(optimizer: Any) -> OptimizerLike:
+    """The optimizer boundary: an instance that satisfies :class:`OptimizerLike`."""
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an instance, e.g. {optimizer.__name__}(lr=0.1), "
+            f"not the class {optimizer.__name__}"
+        )
+    if not isinstance(optimizer, OptimizerLike):
+        raise TypeError(
+            f"optimizer must have step(), reset(), current_lr(), needs_hessian, needs_value and last_lr "
+            f"(subclass gdlearn.optim.Optimizer); got {type(optimizer).__name__}"
+        )
+    return optimizer
 
 
 def print_progress(k: int, total: int, loss: float, gnorm: float, unit: str = "step") -> None:
     print(f"{unit} {k:>{len(str(total))}}/{total}  loss {loss:.4e}  |g| {gnorm:.3e}")
 
 
-def resolve_objective(objective: Any, optimizer: Any) -> tuple[Callable, Callable, Callable | None]:
+def resolve_objective(objective: Any, optimizer: OptimizerLike, x0: Params
+                      ) -> tuple[ValueAndGrad, Callable[[Params], float], Callable | None, float, Params]:
+    """Check the objective once, at ``x0``, and return fast callables for the loop.
+
+    Returns ``(value_and_grad, value, hess, f0, g0)``: the loss and gradient at ``x0`` are
+    computed here, where a value that is not a scalar, or a gradient whose structure differs
+    from ``x0``, gets a clear error.
+    """
     if isinstance(objective, tuple):
         if len(objective) not in (2, 3) or not all(callable(fn) for fn in objective):
             raise TypeError("objective as a tuple must be (f, grad) or (f, grad, hess) of callables")
         value, grad = objective[0], objective[1]
         hess = objective[2] if len(objective) == 3 else None
-    elif callable(getattr(objective, "value", None)) and callable(getattr(objective, "grad", None)):
-        value, grad, hess = objective.value, objective.grad, getattr(objective, "hess", None)
+        value_and_grad = None
+    elif isinstance(objective, ObjectiveLike):
+        value, grad = objective.value, objective.grad
+        hess = objective.hess if isinstance(objective, HasHessian) else None
+        value_and_grad = objective.value_and_grad if isinstance(objective, HasValueAndGrad) else None
     else:
         raise TypeError("objective must have value(x) and grad(x) methods, or be a tuple (f, grad)")
-    if getattr(optimizer, "needs_hessian", False) and not callable(hess):
+    if optimizer.needs_hessian and not callable(hess):
         raise TypeError(f"{type(optimizer).__name__} needs the Hessian but the objective has no hess(x)")
-    return value, grad, hess
+
+    raw = value_and_grad(x0) if value_and_grad is not None else (value(x0), grad(x0))
+    if isinstance(raw[0], (float, np.floating)) and np.ndim(raw[0]) == 0:
+        to_float = float
+    else:  # e.g. an array of shape (1,): accepted, converted at every call
+        try:
+            _scalar(raw[0])
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"the objective's value must be a scalar, got {type(raw[0]).__name__} of shape "
+                f"{np.shape(raw[0])} at x0"
+            ) from None
+        to_float = _scalar
+    g0 = as_tree("grad(x0)", raw[1])
+    check_same_structure(x0, g0)
+    f0 = to_float(raw[0])
+
+    if value_and_grad is not None:
+        def both(x: Params) -> tuple[float, Params]:
+            f, g = value_and_grad(x)
+            return to_float(f), g
+    else:
+        def both(x: Params) -> tuple[float, Params]:
+            return to_float(value(x)), grad(x)
+
+    def value_only(x: Params) -> float:
+        return to_float(value(x))
+
+    return both, value_only, hess, f0, g0
+
+
+class Divergence:
+    """The divergence checks of one run, with the message each gives.
+
+    A run diverges when (1) the parameters, (2) the loss or the gradient become non-finite,
+    (3) the loss exceeds ``BLOWUP * max(1, |f_0|)``, or (4) the loss has risen more than
+    ``RISE * max(1, |f_0|)`` above its start and is still setting new highs.
+    """
+
+    def __init__(self, f0: float) -> None:
+        self.f0 = f0
+        self.scale = max(1.0, abs(f0)) if np.isfinite(f0) else 1.0
+        self.highest = f0
+
+    def check(self, f: float, gn: float, k: int, lr: float | None) -> str | None:
+        """A message when the loss ``f`` / gradient norm ``gn`` after update ``k`` means divergence."""
+        advice = f"; try a smaller learning rate (this step used lr={lr:.3g})" if lr else ""
+        if not np.isfinite(f) or not np.isfinite(gn):
+            what = "loss" if not np.isfinite(f) else "gradient"
+            return f"the {what} became non-finite at step {k} (non-finite check){advice}"
+        if f > BLOWUP * self.scale:
+            return (f"the loss {f:.3g} at step {k} exceeds {BLOWUP:.0e} times its starting scale "
+                    f"{self.scale:.3g} (blow-up check){advice}")
+        rising = f > self.highest and f - self.f0 > RISE * self.scale
+        self.highest = max(self.highest, f)
+        if rising:
+            return (f"the loss rose from {self.f0:.3g} to {f:.3g} by step {k}, more than {RISE:.0f} times "
+                    f"its starting scale, and is still climbing (rising-loss check){advice}")
+        return None

@@ -6,16 +6,19 @@ model uses one array.  Optimizers, the training loop and the gradient checker ac
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 
-from gdlearn._validate import check_finite_array
+from gdlearn._validate import as_real_array, check_finite_array
 
 Params = np.ndarray | dict[str, np.ndarray]
 
 __all__ = [
     "Params",
+    "as_tree",
+    "signature",
     "as_params",
     "tree_map",
     "tree_leaves",
@@ -28,11 +31,52 @@ __all__ = [
 ]
 
 
+def _check_shape_of_tree(name: str, tree: object) -> None:
+    """The one place that says which parameter structures gdlearn accepts."""
+    if isinstance(tree, (list, tuple)):
+        raise TypeError(
+            f"{name} is a {type(tree).__name__}; gdlearn takes one array or a dict of arrays "
+            "(a list or tuple is ambiguous: stack it into one array, or name its parts in a dict)"
+        )
+    if isinstance(tree, dict):
+        if not tree:
+            raise ValueError(f"{name} is an empty dict: there is nothing to optimize")
+        for k, v in tree.items():
+            if not isinstance(k, str):
+                raise TypeError(f"{name} has the key {k!r}; dict keys must be strings")
+            if isinstance(v, (dict, list, tuple)):
+                raise TypeError(
+                    f"{name}[{k!r}] is a {type(v).__name__}; nested structures are not supported: "
+                    "use one flat dict of arrays, e.g. {'layer1.W': ..., 'layer1.b': ...}"
+                )
+
+
+def as_tree(name: str, tree: object) -> Params:
+    """Check a parameter-like tree and convert its leaves (dtype policy of ``as_real_array``)."""
+    _check_shape_of_tree(name, tree)
+    if isinstance(tree, dict):
+        return {k: as_real_array(f"{name}[{k!r}]", v) for k, v in tree.items()}
+    return as_real_array(name, tree)
+
+
+def signature(tree: Params) -> tuple:
+    """Structure, shapes and dtypes of a tree: what an optimizer's state is bound to."""
+    if isinstance(tree, dict):
+        return tuple(sorted((k, np.shape(v), np.asarray(v).dtype.str) for k, v in tree.items()))
+    return ((None, np.shape(tree), np.asarray(tree).dtype.str),)
+
+
+def describe(sig: tuple) -> str:
+    """A signature in words, for error messages."""
+    parts = [f"{'' if k is None else repr(k) + ': '}shape {shape} {np.dtype(dt).name}"
+             for k, shape, dt in sig]
+    return "{" + ", ".join(parts) + "}" if sig and sig[0][0] is not None else parts[0]
+
+
 def as_params(name: str, params: Params) -> Params:
-    """Validate a starting point: finite float arrays, one array or a dict of them (copied)."""
+    """Validate a starting point: finite real arrays, one array or a dict of them (copied)."""
+    _check_shape_of_tree(name, params)
     if isinstance(params, dict):
-        if not params:
-            raise ValueError(f"{name} is an empty dict")
         return {k: check_finite_array(f"{name}[{k!r}]", v).copy() for k, v in params.items()}
     return check_finite_array(name, params).copy()
 
@@ -51,9 +95,16 @@ def tree_leaves(tree: Params) -> list[np.ndarray]:
     return [tree]
 
 
+def _sq_norm(a: np.ndarray) -> float:
+    a = a.ravel()
+    return float(np.dot(a, a))
+
+
 def tree_norm(tree: Params) -> float:
     """Euclidean norm of all entries of a tree taken together."""
-    return float(np.sqrt(sum(float(np.sum(np.square(leaf))) for leaf in tree_leaves(tree))))
+    if isinstance(tree, dict):
+        return math.sqrt(sum(_sq_norm(np.asarray(leaf)) for leaf in tree.values()))
+    return math.sqrt(_sq_norm(np.asarray(tree)))
 
 
 def tree_all_finite(tree: Params) -> bool:
@@ -84,7 +135,7 @@ def check_same_structure(params: Params, grad: Params) -> None:
 
 def flatten(tree: Params) -> np.ndarray:
     """All entries of a tree as one 1-D float array (dict leaves in key order)."""
-    return np.concatenate([np.ravel(np.asarray(leaf, dtype=float)) for leaf in tree_leaves(tree)])
+    return np.concatenate([np.ravel(as_real_array("leaf", leaf)) for leaf in tree_leaves(tree)])
 
 
 def unflatten(vector: np.ndarray, like: Params) -> Params:

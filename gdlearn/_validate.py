@@ -11,8 +11,12 @@ __all__ = [
     "check_positive",
     "check_nonnegative",
     "check_beta",
+    "check_unit_interval",
+    "check_bool",
     "check_finite_array",
     "check_int",
+    "check_rng",
+    "as_real_array",
 ]
 
 
@@ -58,6 +62,58 @@ def check_beta(name: str, value: Any) -> float:
     return value
 
 
+def check_unit_interval(name: str, value: Any) -> float:
+    """Return ``float(value)`` if it lies in the closed interval [0, 1], else raise."""
+    value = check_nonnegative(name, value)
+    if value > 1.0:
+        raise ValueError(f"{name} must lie in [0, 1], got {value}")
+    return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is a bool (``True``/``False`` or a numpy bool), else raise ``TypeError``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` if it is a :class:`numpy.random.Generator`, else raise ``TypeError``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}"
+        )
+    return rng
+
+
+def as_real_array(name: str, value: Any) -> np.ndarray:
+    """Return ``value`` as a real floating-point array: the one numeric conversion of the package.
+
+    The dtype policy: float16, float32 and float64 arrays keep their dtype; integers and bools
+    become float64; complex numbers are refused (gradient descent here is over the reals, and
+    casting would silently drop the imaginary part).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is complex, or cannot be read as a numeric array.
+    """
+    if isinstance(value, dict):
+        raise TypeError(f"{name} must be a numeric array, got a dict")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array: {exc}") from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} is complex ({arr.dtype}); gdlearn works with real numbers only")
+    if kind in "biu":
+        return arr.astype(np.float64)
+    if kind != "f":
+        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    return arr
+
+
 def check_int(name: str, value: Any, minimum: int = 0) -> int:
     """Return ``int(value)`` if it is an integer >= ``minimum``, else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -68,7 +124,7 @@ def check_int(name: str, value: Any, minimum: int = 0) -> int:
 
 
 def check_finite_array(name: str, value: Any) -> np.ndarray:
-    """Return ``value`` as a float64 array if every entry is finite, else raise.
+    """Return ``value`` as a real array (dtype policy of :func:`as_real_array`) if every entry is finite.
 
     Raises
     ------
@@ -77,10 +133,7 @@ def check_finite_array(name: str, value: Any) -> np.ndarray:
     ValueError
         If it holds NaN or infinity.
     """
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array: {exc}") from None
+    arr = as_real_array(name, value)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} holds NaN or inf; it must be finite")
     return arr

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from gdlearn._data_loss import check_X, check_y
-from gdlearn._validate import check_finite_array, check_int, check_nonnegative, check_positive
-from gdlearn.models import sigmoid
+from gdlearn._validate import check_finite_array, check_int, check_nonnegative, check_positive, check_rng
+from gdlearn.functional import sigmoid
 
 __all__ = [
     "make_linear",
@@ -27,11 +27,6 @@ __all__ = [
 ]
 
 
-def _check_rng(rng: Any) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
-                        f"got {type(rng).__name__}")
-    return rng
 
 
 def make_linear(n: int, d: int, rng: np.random.Generator, noise: float = 0.1, w: Any = None,
@@ -60,7 +55,7 @@ def make_linear(n: int, d: int, rng: np.random.Generator, noise: float = 0.1, w:
     w_true : numpy.ndarray, shape (d,)
         The weights used.
     """
-    n, d, rng = check_int("n", n, 1), check_int("d", d, 1), _check_rng(rng)
+    n, d, rng = check_int("n", n, 1), check_int("d", d, 1), check_rng(rng)
     noise = check_nonnegative("noise", noise)
     if isinstance(bias, bool) or not isinstance(bias, numbers.Real) or not np.isfinite(bias):
         raise ValueError(f"bias must be a finite real number, got {bias!r}")
@@ -96,7 +91,7 @@ def make_logistic(n: int, d: int, rng: np.random.Generator,
     w_true : numpy.ndarray, shape (d,)
         The weights used.
     """
-    n, d, rng = check_int("n", n, 1), check_int("d", d, 1), _check_rng(rng)
+    n, d, rng = check_int("n", n, 1), check_int("d", d, 1), check_rng(rng)
     scale = check_positive("scale", scale)
     direction = rng.normal(size=d)
     w_true = scale * direction / np.linalg.norm(direction)
@@ -127,7 +122,7 @@ def make_moons(n: int, rng: np.random.Generator, noise: float = 0.1) -> tuple[np
     y : numpy.ndarray, shape (n,)
         Integer labels 0/1.
     """
-    n, rng = check_int("n", n, 2), _check_rng(rng)
+    n, rng = check_int("n", n, 2), check_rng(rng)
     noise = check_nonnegative("noise", noise)
     n0 = (n + 1) // 2
     t0, t1 = np.linspace(0.0, np.pi, n0), np.linspace(0.0, np.pi, n - n0)
@@ -164,7 +159,7 @@ def make_spirals(n_per_class: int, rng: np.random.Generator, n_classes: int = 2,
     y : numpy.ndarray, shape (n_per_class * n_classes,)
         Integer labels, in class order.
     """
-    m, rng = check_int("n_per_class", n_per_class, 1), _check_rng(rng)
+    m, rng = check_int("n_per_class", n_per_class, 1), check_rng(rng)
     k_total = check_int("n_classes", n_classes, 2)
     noise = check_nonnegative("noise", noise)
     r = np.linspace(0.05, 1.0, m)
@@ -242,7 +237,7 @@ def train_test_split(X: Any, y: Any, rng: np.random.Generator,
     """
     X = check_X(X)
     y = check_y(y, X.shape[0], ndim=(1, 2))
-    rng, n = _check_rng(rng), X.shape[0]
+    rng, n = check_rng(rng), X.shape[0]
     if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
         n_test = int(test_size)
     elif isinstance(test_size, numbers.Real) and not isinstance(test_size, bool) and 0 < test_size < 1:
@@ -281,5 +276,5 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator | None = None,
     [[0, 1], [2, 3], [4]]
     """
     n, batch_size = check_int("n", n, 1), check_int("batch_size", batch_size, 1)
-    order = _check_rng(rng).permutation(n) if shuffle else np.arange(n)
+    order = check_rng(rng).permutation(n) if shuffle else np.arange(n)
     return [order[i:i + batch_size] for i in range(0, n, batch_size)]

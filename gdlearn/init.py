@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from gdlearn._validate import check_nonnegative, check_positive
+from gdlearn._validate import check_nonnegative, check_positive, check_rng
 
 __all__ = [
     "fan_in_fan_out",
@@ -81,12 +81,6 @@ def _check_shape(shape: Any, min_ndim: int = 0) -> tuple[int, ...]:
     return tuple(int(d) for d in dims)
 
 
-def _check_rng(rng: Any) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}"
-        )
-    return rng
 
 
 def _check_real(name: str, value: Any) -> float:
@@ -96,11 +90,11 @@ def _check_real(name: str, value: Any) -> float:
 
 
 def _uniform_bound(shape: Any, rng: Any, bound: float) -> np.ndarray:
-    return _check_rng(rng).uniform(-bound, bound, size=_check_shape(shape))
+    return check_rng(rng).uniform(-bound, bound, size=_check_shape(shape))
 
 
 def _normal_std(shape: Any, rng: Any, std: float) -> np.ndarray:
-    return _check_rng(rng).normal(0.0, std, size=_check_shape(shape))
+    return check_rng(rng).normal(0.0, std, size=_check_shape(shape))
 
 
 # -- fans and gains ----------------------------------------------------------------------------
@@ -208,14 +202,14 @@ def uniform(shape: int | tuple[int, ...], rng: np.random.Generator, low: float =
     low, high = _check_real("low", low), _check_real("high", high)
     if not low < high:
         raise ValueError(f"low must be < high, got low={low}, high={high}")
-    return _check_rng(rng).uniform(low, high, size=_check_shape(shape))
+    return check_rng(rng).uniform(low, high, size=_check_shape(shape))
 
 
 def normal(shape: int | tuple[int, ...], rng: np.random.Generator, std: float = 0.01,
            mean: float = 0.0) -> np.ndarray:
     r"""Entries drawn independently from :math:`N(\text{mean}, \text{std}^2)`."""
     std, mean = check_nonnegative("std", std), _check_real("mean", mean)
-    return _check_rng(rng).normal(mean, std, size=_check_shape(shape))
+    return check_rng(rng).normal(mean, std, size=_check_shape(shape))
 
 
 # -- variance-scaling --------------------------------------------------------------------------
@@ -394,7 +388,7 @@ def orthogonal(shape: tuple[int, ...], rng: np.random.Generator, gain: float = 1
     dims = _check_shape(shape, min_ndim=2)
     gain = check_positive("gain", gain)
     rows, cols = math.prod(dims[:-1]), dims[-1]
-    a = _check_rng(rng).normal(size=(max(rows, cols), min(rows, cols)))
+    a = check_rng(rng).normal(size=(max(rows, cols), min(rows, cols)))
     q, r = np.linalg.qr(a)
     q = q * np.where(np.diag(r) < 0, -1.0, 1.0)
     if rows < cols:

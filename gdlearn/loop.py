@@ -1,58 +1,95 @@
 """The one training loop: :func:`minimize` for functions, :func:`fit` for minibatch training.
 
 Both stop for a stated reason (``Result.status``): ``"converged"`` (gradient norm or loss change
-below tolerance), ``"max_steps"``, ``"diverged"`` (a non-finite loss, gradient or parameter, or a
-loss that exploded) or ``"callback"``.  A diverged run never returns NaN: ``Result.x`` is the last
-point whose loss and gradient were finite, and the loop runs under ``np.errstate(all="ignore")`` so
-an overflow does not flood the output with warnings.  :class:`~gdlearn.result.Result` and
-:class:`~gdlearn.result.History` live in :mod:`gdlearn.result` and are re-exported here.
+below tolerance), ``"max_steps"``, ``"diverged"`` (a non-finite loss, gradient or parameter, a loss
+that exploded, or a loss that rose far above its start and keeps rising; ``Result.message`` names
+the check) or ``"callback"``.  A diverged run never returns NaN: ``Result.x`` is the last point
+whose loss and gradient were finite and ``Result.x_best`` the best one seen; the loop runs under
+``np.errstate(all="ignore")`` so an overflow does not flood the output with warnings.
+
+Memory does not grow with the size of the model times the number of steps unless asked:
+points are recorded only when they are small (``record_points="auto"``) or on request.
+:class:`~gdlearn.result.Result` and :class:`~gdlearn.result.History` live in :mod:`gdlearn.result`
+and are re-exported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from gdlearn._loop_utils import (
-    BLOWUP,
-    as_float_tree,
+    Divergence,
+    check_optimizer,
     clip_grad,
-    optimizer_step,
     optional,
     print_progress,
     resolve_objective,
 )
-from gdlearn._tree import Params, as_params, check_same_structure, tree_all_finite, tree_copy, tree_norm
-from gdlearn._validate import check_int, check_nonnegative, check_positive
+from gdlearn._tree import (
+    Params,
+    as_params,
+    as_tree,
+    check_same_structure,
+    tree_all_finite,
+    tree_norm,
+)
+from gdlearn._validate import check_int, check_nonnegative, check_positive, check_rng
+from gdlearn.data import minibatches
+from gdlearn.protocols import ObjectiveLike, OptimizerLike
 from gdlearn.result import History, Result
 
-__all__ = ["History", "Result", "minimize", "fit"]
+__all__ = ["History", "Result", "minimize", "fit", "DEFAULT_GTOL", "AUTO_RECORD"]
+
+#: default gradient-norm tolerance of :func:`minimize` (scipy's ``minimize(method="BFGS")`` uses 1e-5)
+DEFAULT_GTOL = 1e-5
+#: ``record_points="auto"`` stores the points when their total size is at most this many numbers
+AUTO_RECORD = 1_000_000
+
+
+def _point_buffer(x: Params, max_steps: int, record_points: bool | str) -> np.ndarray | None:
+    if record_points not in (True, False, "auto"):
+        raise ValueError(f"record_points must be True, False or 'auto', got {record_points!r}")
+    if record_points is False:
+        return None
+    if isinstance(x, dict):
+        if record_points is True:
+            raise ValueError("record_points=True needs the parameters as one array, not a dict")
+        return None
+    if record_points == "auto" and x.size * (max_steps + 1) > AUTO_RECORD:
+        return None
+    buffer = np.empty((max_steps + 1, *x.shape), dtype=x.dtype)  # filled as the run goes
+    buffer[0] = x
+    return buffer
 
 
 # -- minimize --------------------------------------------------------------------------------
 def minimize(
-    objective: Any,
+    objective: ObjectiveLike | tuple[Callable, ...],
     x0: Params,
-    optimizer: Any,
+    optimizer: OptimizerLike,
     *,
     max_steps: int = 1000,
-    gtol: float | None = None,
+    gtol: float | None = DEFAULT_GTOL,
     ftol: float | None = None,
     clip_value: float | None = None,
     clip_norm: float | None = None,
     callback: Callable[[int, Params, float, Params], bool | None] | None = None,
     progress: bool = False,
-    record_points: bool = True,
+    record_points: bool | Literal["auto"] = "auto",
+    reset: bool = True,
 ) -> Result:
     r"""Minimize a function with a first- or second-order optimizer.
 
     Each iteration clips the gradient (if asked), calls the optimizer, evaluates loss and gradient
     at the new point and checks the stopping rules, in this order:
 
-    * non-finite new point, loss or gradient, or :math:`f_k > 10^{12}\max(1, |f_0|)` → ``"diverged"``
-      (the new point is rejected: ``Result.x`` stays the last good one);
+    * divergence (``Result.message`` names the check that fired and suggests a smaller rate):
+      non-finite new point, loss or gradient (the new point is rejected); a loss above
+      :math:`10^{12}\max(1, |f_0|)`; or a loss that has risen more than
+      :math:`10^{3}\max(1, |f_0|)` above :math:`f_0` and is still setting new highs;
     * :math:`|f_k - f_{k-1}| \le \text{ftol}\cdot\max(1, |f_k|)` → ``"converged"``;
     * :math:`\|\nabla f(x_k)\| \le \text{gtol}` (also checked at :math:`x_0`) → ``"converged"``;
     * ``callback`` returned True → ``"callback"``;
@@ -60,53 +97,62 @@ def minimize(
 
     Parameters
     ----------
-    objective : object or tuple
-        Anything with ``value(x)`` and ``grad(x)`` (and ``hess(x)`` for an optimizer with
-        ``needs_hessian``), or a tuple ``(f, grad)`` of callables.
+    objective : ObjectiveLike or tuple
+        Anything with ``value(x)`` and ``grad(x)`` (see :class:`gdlearn.protocols.ObjectiveLike`;
+        ``value_and_grad(x)`` is used when present, ``hess(x)`` for an optimizer with
+        ``needs_hessian``), or a tuple ``(f, grad)`` / ``(f, grad, hess)`` of callables.
     x0 : numpy.ndarray or dict of numpy.ndarray
-        Starting point (must be finite; it is copied, never modified).
-    optimizer : Optimizer
-        Anything with ``step(x, g)``; ``step(x, g, H)`` when ``optimizer.needs_hessian``;
-        ``step(x, g, f)`` when ``optimizer.needs_value``.  It is ``reset()`` first, so one
-        optimizer object can be reused for several runs.
+        Starting point (finite; copied, never modified). float32 stays float32.
+    optimizer : OptimizerLike
+        An optimizer *instance* (e.g. ``SGD(lr=0.1)``); ``step(x, g, H)`` is called when it
+        ``needs_hessian``, ``step(x, g, f)`` when it ``needs_value``.
     max_steps : int, default 1000
         Maximum number of updates.
-    gtol, ftol : float, optional
-        Tolerances of the gradient-norm and loss-change stopping rules (off when None).
-    clip_value : float, optional
-        Clip every gradient entry to ``[-clip_value, clip_value]``.
-    clip_norm : float, optional
-        Rescale the whole gradient to norm ``clip_norm`` when it is longer (direction kept).
-        Applied after ``clip_value`` when both are given.
+    gtol : float or None, default 1e-5
+        Stop when the gradient norm is at most ``gtol`` (:data:`DEFAULT_GTOL`, as scipy's BFGS);
+        None runs to ``max_steps`` unless another rule stops it. "Converged" means a small
+        gradient, not a minimum: a saddle point or a flat plateau stops the run too.
+    ftol : float, optional
+        Stop when the loss changes by at most ``ftol * max(1, |f|)`` in one step (off when None).
+    clip_value, clip_norm : float, optional
+        Clip the gradient with :func:`gdlearn.clip.clip_grad_value` then
+        :func:`gdlearn.clip.clip_grad_norm`.
     callback : callable, optional
         ``callback(k, x, loss, grad)`` is called at every accepted point, ``k = 0`` being ``x0``;
         returning True stops the run.
     progress : bool, default False
         Print a one-line summary about every 10 % of ``max_steps``.
-    record_points : bool, default True
-        Store every point in ``history.x`` (array parameters only).
+    record_points : True, False or "auto", default "auto"
+        Store every point in ``history.x`` (one array only). ``"auto"`` records when all the
+        points together hold at most :data:`AUTO_RECORD` numbers, so a large model does not fill
+        the memory; the buffer is allocated once.
+    reset : bool, default True
+        Reset the optimizer first. ``reset=False`` continues a run: pass the previous result's
+        ``x`` as ``x0`` and the same optimizer (its moments and step count carry on).
 
     Returns
     -------
     Result
+        ``x`` is the last accepted point, ``x_best`` the one with the lowest loss.
 
     Raises
     ------
     ValueError
-        If ``x0`` holds NaN/inf or the gradient's shape differs from ``x0``'s, or on a bad setting.
+        If ``x0`` holds NaN/inf, the objective's value is not a scalar, the gradient's shape
+        differs from ``x0``'s, or on a bad setting.
+    TypeError
+        If the optimizer is a class rather than an instance, or the objective lacks ``value``
+        and ``grad``.
 
     Examples
     --------
-    >>> from gdlearn.optim.base import Optimizer
-    >>> class GD(Optimizer):
-    ...     def _update(self, x, g, state, lr):
-    ...         return x - lr * g
+    >>> from gdlearn.optim import SGD
     >>> quadratic = (lambda x: float(x @ x), lambda x: 2 * x)
-    >>> res = minimize(quadratic, np.array([1.0, -2.0]), GD(lr=0.1), gtol=1e-8)
+    >>> res = minimize(quadratic, np.array([1.0, -2.0]), SGD(lr=0.1), gtol=1e-8)
     >>> res.status, res.n_steps
     ('converged', 90)
     """
-    value, grad, hess = resolve_objective(objective, optimizer)
+    optimizer = check_optimizer(optimizer)
     x = as_params("x0", x0)
     max_steps = check_int("max_steps", max_steps)
     gtol, ftol = optional(check_nonnegative, "gtol", gtol), optional(check_nonnegative, "ftol", ftol)
@@ -114,28 +160,24 @@ def minimize(
     clip_norm = optional(check_positive, "clip_norm", clip_norm)
     if callback is not None and not callable(callback):
         raise TypeError("callback must be callable")
-    if hasattr(optimizer, "reset"):
+    if reset:
         optimizer.reset()
+    points = _point_buffer(x, max_steps, record_points)
+    clipping = clip_value is not None or clip_norm is not None
+    needs_hessian, needs_value = optimizer.needs_hessian, optimizer.needs_value
     n_f = n_g = 0
 
-    def counted_value(p: Params) -> float:
-        nonlocal n_f
-        n_f += 1
-        return float(value(p))
-
     with np.errstate(all="ignore"):
-        f = counted_value(x)
-        g = as_float_tree(grad(x))
-        n_g += 1
-        check_same_structure(x, g)
+        value_and_grad, value, hess, f, g = resolve_objective(objective, optimizer, x)
+        n_f, n_g = n_f + 1, n_g + 1
         gn = tree_norm(g)
         losses, gnorms, lrs = [f], [gn], []
-        points = [tree_copy(x)] if record_points and not isinstance(x, dict) else None
-        limit = BLOWUP * max(1.0, abs(f))
+        diverge = Divergence(f)
+        x_best, f_best = x, f
         every = max(1, max_steps // 10)
         status, message = "max_steps", f"reached max_steps={max_steps}"
         if not (np.isfinite(f) and np.isfinite(gn)):
-            status, message = "diverged", "the loss or gradient at x0 is not finite"
+            status, message = "diverged", "the loss or gradient at x0 is not finite (non-finite check)"
         elif gtol is not None and gn <= gtol:
             status, message = "converged", f"gradient norm {gn:.3g} <= gtol={gtol:g} at x0"
         elif callback is not None and callback(0, x, f, g):
@@ -143,28 +185,43 @@ def minimize(
         k = 0
         if progress:
             print_progress(0, max_steps, f, gn)
+
+        def counted_value(p: Params) -> float:
+            nonlocal n_f
+            n_f += 1
+            return value(p)
+
         while status == "max_steps" and k < max_steps:
-            new, lr = optimizer_step(optimizer, x, clip_grad(g, clip_value, clip_norm), counted_value, hess)
-            if not tree_all_finite(new):
-                status, message = "diverged", f"non-finite parameters after step {k + 1}"
-                break
-            f_new = counted_value(new)
-            g_new = as_float_tree(grad(new))
-            n_g += 1
+            step_grad = clip_grad(g, clip_value, clip_norm) if clipping else g
+            if needs_hessian:
+                new = optimizer.step(x, step_grad, hess(x))
+            elif needs_value:
+                new = optimizer.step(x, step_grad, counted_value)
+            else:
+                new = optimizer.step(x, step_grad)
+            lr = optimizer.last_lr
+            # a non-finite new point gives a non-finite loss or gradient: the check below catches it
+            f_new, g_new = value_and_grad(new)
+            n_f, n_g = n_f + 1, n_g + 1
             gn = tree_norm(g_new)
-            if not (np.isfinite(f_new) and np.isfinite(gn)) or f_new > limit:
-                status, message = "diverged", f"loss {f_new:.3g} or gradient norm {gn:.3g} at step {k + 1}"
+            why = diverge.check(f_new, gn, k + 1, lr)
+            if why is not None and not (np.isfinite(f_new) and np.isfinite(gn)):
+                status, message = "diverged", why  # the non-finite point is rejected
                 break
             k += 1
             x, g, f_prev, f = new, g_new, f, f_new
             losses.append(f)
             gnorms.append(gn)
             lrs.append(lr)
+            if f < f_best:
+                x_best, f_best = x, f  # steps return new arrays, so no copy is needed
             if points is not None:
-                points.append(tree_copy(x))
+                points[k] = x
             if progress and (k % every == 0 or k == max_steps):
                 print_progress(k, max_steps, f, gn)
-            if ftol is not None and abs(f - f_prev) <= ftol * max(1.0, abs(f)):
+            if why is not None:
+                status, message = "diverged", why
+            elif ftol is not None and abs(f - f_prev) <= ftol * max(1.0, abs(f)):
                 status, message = "converged", f"loss change {abs(f - f_prev):.3g} <= ftol={ftol:g}"
             elif gtol is not None and gn <= gtol:
                 status, message = "converged", f"gradient norm {gn:.3g} <= gtol={gtol:g}"
@@ -172,17 +229,13 @@ def minimize(
                 status, message = "callback", f"callback asked to stop at step {k}"
     if progress:
         print(f"{status}: {message}")
-    history = History(np.array(losses), np.array(gnorms), np.array(lrs, dtype=float),
-                      None if points is None else np.stack(points))
-    return Result(x, f, status, message, k, n_g, n_f, history)
+    if points is not None:
+        points = points[:k + 1].copy() if k + 1 < len(points) else points
+    history = History(np.array(losses), np.array(gnorms), np.array(lrs, dtype=float), points)
+    return Result(x, f, status, message, k, n_g, n_f, history, x_best, f_best)
 
 
 # -- fit -------------------------------------------------------------------------------------
-def _batches(n: int, batch_size: int, rng: np.random.Generator, shuffle: bool) -> list[np.ndarray]:
-    order = rng.permutation(n) if shuffle else np.arange(n)
-    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
-
-
 class _Recorder:
     """Full-data evaluations of :func:`fit`: records good points, detects divergence, runs the callback."""
 
@@ -192,28 +245,39 @@ class _Recorder:
         self.gnorms: list[float] = []
         self.points: list[np.ndarray] | None = [] if record_x else None
         self.n_f = 0
-        self.limit = np.inf
+        self.diverge: Divergence | None = None
         self.x: Params | None = None  # last recorded point
+        self.x_best: Params | None = None
+        self.f_best = np.inf
         self.k = -1  # update count at the last recorded point
         self.message = ""
 
-    def __call__(self, params: Params, k: int) -> str | None:
+    def __call__(self, params: Params, k: int, lr: float | None) -> str | None:
         """Evaluate at ``params`` after ``k`` updates; return a stop status or None to go on."""
         self.n_f += self.n
         f = float(self.model.value(params))
-        g = as_float_tree(self.model.grad(params))
-        if k == 0:
-            check_same_structure(params, g)
-            self.limit = BLOWUP * max(1.0, abs(f)) if np.isfinite(f) else np.inf
+        g = as_tree("model.grad(params)", self.model.grad(params))
         gn = tree_norm(g)
-        if not (np.isfinite(f) and np.isfinite(gn)) or f > self.limit:
-            self.message = f"full-data loss {f:.3g} or gradient norm {gn:.3g} after {k} updates"
+        if self.diverge is None:
+            check_same_structure(params, g)
+            self.diverge = Divergence(f)
+            finite = np.isfinite(f) and np.isfinite(gn)
+            why = None if finite else "the loss or gradient at params0 is not finite"
+        else:
+            why = self.diverge.check(f, gn, k, lr)
+        if why is not None and not (np.isfinite(f) and np.isfinite(gn)):
+            self.message = f"full data: {why}"
             return "diverged"
         self.losses.append(f)
         self.gnorms.append(gn)
         if self.points is not None:
-            self.points.append(tree_copy(params))
+            self.points.append(params)
         self.x, self.k = params, k
+        if f < self.f_best:
+            self.x_best, self.f_best = params, f
+        if why is not None:
+            self.message = f"full data: {why}"
+            return "diverged"
         if self.callback is not None and self.callback(k, params, f, g):
             self.message = f"callback asked to stop after {k} updates"
             return "callback"
@@ -223,24 +287,27 @@ class _Recorder:
 def fit(
     model: Any,
     params0: Params,
-    optimizer: Any,
+    optimizer: OptimizerLike,
     *,
     epochs: int,
     batch_size: int,
-    rng: np.random.Generator,
+    rng: np.random.Generator | None = None,
     shuffle: bool = True,
     clip_norm: float | None = None,
     clip_value: float | None = None,
     callback: Callable[[int, Params, float, Params], bool | None] | None = None,
+    progress: Callable[[int, Params, Params], bool | None] | None = None,
     eval_every: str | int = "epoch",
+    reset: bool = True,
 ) -> Result:
     """Train a data-bound model by minibatch gradient descent.
 
     Every epoch visits the rows once, in a fresh random order drawn from ``rng`` (in order when
-    ``shuffle=False``), in minibatches of ``batch_size`` rows (the last may be shorter); each
-    minibatch gives one update with ``model.grad(params, idx)``.  At every evaluation point (before
-    training, after each epoch or every ``eval_every`` updates, and at the end) the full-data loss
-    and gradient are computed, recorded and checked for divergence.
+    ``shuffle=False``), in minibatches of ``batch_size`` rows (the last may be shorter, see
+    :func:`gdlearn.data.minibatches`); each minibatch gives one update with
+    ``model.grad(params, idx)``.  At every evaluation point (before training, after each epoch or
+    every ``eval_every`` updates, and at the end) the full-data loss and gradient are computed,
+    recorded and checked for divergence (the checks of :func:`minimize`).
 
     Parameters
     ----------
@@ -249,14 +316,14 @@ def fit(
         ``hess(w)`` (full data) for an optimizer with ``needs_hessian``.
     params0 : numpy.ndarray or dict of numpy.ndarray
         Starting parameters (copied).
-    optimizer : Optimizer
-        As for :func:`minimize` (``needs_value`` optimizers get the minibatch loss); reset first.
+    optimizer : OptimizerLike
+        An optimizer instance (``needs_value`` optimizers get the minibatch loss).
     epochs : int
         Number of passes over the data.
     batch_size : int
         Rows per minibatch (``n_samples`` for full-batch gradient descent, 1 for plain SGD).
-    rng : numpy.random.Generator
-        Source of the shuffling; the same seed gives the same run.
+    rng : numpy.random.Generator, optional
+        Source of the shuffling; the same seed gives the same run. Needed only when ``shuffle``.
     shuffle : bool, default True
         Reshuffle the rows every epoch.
     clip_norm, clip_value : float, optional
@@ -264,49 +331,57 @@ def fit(
     callback : callable, optional
         ``callback(k, params, loss, grad)`` at every evaluation point, with ``k`` the number of updates
         made and the full-data loss and gradient; True stops the run (status ``"callback"``).
+    progress : callable, optional
+        ``progress(k, params, grad)`` after every update, with the minibatch gradient that update
+        used; it forces no full-data evaluation. True stops the run (status ``"callback"``).
     eval_every : "epoch" or int, default "epoch"
         Evaluate after every epoch, or after every ``eval_every`` updates (1 records every step).
+    reset : bool, default True
+        Reset the optimizer first (``False`` continues a run, as in :func:`minimize`).
 
     Returns
     -------
     Result
         ``status`` is ``"max_steps"`` after all epochs, else ``"diverged"`` or ``"callback"``.
-        ``x`` and ``fun`` are the last recorded point and its full-data loss (on divergence: the last
-        good evaluation point).  ``n_steps`` counts updates and ``history.lr`` has one entry per update,
-        while ``history.loss``, ``grad_norm`` and ``x`` have one per evaluation point.
+        ``x`` and ``fun`` are the last recorded point and its full-data loss (on divergence to a
+        non-finite value: the last good evaluation point); ``x_best`` the recorded point with the
+        lowest full-data loss.  ``n_steps`` counts updates and ``history.lr`` has one entry per
+        update, while ``history.loss``, ``grad_norm`` and ``x`` have one per evaluation point.
         ``n_grad_evals`` counts the per-sample gradients used by the updates (``epochs * n_samples``
         for a full run); ``n_fun_evals`` counts per-sample losses, the full-data evaluations included.
     """
     for name in ("value", "grad"):
         if not callable(getattr(model, name, None)):
             raise TypeError(f"model must have a {name}(params, idx=None) method")
+    optimizer = check_optimizer(optimizer)
     n = check_int("model.n_samples", getattr(model, "n_samples", None), minimum=1)
     params = as_params("params0", params0)
     epochs = check_int("epochs", epochs)
     batch_size = check_int("batch_size", batch_size, minimum=1)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    if shuffle:
+        check_rng(rng)
     if eval_every != "epoch":
         eval_every = check_int("eval_every", eval_every, minimum=1)
     clip_value = optional(check_positive, "clip_value", clip_value)
     clip_norm = optional(check_positive, "clip_norm", clip_norm)
-    if callback is not None and not callable(callback):
-        raise TypeError("callback must be callable")
+    for name, fn in (("callback", callback), ("progress", progress)):
+        if fn is not None and not callable(fn):
+            raise TypeError(f"{name} must be callable")
     hess = getattr(model, "hess", None)
-    if getattr(optimizer, "needs_hessian", False) and not callable(hess):
+    if optimizer.needs_hessian and not callable(hess):
         raise TypeError(f"{type(optimizer).__name__} needs the Hessian but the model has no hess(w)")
-    if hasattr(optimizer, "reset"):
+    if reset:
         optimizer.reset()
     evaluate = _Recorder(model, n, callback, record_x=not isinstance(params, dict))
     lrs: list[float] = []
-    n_g, k, status = 0, 0, None
+    n_g, k, status, lr = 0, 0, None, None
     with np.errstate(all="ignore"):
-        status = evaluate(params, 0)
+        status = evaluate(params, 0, None)
         if status == "diverged":
-            evaluate.x, evaluate.message = params, "the loss or gradient at params0 is not finite"
+            evaluate.x = evaluate.x_best = params
         for _ in range(epochs if status is None else 0):
-            for idx in _batches(n, batch_size, rng, shuffle):
-                g = as_float_tree(model.grad(params, idx))
+            for idx in minibatches(n, batch_size, rng, shuffle=shuffle):
+                g = as_tree("model.grad(params, idx)", model.grad(params, idx))
                 n_g += len(idx)
 
                 def batch_value(p: Params, idx: np.ndarray = idx) -> float:
@@ -316,26 +391,37 @@ def fit(
                 new = None
                 if tree_all_finite(g):
                     g = clip_grad(g, clip_value, clip_norm)
-                    new, lr = optimizer_step(optimizer, params, g, batch_value, hess)
+                    if optimizer.needs_hessian:
+                        new = optimizer.step(params, g, hess(params))
+                    elif optimizer.needs_value:
+                        new = optimizer.step(params, g, batch_value)
+                    else:
+                        new = optimizer.step(params, g)
+                    lr = optimizer.last_lr
                 if new is None or not tree_all_finite(new):
                     status = "diverged"
-                    evaluate.message = f"non-finite minibatch gradient or parameters at update {k + 1}"
+                    evaluate.message = (f"the minibatch gradient or the parameters became non-finite at "
+                                        f"update {k + 1} (non-finite check); try a smaller learning rate")
                     break
                 params, k = new, k + 1
                 lrs.append(lr)
+                if progress is not None and progress(k, params, g):
+                    status, evaluate.message = "callback", f"progress asked to stop after {k} updates"
+                    break
                 if eval_every != "epoch" and k % eval_every == 0:
-                    status = evaluate(params, k)
+                    status = evaluate(params, k, lr)
                     if status is not None:
                         break
             if status is None and eval_every == "epoch":
-                status = evaluate(params, k)
+                status = evaluate(params, k, lr)
             if status is not None:
                 break
-        if status is None and evaluate.k != k:  # the last updates were not yet evaluated
-            status = evaluate(params, k)
+        if status in (None, "callback") and evaluate.k != k:  # the last updates were not yet evaluated
+            status = evaluate(params, k, lr) or status
     if status is None:
         status, evaluate.message = "max_steps", f"ran {epochs} epochs ({k} updates)"
     history = History(np.array(evaluate.losses), np.array(evaluate.gnorms), np.array(lrs, dtype=float),
                       None if evaluate.points is None else np.stack(evaluate.points))
     fun = evaluate.losses[-1] if evaluate.losses else float("nan")
-    return Result(evaluate.x, fun, status, evaluate.message, k, n_g, evaluate.n_f, history)
+    return Result(evaluate.x, fun, status, evaluate.message, k, n_g, evaluate.n_f, history,
+                  evaluate.x_best, evaluate.f_best if evaluate.x_best is not None else fun)

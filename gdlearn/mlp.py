@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 
 from gdlearn._data_loss import DataLoss, check_labels
-from gdlearn._validate import check_int
+from gdlearn._validate import check_int, check_rng
+from gdlearn.functional import logsumexp, sigmoid, softmax
 from gdlearn.init import get_initializer
-from gdlearn.models import logsumexp, sigmoid, softmax
 
 __all__ = ["MLP", "ACTIVATIONS"]
 
@@ -179,8 +179,7 @@ class MLP(DataLoss):
         -------
         dict
         """
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        check_rng(rng)
         schemes = list(scheme) if isinstance(scheme, (list, tuple)) else [scheme] * self.n_layers
         if len(schemes) != self.n_layers:
             raise ValueError(f"scheme lists {len(schemes)} initializers for {self.n_layers} layers")

@@ -60,6 +60,9 @@ class Result:
         Loss evaluations (per-sample for :func:`fit`), including those made by a line search.
     history : History
         Per-point record of the run.
+    x_best, fun_best : numpy.ndarray or dict, float
+        The recorded point with the lowest loss, and that loss (equal to ``x`` and ``fun``
+        when the loss fell all the way; different after a run that diverged or oscillated).
     """
 
     x: Params
@@ -70,11 +73,22 @@ class Result:
     n_grad_evals: int
     n_fun_evals: int
     history: History = field(default_factory=lambda: History(np.empty(0), np.empty(0), np.empty(0)))
+    x_best: Params | None = None
+    fun_best: float = float("nan")
+
+    def __post_init__(self) -> None:
+        if self.x_best is None:
+            self.x_best, self.fun_best = self.x, self.fun
 
     @property
     def converged(self) -> bool:
         """True when the run stopped because a tolerance was met."""
         return self.status == "converged"
+
+    @property
+    def diverged(self) -> bool:
+        """True when a divergence check stopped the run (``message`` says which)."""
+        return self.status == "diverged"
 
     def __repr__(self) -> str:
         return (f"Result(status={self.status!r}, fun={self.fun:.6g}, n_steps={self.n_steps}, "

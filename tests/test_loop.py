@@ -32,6 +32,7 @@ class NewtonLocal(Optimizer):
 
     def step(self, x, g, h):
         self.t += 1
+        self.last_lr = 1.0
         return x - np.linalg.solve(h, g)
 
 
@@ -121,16 +122,20 @@ def test_schedule_learning_rates_recorded():
     np.testing.assert_allclose(res.history.lr, [0.1, 0.05, 0.1 / 3, 0.025])
 
 
-def test_diverged_keeps_last_finite_point_without_warnings():
+def test_diverged_keeps_last_and_best_point_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         res = minimize(Q, X0, GD(lr=0.5), max_steps=100000)  # 0.5 * 10 = 5 > 2: |1 - 5| = 4 per step
-    assert res.status == "diverged" and not res.converged
+    assert res.status == "diverged" and res.diverged and not res.converged
+    assert "rising-loss check" in res.message and "smaller learning rate" in res.message
     assert np.all(np.isfinite(res.x)) and np.isfinite(res.fun)
     np.testing.assert_array_equal(res.x, res.history.x[-1])
-    assert res.fun == res.history.loss[-1] <= 1e12 * Q.value(X0)
-    # one more GD step from the returned point would cross the blow-up threshold
-    assert Q.value(res.x - 0.5 * Q.grad(res.x)) > 1e12 * Q.value(X0)
+    f0 = Q.value(X0)
+    assert res.fun == res.history.loss[-1] > f0 + 1e3 * max(1.0, f0)
+    # the run stops at the first loss past the threshold: the one before was below it
+    assert res.history.loss[-2] <= f0 + 1e3 * max(1.0, f0)
+    assert res.fun_best == res.history.loss.min() and res.fun_best <= f0
+    np.testing.assert_array_equal(res.x_best, res.history.x[np.argmin(res.history.loss)])
     assert res.n_steps == len(res.history.lr) == len(res.history.loss) - 1
 
 
@@ -346,6 +351,7 @@ def test_rate_decided_during_the_step_is_recorded():
         def step(self, x, g):
             self.rate *= 2
             self.lr_history.append(self.rate)
+            self.last_lr = self.rate  # the loop reads last_lr (OptimizerLike)
             return x - self.rate * g
 
     res = minimize(Q, X0, LearnedRate(lr=0.001), max_steps=3)

@@ -227,13 +227,34 @@ print("first non-finite loss at step", first_bad)
 assert history[10] > history[0] and not np.isfinite(history[-1])
 
 # %% [markdown]
-# `gdlearn.loop.minimize` does not return the NaN: it stops at the first non-finite or exploding loss and
-# reports why.
+# `gdlearn.loop.minimize` does not wait for the NaN. After every step it applies three divergence
+# checks, with the starting scale $s = \max(1, |f(\theta_0)|)$: a loss, gradient or point that is not
+# finite (the *non-finite check*), a loss above $10^{12} s$ (the *blow-up check*), and a loss that has
+# risen more than $1000 s$ above its start and sets a new high (the *rising-loss check*). The first that
+# fires stops the run with status `"diverged"` and a message that names it.
 
 # %%
 res = minimize((loss, grad_wrong_sign), np.zeros(2), SGD(lr=0.5), max_steps=400)
 print(res.status, "|", res.message)
+print(f"last accepted point ({res.x[0]:.1f}, {res.x[1]:.1f}), best point {res.x_best}")
+res_small = minimize((loss, grad_wrong_sign), np.zeros(2), SGD(lr=0.05), max_steps=2000)
+print("ten times smaller rate:", res_small.status, "| before step 100:",
+      res_small.n_steps < 100)
+
+# %%
 assert res.status == "diverged" and np.all(np.isfinite(res.x))
+assert res.n_steps == 7 and "(rising-loss check)" in res.message
+limit = res.history.loss[0] + 1e3 * max(1.0, res.history.loss[0])
+assert res.history.loss[-2] < 0.5 * limit and res.fun > 1.05 * limit
+assert np.all(res.x_best == 0.0) and res.fun_best == res.history.loss[0]
+assert res_small.diverged and res.n_steps < res_small.n_steps < 100
+assert 690 < first_bad - res.n_steps < 700
+
+# %% [markdown]
+# The rising-loss check fires at step 7, almost 700 steps before the hand-written loop above met its
+# first `inf`. `res.x` is the last accepted point and `res.x_best` the best one, here the start. The
+# message's advice, a smaller learning rate, is the usual cure for divergence but not for this one: with a
+# flipped sign every rate climbs, and a rate ten times smaller only delays the stop.
 
 # %% [markdown]
 # **The check.** A gradient checker compares the analytic gradient with centred differences of the loss
@@ -538,10 +559,16 @@ for name, A in (("raw", X_raw), ("standardized", X_std)):
 raw_run = minimize(LinearRegression(X_raw, price), np.zeros(3), SGD(lr=0.5),
                    max_steps=1000)
 print("raw features, lr 0.5:", raw_run.status, "|", raw_run.message)
-assert raw_run.status == "diverged"
+
+# %%
+assert raw_run.status == "diverged" and "(blow-up check)" in raw_run.message
+assert raw_run.n_steps == 1 and raw_run.fun > 1e12 * raw_run.history.loss[0]
+assert np.all(raw_run.x_best == 0.0) and len(raw_run.history.loss) == 2
+assert np.all(np.isfinite(raw_run.x)) and raw_run.fun == raw_run.history.loss[1]
 
 # %% [markdown]
-# `minimize` rejected the very first step, whose loss was more than $10^{12}$ times the starting loss.
+# `minimize` stopped the run after the very first step, whose loss was more than $10^{12}$ times the
+# starting loss (the blow-up check); `raw_run.x` holds that point, `raw_run.x_best` the start.
 # **The check** in a hand-written loop is the cheapest of all: the loss must go down in the first steps. A
 # run whose second loss exceeds its first has a learning rate too large for its features:
 

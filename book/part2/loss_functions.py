@@ -176,7 +176,7 @@ def fit_line(name, y):
                  lambda t: X_line.T @ grad(X_line @ t - y) / len(y))
     if name == "MAE":
         decaying = SGD(lr=InverseTimeDecay(1.0, 0.01))
-        return minimize(objective, np.zeros(2), decaying, max_steps=2000)
+        return minimize(objective, np.zeros(2), decaying, max_steps=2000, gtol=None)
     return minimize(objective, np.zeros(2), SGD(lr=1.0), max_steps=4000, gtol=1e-8)
 
 
@@ -571,8 +571,9 @@ iris = load_iris()
 Xi = add_bias(standardize(iris.data)[0])
 yi = iris.target
 flowers = SoftmaxRegression(Xi, yi)
-res_bin = minimize(clf, np.zeros(Xc.shape[1]), SGD(lr=0.5), max_steps=500)
-res_soft = minimize(flowers, np.zeros(flowers.shape), SGD(lr=0.5), max_steps=300)
+res_bin = minimize(clf, np.zeros(Xc.shape[1]), SGD(lr=0.5), max_steps=500, gtol=None)
+res_soft = minimize(flowers, np.zeros(flowers.shape), SGD(lr=0.5), max_steps=300,
+                    gtol=None)
 runs = [("breast cancer", clf, res_bin, 2, Xc.shape[1]),
         ("iris", flowers, res_soft, 3, flowers.shape)]
 for name, model, res, k, shape in runs:

@@ -225,20 +225,33 @@ plt.show()
 # flat dashed line and a rising dotted line, with the measured marks exactly on the predicted lines.*
 #
 # The error along the *flat* direction is not the problem: with $\lambda = 1$ all three rates shrink it. The
-# steep direction alone decides between convergence and divergence. `minimize` notices divergence: it stops
-# when the loss is no longer finite or exceeds $10^{12}$ times its starting size, and keeps the last good point.
-# The number of steps that takes is predictable too, because the loss along the top direction grows by the
-# factor $(1-\alpha L)^2 = 1.44$ per step.
+# steep direction alone decides between convergence and divergence. `minimize` notices divergence with three
+# checks, in this order: a loss or gradient that is no longer finite (the new point is rejected); a loss above
+# $10^{12}\max(1, |f_0|)$, the blow-up check; and a loss that has risen more than $10^{3}\max(1, |f_0|)$ above
+# its start $f_0$ and sets a new high, the rising-loss check. The last two accept the point and then stop.
+# `Result.message` names the check, `Result.x` is the last accepted point and `Result.x_best` the best one.
+# On this bowl the rising-loss check fires first, and the step at which it fires is predictable, because
+# the loss along the top direction grows by the factor $(1-\alpha L)^2 = 1.44$ per step while the flat part
+# shrinks: it is the first $k$ with $\tfrac{L}{2} c_{0,\text{top}}^2 \cdot 1.44^k > f_0 + 10^3\max(1, f_0)$.
 
 # %%
 too_big = 1.1 * 2 / L
 res = minimize(bowl, x0, SGD(lr=too_big), max_steps=1000)
 c_top = coords["2/L"][0, 1]
-limit = 1e12 * max(1.0, bowl.value(x0))
-predicted = np.log(limit / (0.5 * L * c_top**2)) / np.log((1 - too_big * L) ** 2)
-print(f"alpha = 1.1 * 2/L: status {res.status!r} at step {res.n_steps + 1} "
+f0 = bowl.value(x0)
+growth = np.log((1 - too_big * L) ** 2)
+rising = f0 + 1e3 * max(1.0, f0)                # rising-loss threshold
+predicted = np.log(rising / (0.5 * L * c_top**2)) / growth
+blowup = np.log(1e12 * max(1.0, f0) / (0.5 * L * c_top**2)) / growth
+checks = ("non-finite check", "blow-up check", "rising-loss check")
+check = next(name for name in checks if name in res.message)
+print(f"alpha = 1.1 * 2/L: status {res.status!r} at step {res.n_steps} by the {check} "
       f"(predicted: first step after {predicted:.1f})")
-assert res.status == "diverged" and res.n_steps + 1 == np.ceil(predicted)
+print(f"the blow-up check would have fired only after step {blowup:.1f}")
+assert res.status == "diverged" and check == "rising-loss check"
+# predicted is clear of an integer, so the crossing step holds on every machine
+assert res.n_steps == np.ceil(predicted) and 0.02 < predicted % 1 < 0.98
+assert blowup > predicted
 
 res = minimize(bowl, x0, SGD(lr=2 / L), max_steps=1000)
 print(f"alpha = 2/L:       status {res.status!r}, final loss {res.fun:.6f}, "
@@ -246,6 +259,9 @@ print(f"alpha = 2/L:       status {res.status!r}, final loss {res.fun:.6f}, "
 assert res.status == "max_steps" and np.isclose(res.fun, 0.5 * L * c_top**2)
 
 # %% [markdown]
+# The rising-loss check fires at step 21, the first whole step after the predicted 20.1, long before the
+# loss would pass the blow-up threshold (after step 76.9).
+#
 # At $\alpha = 2/L$ the flat component dies out and the loss freezes at $\tfrac{L}{2} c_{0,\text{top}}^2$: the
 # run never converges and never blows up, it just bounces.
 #
@@ -301,7 +317,7 @@ def steps_to_tol(lr):
     def close_enough(k, x, loss, grad):
         return np.linalg.norm(x - f3.minima[0]) <= tol * e0
     res = minimize(f3, x0_3, SGD(lr=lr), max_steps=max_steps, callback=close_enough,
-                   record_points=False)
+                   gtol=None, record_points=False)
     return res.n_steps if res.status == "callback" else None
 
 
@@ -387,6 +403,10 @@ plt.show()
 #   stopped moving;
 # - **step budget**: stop after `max_steps` updates, whatever happened.
 #
+# The gradient-norm rule is on by default: `gtol=1e-5` (`DEFAULT_GTOL`, the value scipy's BFGS uses),
+# checked at $\theta_0$ too; `gtol=None` switches it off, which is what a run of a fixed length needs. Below
+# we switch it off for the other three rules, so that each one acts alone.
+#
 # We compare them on one problem: a bowl with eigenvalues 1 and 100 ($\kappa = 100$), rate $1/L$. For
 # gradient descent $\theta_k - \theta_{k-1} = -\alpha g_{k-1}$, so we give the parameter-change rule the
 # tolerance $\texttt{xtol} = \alpha\cdot\texttt{gtol}$ that matches the gradient rule. The minimum is known,
@@ -413,10 +433,10 @@ def parameter_change(xtol):
 
 rules = {
     "gradient norm": dict(gtol=gtol, max_steps=100_000),
-    "loss change": dict(ftol=ftol, max_steps=100_000),
-    "parameter change": dict(callback=parameter_change(lr_stop * gtol),
+    "loss change": dict(ftol=ftol, gtol=None, max_steps=100_000),
+    "parameter change": dict(callback=parameter_change(lr_stop * gtol), gtol=None,
                              max_steps=100_000),
-    "step budget": dict(max_steps=budget),
+    "step budget": dict(max_steps=budget, gtol=None),
 }
 stops = {}
 print(f"{'rule':>16} {'status':>10} {'steps':>6} {'f - f*':>10} {'|θ - θ*|':>10} "
@@ -509,7 +529,8 @@ assert r.converged and r.n_steps == 1 and np.linalg.norm(r.x) > 9
 # flat direction, where the answer is, is far from done.
 
 # %%
-r = minimize(flat, np.array([10.0, 10.0]), SGD(lr=1 / flat.L), max_steps=300)
+r = minimize(flat, np.array([10.0, 10.0]), SGD(lr=1 / flat.L), max_steps=300,
+             gtol=None)
 j0 = flat.value([10.0, 10.0])
 print(f"budget 300: {r.status}, f = {r.fun:.4f} (f0 = {j0:.2f}), "
       f"|θ - θ*| = {np.linalg.norm(r.x):.3f}")
@@ -525,7 +546,7 @@ assert r.status == "max_steps" and r.fun < 1e-3 * j0 and np.linalg.norm(r.x) > 7
 # %%
 xtol = lr_stop * gtol
 slow = minimize(f_stop, x0_stop, SGD(lr=1e-3 * lr_stop), max_steps=100_000,
-                callback=parameter_change(xtol), record_points=False)
+                callback=parameter_change(xtol), gtol=None, record_points=False)
 print(f"alpha = 1e-3/L, xtol = {xtol:.0e}: {slow.status} after about "
       f"{round(slow.n_steps, -3):,} steps, |grad| = {slow.history.grad_norm[-1]:.2f}, "
       f"|θ - θ*| = {np.linalg.norm(slow.x - x_star_stop):.2f}")
@@ -568,24 +589,30 @@ for name, model in problems.items():
 # %% [markdown]
 # The raw features put $L$ in the tens of thousands, so the learning rate must be tiny; standardizing brings
 # $L$ down to about 4 and the largest stable rate up to about one half. The boundary is sharp in both cases:
-# 5 % below $2/L$ is stable, 5 % above diverges. And a rate that is perfectly good for the standardized
-# problem destroys the raw one.
+# 5 % below $2/L$ runs its 400 steps, 5 % above diverges (the rising-loss check fires once the loss has risen
+# more than a thousand times its starting value, here after a few dozen steps). And a rate that is perfectly
+# good for the standardized problem destroys the raw one in a single step.
 
 # %%
 for name, model in problems.items():
     L_m = info[name][0]
-    below = minimize(model, w0, SGD(lr=0.95 * 2 / L_m), max_steps=400,
+    below = minimize(model, w0, SGD(lr=0.95 * 2 / L_m), max_steps=400, gtol=None,
                      record_points=False)
     above = minimize(model, w0, SGD(lr=1.05 * 2 / L_m), max_steps=400,
                      record_points=False)
     print(f"{name:>13}: alpha = 0.95*2/L -> {below.status}, "
-          f"alpha = 1.05*2/L -> {above.status} (at step {above.n_steps + 1})")
+          f"alpha = 1.05*2/L -> {above.status} (at step {above.n_steps})")
     assert below.status == "max_steps" and above.status == "diverged"
+    assert "rising-loss check" in above.message
+    # the step is clear of the threshold by a margin, so it holds on every machine
+    f0_m, loss = model.value(w0), above.history.loss
+    threshold = f0_m + 1e3 * max(1.0, f0_m)
+    assert loss[-2] < 0.98 * threshold and loss[-1] > 1.02 * threshold
 alpha_std = 1 / info["standardized"][0]
 r = minimize(problems["raw"], w0, SGD(lr=alpha_std), max_steps=400, record_points=False)
 print(f"raw features with alpha = 1/L_std = {alpha_std:.3f}: "
-      f"{r.status} at step {r.n_steps + 1}")
-assert r.status == "diverged"
+      f"{r.status} at step {r.n_steps}")
+assert r.status == "diverged" and r.n_steps == 1
 
 # %% [markdown]
 # Even each problem's own safe rate $\alpha = 1/L$ leaves them far apart, because standardizing also shrinks
@@ -596,7 +623,7 @@ assert r.status == "diverged"
 curves = {}
 for name, model in problems.items():
     j_star = model.value(model.solve())
-    r = minimize(model, w0, SGD(lr=1 / info[name][0]), max_steps=300,
+    r = minimize(model, w0, SGD(lr=1 / info[name][0]), max_steps=300, gtol=None,
                  record_points=False)
     curves[name] = (r.history.loss - j_star) / j_star
     marks = ", ".join(f"{curves[name][k]:.3g}" for k in (1, 10, 100, 300))
@@ -651,6 +678,8 @@ plt.show()
 # The multiplier is $1 - \alpha\lambda = 0$. With two eigenvalues, $1 - \alpha\lambda_i$ can vanish for only one
 # of them. With $\alpha = 1/L = 1/4$ the steep component vanishes in one step and the flat one shrinks by
 # $1 - 1/4 = 0.75$ per step, so we need the first $k$ with $0.75^k |c_{0,1}| \le 10^{-8}\|e_0\|$.
+# The run passes `gtol=None`: the default gradient rule (`gtol=1e-5`) would stop it before the error is that
+# small, and the count must come from the callback alone.
 
 # %%
 one_d = Quadratic([7.0])
@@ -660,7 +689,7 @@ assert abs(r.x[0]) < 1e-12
 
 c = V.T @ (x0 - x_star)
 k_pred = int(np.ceil(np.log(1e-8 * np.linalg.norm(c) / abs(c[0])) / np.log(0.75)))
-r = minimize(bowl, x0, SGD(lr=1 / L), max_steps=1000,
+r = minimize(bowl, x0, SGD(lr=1 / L), max_steps=1000, gtol=None,
              callback=lambda k, x, f, g: np.linalg.norm(x - x_star)
              <= 1e-8 * np.linalg.norm(c))
 print(f"bowl with eigenvalues 1 and 4: {r.n_steps} steps measured, {k_pred} predicted")
@@ -738,7 +767,8 @@ for name, f in [("original", f_stop), ("x 1000", big)]:
     absolute = minimize(f, x0_stop, SGD(lr=lr), gtol=1e-2, max_steps=100_000,
                         record_points=False)
     g0 = np.linalg.norm(f.grad(x0_stop))
-    relative = minimize(f, x0_stop, SGD(lr=lr), max_steps=100_000, record_points=False,
+    relative = minimize(f, x0_stop, SGD(lr=lr), max_steps=100_000, gtol=None,
+                        record_points=False,
                         callback=lambda k, x, loss, g, g0=g0:
                         np.linalg.norm(g) <= 1e-4 * g0)
     counts[name] = (absolute.n_steps, relative.n_steps)

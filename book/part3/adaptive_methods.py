@@ -56,8 +56,9 @@ print("gdlearn", gdlearn.__version__)
 # %%
 bowl = Quadratic([0.01, 100.0])
 x_start = np.array([1.0, 1.0])
-res_gd = minimize(bowl, x_start, SGD(lr=0.019), max_steps=300)
-res_adam = minimize(bowl, x_start, Adam(lr=0.05), max_steps=300)
+# gtol=None: all 300 steps, without minimize's default stop at a gradient norm of 1e-5
+res_gd = minimize(bowl, x_start, SGD(lr=0.019), max_steps=300, gtol=None)
+res_adam = minimize(bowl, x_start, Adam(lr=0.05), max_steps=300, gtol=None)
 for name, res in [("GD, lr 0.019", res_gd), ("Adam, lr 0.05", res_adam)]:
     step1 = res.history.x[1] - x_start
     print(f"{name:<14} first step ({step1[0]:+.4f}, {step1[1]:+.4f})")
@@ -384,6 +385,7 @@ lib_tiny = minimize(
     np.zeros(1),
     Adam(lr=1.0),
     max_steps=1000,
+    gtol=None,  # the gradient 1e-8 is below the default tolerance already at the start
 ).history.x[:, 0]
 
 # %%
@@ -741,12 +743,12 @@ for name, ams in [("Adam", False), ("AMSGrad", True)]:
 # %%
 tilted = Quadratic([0.01, 100.0], rotation=np.pi / 4)
 for name, opt in [("GD, lr 0.019", SGD(lr=0.019)), ("Adam, lr 0.05", Adam(lr=0.05))]:
-    f_axis = minimize(bowl, x_start, opt, max_steps=300).fun
-    f_tilt = minimize(tilted, x_start, opt, max_steps=300).fun
+    f_axis = minimize(bowl, x_start, opt, max_steps=300, gtol=None).fun
+    f_tilt = minimize(tilted, x_start, opt, max_steps=300, gtol=None).fun
     axis = f"{f_axis:.1e}" if f_axis > 1e-10 else "below 1e-10"
     print(f"{name:<14} f after 300 steps: axis-aligned {axis}, tilted {f_tilt:.1e}")
-f_adam_tilt = minimize(tilted, x_start, Adam(lr=0.05), max_steps=300).fun
-f_gd_tilt = minimize(tilted, x_start, SGD(lr=0.019), max_steps=300).fun
+f_adam_tilt = minimize(tilted, x_start, Adam(lr=0.05), max_steps=300, gtol=None).fun
+f_gd_tilt = minimize(tilted, x_start, SGD(lr=0.019), max_steps=300, gtol=None).fun
 print(
     f"tilted bowl: Adam's loss is {f_gd_tilt / f_adam_tilt:.0f} times lower than GD's "
     f"(axis-aligned: more than 1e7 times: {res_gd.fun / res_adam.fun > 1e7})"

@@ -314,11 +314,13 @@ assert np.allclose(theta_back, theta_star_raw, rtol=1e-4, atol=1e-4)
 # $\theta \leftarrow \theta - \alpha g$, and `minimize` hands it the full gradient of the objective at every
 # step, so together they are plain (full-batch) gradient descent. The name "SGD" is PyTorch's; the
 # "stochastic" part only appears when the gradient comes from a sample of the data, which is the subject of
-# {doc}`batch_sgd_minibatch`. Its recorded history must match our loop iterate for iterate:
+# {doc}`batch_sgd_minibatch`. By default `minimize` stops as soon as the gradient norm is at most
+# $10^{-5}$ (the tolerance of scipy's BFGS); `gtol=None` switches that off, so the run below makes all its
+# 1000 steps. Its recorded history must match our loop iterate for iterate:
 
 # %%
 model_std = LinearRegression(Xs, y)
-res = minimize(model_std, np.zeros(d + 1), SGD(lr=alpha), max_steps=1000)
+res = minimize(model_std, np.zeros(d + 1), SGD(lr=alpha), max_steps=1000, gtol=None)
 print(
     res.status, "after", res.n_steps, "steps; history.x has shape", res.history.x.shape
 )
@@ -413,7 +415,12 @@ for name, A in [("raw", X), ("standardized", Xs)]:
     mdl = LinearRegression(A, y)
     L_ = np.linalg.eigvalsh(mdl.hess()).max()
     r = minimize(
-        mdl, np.zeros(d + 1), SGD(lr=1.0 / L_), max_steps=K, record_points=False
+        mdl,
+        np.zeros(d + 1),
+        SGD(lr=1.0 / L_),
+        max_steps=K,
+        gtol=None,  # all K steps: the measured curve is compared step by step
+        record_points=False,
     )
     J_star = mdl.value(mdl.solve())
     gap = (r.history.loss - J_star) / J_star
@@ -500,13 +507,16 @@ plt.show()
 #
 # The wrong gradient is $n$ times too long, so each step is the correct one with learning rate $n/L$, far
 # beyond the stability limit $2/L$. The error along the top eigenvector is multiplied by $1 - n = -441$
-# every step, and the loop reports divergence within a few steps.
+# every step. `minimize` stops after the very first step: the loss jumps from about 14,500 to
+# $3.2 \times 10^8$, a rise of more than 1000 times its starting value, so its rising-loss check reports
+# divergence, with the advice to lower the learning rate.
 
 # %%
 wrong = (lambda t: loss(t, Xs, y), lambda t: Xs.T @ (Xs @ t - y))
 res_wrong = minimize(wrong, np.zeros(d + 1), SGD(lr=1.0 / L_std), max_steps=100)
 print(res_wrong.status, "-", res_wrong.message)
-assert res_wrong.status == "diverged"
+assert res_wrong.status == "diverged" and res_wrong.n_steps == 1
+assert "rising-loss check" in res_wrong.message
 
 # %% [markdown]
 # ```{solution-end}
@@ -514,8 +524,9 @@ assert res_wrong.status == "diverged"
 #
 # ```{exercise} The stability limit
 # :label: gdfs-edge
-# On the standardized data, run 300 steps of gradient descent with $\alpha = 1.9/L$ and with $\alpha = 2.1/L$.
-# Compare the final losses with $f^\star$ and explain the difference with the factor $1 - \alpha\lambda_i$.
+# On the standardized data, run up to 300 steps of gradient descent with $\alpha = 1.9/L$ and with
+# $\alpha = 2.1/L$. Compare the final losses with $f^\star$ and explain the difference with the factor
+# $1 - \alpha\lambda_i$.
 # ```
 #
 # ```{solution-start} gdfs-edge
@@ -532,19 +543,35 @@ assert res_wrong.status == "diverged"
 
 # %%
 J_star_std = model_std.value(theta_star_std)
+print(f"f* = {J_star_std:.4f}, f(0) = {model_std.value(np.zeros(d + 1)):.0f}")
+edge = {}
 for factor in (1.9, 2.1):
     r = minimize(model_std, np.zeros(d + 1), SGD(lr=factor / L_std), max_steps=300)
+    edge[factor] = r
     final = f"{r.fun:.4g}" if r.status != "diverged" else f"{r.fun:.1e}"
     print(
-        f"alpha = {factor}/L: status {r.status:>9}, final f = {final}  (f* = "
-        f"{J_star_std:.4f})"
+        f"alpha = {factor}/L: status {r.status:>9} after {r.n_steps} steps, "
+        f"final f = {final}, best f = {r.fun_best:.4g}"
     )
-    if factor < 2:
-        assert r.fun < J_star_std * 1.01
-    else:
-        assert r.fun > 100 * J_star_std
+
+# %%
+assert edge[1.9].status == "max_steps" and edge[1.9].fun < J_star_std * 1.001
+r = edge[2.1]
+assert r.status == "diverged" and "rising-loss check" in r.message
+assert r.fun > 1000 * r.history.loss[0]
+assert 2 * J_star_std < r.fun_best < r.history.loss[0] / 4
+# the check fires when the rise passes 1000 f(0): a clear crossing at the last step
+rise = (r.history.loss[-2:] - r.history.loss[0]) / (1000 * r.history.loss[0])
+assert rise[0] < 0.95 and rise[1] > 1.02
 
 # %% [markdown]
+# With $\alpha = 1.9/L$ the loss after 300 steps is 1431, within 0.1 % of $f^\star$. With $\alpha = 2.1/L$ the
+# loss first falls, to 3211 at best, while the components along the other eigenvectors shrink; but the top
+# component grows by 10 % a step (its part of the loss by 21 %), and by step 51 the loss has risen more than
+# 1000 times $f(0) \approx 14{,}500$ above $f(0)$. There `minimize` stops with status `"diverged"` (its
+# rising-loss check) instead of running on to 300 steps; `Result.x` holds the last point and `Result.x_best`
+# the best one it passed.
+#
 # ```{solution-end}
 # ```
 #

@@ -168,6 +168,9 @@ assert np.isclose(np.sqrt(beta_hb), rho_hb)
 # from the iterates as the geometric mean of the error ratios between steps 100 and 200,
 # $\left(\|\theta_{200}\| / \|\theta_{100}\|\right)^{1/100}$, then count the steps until $\|\theta_k - \theta^\star\| \le 10^{-8}$.
 # The `SGD` class with `momentum=` is heavy ball (the next section shows exactly why).
+# Both runs make all their 300 steps: `gtol=None` switches off the default stop of `minimize` at a
+# gradient norm of $10^{-5}$, which both methods reach before step 200 and before the distance falls to
+# $10^{-8}$. The later runs whose iterates or losses are compared with theory pass `gtol=None` too.
 
 # %%
 x0 = np.array([-4.0, 1.5])
@@ -193,8 +196,10 @@ def steps_to(points, tol=TOL):
 
 
 runs = {
-    "gradient descent": minimize(f, x0, SGD(lr=alpha_gd), max_steps=300),
-    "heavy ball": minimize(f, x0, SGD(lr=alpha_hb, momentum=beta_hb), max_steps=300),
+    "gradient descent": minimize(f, x0, SGD(lr=alpha_gd), max_steps=300, gtol=None),
+    "heavy ball": minimize(
+        f, x0, SGD(lr=alpha_hb, momentum=beta_hb), max_steps=300, gtol=None
+    ),
 }
 theory = {"gradient descent": rho_gd, "heavy ball": rho_hb}
 print(f"{'method':<18}{'theory':>8}{'measured':>10}{'steps to 1e-8':>15}")
@@ -202,6 +207,10 @@ for name, res in runs.items():
     rate = measured_rate(res.history.x)
     print(f"{name:<18}{theory[name]:8.4f}{rate:10.4f}{steps_to(res.history.x):15d}")
     assert abs(rate - theory[name]) <= 0.02 * theory[name]
+    # the default gtol=1e-5 would have stopped the run before step 200 (where the rate
+    # is measured) and before the distance reaches 1e-8
+    k_gtol = int(np.argmax(res.history.grad_norm <= 1e-5))
+    assert 0 < k_gtol < min(200, steps_to(res.history.x))
 n_gd, n_hb = (
     steps_to(runs["gradient descent"].history.x),
     steps_to(runs["heavy ball"].history.x),
@@ -257,7 +266,8 @@ def hb_run_1d(beta, steps=400):
     """Heavy ball on f(z) = lam z^2 / 2 from z0 = 1; returns the iterates
     z_0..z_steps."""
     opt = SGD(lr=alpha_hb, momentum=beta) if beta > 0 else SGD(lr=alpha_hb)
-    return minimize(f1, np.array([1.0]), opt, max_steps=steps).history.x[:, 0]
+    res = minimize(f1, np.array([1.0]), opt, max_steps=steps, gtol=None)
+    return res.history.x[:, 0]
 
 
 def rate_1d(z):
@@ -397,7 +407,9 @@ def heavy_ball(grad, x0, alpha, beta, steps):
 
 
 path_polyak = heavy_ball(f.grad, x0, alpha_hb, beta_hb, steps=60)
-path_torch = minimize(f, x0, SGD(lr=alpha_hb, momentum=beta_hb), max_steps=60).history.x
+path_torch = minimize(
+    f, x0, SGD(lr=alpha_hb, momentum=beta_hb), max_steps=60, gtol=None
+).history.x
 print("Polyak's form, steps 1-3:\n", path_polyak[1:4])
 print("gdlearn SGD(momentum),   steps 1-3:\n", path_torch[1:4])
 same = np.allclose(path_polyak, path_torch, rtol=1e-12, atol=1e-14)
@@ -447,7 +459,11 @@ alpha_nag = 1 / L
 beta_nag = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
 path_nag = nesterov(f.grad, x0, alpha_nag, beta_nag, steps=60)
 path_nag_lib = minimize(
-    f, x0, SGD(lr=alpha_nag, momentum=beta_nag, nesterov=True), max_steps=60
+    f,
+    x0,
+    SGD(lr=alpha_nag, momentum=beta_nag, nesterov=True),
+    max_steps=60,
+    gtol=None,
 ).history.x
 same = np.allclose(path_nag, path_nag_lib, rtol=1e-12, atol=1e-14)
 print("same iterates over 60 steps (to 1e-12):", same)
@@ -486,7 +502,11 @@ print(
 assert np.isclose(rho_nag, 1 - 1 / np.sqrt(kappa), atol=1e-6)
 
 runs["Nesterov"] = minimize(
-    f, x0, SGD(lr=alpha_nag, momentum=beta_nag, nesterov=True), max_steps=300
+    f,
+    x0,
+    SGD(lr=alpha_nag, momentum=beta_nag, nesterov=True),
+    max_steps=300,
+    gtol=None,
 )
 theory["Nesterov"] = rho_nag
 print(
@@ -562,7 +582,9 @@ def nesterov_convex(grad, theta0, alpha, steps):
 gap_nag = np.array(
     [f_cvx.value(t) for t in nesterov_convex(f_cvx.grad, theta0_cvx, 1.0, K_CVX)]
 )
-res_cvx = minimize(f_cvx, theta0_cvx, SGD(lr=1.0), max_steps=K_CVX, record_points=False)
+res_cvx = minimize(
+    f_cvx, theta0_cvx, SGD(lr=1.0), max_steps=K_CVX, gtol=None, record_points=False
+)
 gap_gd = res_cvx.history.loss
 k_cvx = np.arange(K_CVX + 1)
 r0_sq = np.sum(theta0_cvx**2)  # |theta_0 - theta*|^2, theta* = 0
@@ -623,10 +645,10 @@ paths = {
     "gradient descent, best step": runs["gradient descent"].history.x[:61],
     "heavy ball, Polyak's tuning": runs["heavy ball"].history.x[:61],
     r"heavy ball, $\beta$ = 0.9": minimize(
-        f, x0, SGD(lr=1 / L, momentum=0.9), max_steps=60
+        f, x0, SGD(lr=1 / L, momentum=0.9), max_steps=60, gtol=None
     ).history.x,
     r"Nesterov, $\beta$ = 0.9": minimize(
-        f, x0, SGD(lr=1 / L, momentum=0.9, nesterov=True), max_steps=60
+        f, x0, SGD(lr=1 / L, momentum=0.9, nesterov=True), max_steps=60, gtol=None
     ).history.x,
 }
 G1, G2 = np.meshgrid(np.linspace(-5, 5, 300), np.linspace(-3, 3, 300))
@@ -931,7 +953,7 @@ for beta in [0.9, 0.99]:
     assert all(
         abs(1 + beta - alpha_hb * lam_) < 2 * np.sqrt(beta) for lam_ in f.eigenvalues
     )
-    res = minimize(f, x0, SGD(lr=alpha_hb, momentum=beta), max_steps=5000)
+    res = minimize(f, x0, SGD(lr=alpha_hb, momentum=beta), max_steps=5000, gtol=None)
     err = np.linalg.norm(res.history.x, axis=1)
     predicted = np.log(TOL / np.linalg.norm(x0)) / np.log(np.sqrt(beta))
     first_below = steps_to(res.history.x)
@@ -982,7 +1004,7 @@ for name, opt, rho in [
     ("gradient descent", SGD(lr=alpha_gd), rho_gd),
     ("heavy ball", SGD(lr=alpha_hb, momentum=beta_hb), rho_hb),
 ]:
-    rate = measured_rate(minimize(f_rot, x0, opt, max_steps=300).history.x)
+    rate = measured_rate(minimize(f_rot, x0, opt, max_steps=300, gtol=None).history.x)
     print(f"{name:<17} rotated bowl: measured {rate:.4f}, theory {rho:.4f}")
     assert abs(rate - rho) <= 0.02 * rho
 

@@ -522,7 +522,7 @@ for x in (x_start, np.array([0.0, 0.0]), np.array([1.5, 2.0])):
 
 # %%
 armijo = ArmijoGD(alpha0=1.0, rho=0.5, c=1e-4)
-run = minimize(rosen, x_start, armijo, max_steps=500)
+run = minimize(rosen, x_start, armijo, max_steps=500, gtol=None)
 h = run.history
 alphas = np.array(armijo.alphas)
 armijo_ok = h.loss[1:] <= h.loss[:-1] - armijo.c * alphas * h.grad_norm[:-1] ** 2
@@ -552,7 +552,7 @@ print(
 )
 assert armijo_ok.all() and (alphas > 0).all()
 
-const = minimize(rosen, x_start, SGD(lr=2**-9), max_steps=500)
+const = minimize(rosen, x_start, SGD(lr=2**-9), max_steps=500, gtol=None)
 print(
     f"constant step 2^-9 = {2**-9:.5f}: f after 30 iterations "
     f"{const.history.loss[30]:.3f} (line search {h.loss[30]:.3f}), "

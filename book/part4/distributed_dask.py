@@ -295,7 +295,8 @@ def sync_gd(theta0, lr, steps):
 ALPHA = 1 / L
 STEPS_SYNC = 20
 path_sync = sync_gd(np.zeros(d), ALPHA, STEPS_SYNC)
-reference = minimize(model, np.zeros(d), SGD(lr=ALPHA), max_steps=STEPS_SYNC)
+# gtol=None: exactly STEPS_SYNC steps, whatever the gradient norm
+reference = minimize(model, np.zeros(d), SGD(lr=ALPHA), max_steps=STEPS_SYNC, gtol=None)
 for k in (0, 1, 5, 10, 20):
     print(f"step {k:2d}: loss on the cluster {model.value(path_sync[k]):.6f}, "
           f"gdlearn {reference.history.loss[k]:.6f}")
@@ -433,7 +434,8 @@ def federated(rounds, lr):
 
 fed = federated(ROUNDS, ALPHA)
 fed_excess = excess(fed)  # shape (rounds+1, runs)
-gd_path = minimize(model, np.zeros(d), SGD(lr=ALPHA), max_steps=ROUNDS).history.x
+gd_run = minimize(model, np.zeros(d), SGD(lr=ALPHA), max_steps=ROUNDS, gtol=None)
+gd_path = gd_run.history.x  # all ROUNDS steps: gtol=None, no stop at a small gradient
 print(f"excess loss after {ROUNDS} rounds:")
 for j, (name, E) in enumerate(RUNS):
     gap = fed_excess[-1, j]
@@ -907,7 +909,8 @@ print(f"predicted break-even with 2 workers: about {n_break_even:.1e} rows")
 
 # %%
 step_ratio = min(t_cluster.values()) / t_local
-print("every cluster size costs more than 100 times a local numpy step:", step_ratio > 100)
+print("every cluster size costs more than 100 times a local numpy step:",
+      step_ratio > 100)
 print("distributing pays off only beyond 100 times our 442 rows:",
       n_break_even > 100 * n)
 assert step_ratio > 100
@@ -916,7 +919,8 @@ assert n_break_even > 100 * n
 # %% [markdown]
 # A cluster step costs milliseconds here, against microseconds for numpy, and no number of workers
 # brings it near the local cost (the timing table shows it does not even fall with more workers; we
-# assert only the robust part, since timings on a loaded machine are noisy): the cost is building a task graph, serializing it, and several dependent messages through the
+# assert only the robust part, since timings on a loaded machine are noisy): the cost is building a task
+# graph, serializing it, and several dependent messages through the
 # scheduler, not arithmetic. (How many milliseconds depends on the load of the machine; even an empty
 # task's round trip costs a few.) A simple model makes this quantitative. Let one step on
 # one machine cost $c\,n$ seconds ($c$ per row, from the big-array timing), and one distributed step over

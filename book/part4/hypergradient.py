@@ -137,7 +137,7 @@ def sgd_hd(grad, theta0, alpha0, beta, steps):
 
 thetas, alphas = sgd_hd(bowl.grad, theta0, alpha0=1e-4, beta=1e-6, steps=200)
 opt = SGDHD(lr=1e-4, hyper_lr=1e-6)
-res = minimize(bowl, theta0, opt, max_steps=200)
+res = minimize(bowl, theta0, opt, max_steps=200, gtol=None)  # all 200 steps
 print("same iterates as gdlearn.optim.SGDHD:", np.allclose(thetas, res.history.x))
 print(
     "same learning rates:",
@@ -181,6 +181,7 @@ def steps_on_bowl(optimizer):
         theta0,
         optimizer,
         max_steps=MAX_STEPS,
+        gtol=None,  # the target alone stops a converging run
         callback=lambda k, x, f, g: f <= TARGET_Q,
     )
     return steps_to(r.history.loss, TARGET_Q)
@@ -197,7 +198,10 @@ print(f"tuned constant rate: {tuned_q:.4g} = {tuned_q * bowl.L:.3f}/L")
 # Rates below about $0.4/L$ do not reach the target within 1000 steps, and $2.5/L$, beyond the stability
 # limit $2/L$, diverges ("-" marks both). Now the contest: the tuned constant rate, a rate 100 times
 # too small ($0.01/L$), a too-large rate ($2.5/L$), and SGD-HD started from each of the two bad rates, with
-# $\beta = 10^{-6}$.
+# $\beta = 10^{-6}$. Each run takes all 1000 steps unless it diverges: we pass `gtol=None`, because by
+# default `minimize` stops a run as soon as the gradient norm falls to `gtol=1e-5`, and we want the whole
+# loss curves and the rates after 1000 steps. (The grid search above passes it too, so that only the
+# target ends a converging run.)
 
 # %%
 BETA_Q = 1e-6
@@ -209,8 +213,8 @@ runs_q = {
     "SGD-HD from too small": (SGDHD(lr=small_q, hyper_lr=BETA_Q), small_q),
     "SGD-HD from too large": (SGDHD(lr=large_q, hyper_lr=BETA_Q), large_q),
 }
-results_q = {
-    name: minimize(bowl, theta0, o, max_steps=MAX_STEPS)
+results_q = {  # every run takes all MAX_STEPS steps unless it diverges
+    name: minimize(bowl, theta0, o, max_steps=MAX_STEPS, gtol=None)
     for name, (o, _) in runs_q.items()
 }
 
@@ -236,8 +240,15 @@ print(
     f"rate of SGD-HD after {MAX_STEPS} steps: from too small {frozen_q['small']:.4f}, "
     f"from too large {frozen_q['large']:.4f}; tuned constant rate {tuned_q:.4f}"
 )
+print("constant, too large:", results_q["constant, too large"].message.split(";")[0])
 
 # %%
+blown = results_q["constant, too large"]
+f_start = blown.history.loss[0]
+limit = f_start + 1e3 * max(1.0, f_start)  # the rising-loss threshold
+assert blown.n_steps == 10 and "(rising-loss check)" in blown.message
+assert blown.history.loss[-2] < 0.8 * limit and blown.fun > 1.1 * limit
+assert all(r.n_steps == MAX_STEPS for r in results_q.values() if r is not blown)
 assert max(frozen_q.values()) < tuned_q and frozen_q["small"] > 1.2 * frozen_q["large"]
 hd_small, hd_large = steps_q["SGD-HD from too small"], steps_q["SGD-HD from too large"]
 assert steps_q["constant, too small"] is None
@@ -248,6 +259,10 @@ assert hd_large <= 1.6 * steps_q["constant, tuned"]
 assert min(hd_small, hd_large) >= steps_q["constant, tuned"]
 
 # %% [markdown]
+# The too-large constant rate did not get far: `minimize` stopped it at step 10, when its loss had climbed
+# from 125 to about 154,000, more than 1000 times its starting value above the start and still rising
+# (the *rising-loss check*, one of the divergence checks of {doc}`vanishing_exploding`).
+#
 # From a rate 100 times too small, SGD-HD reaches the target with at most a quarter more steps than the tuned
 # constant rate; from a rate at which plain gradient descent diverges, it recovers and converges, needing at
 # most about half as many steps again as the tuned rate. Neither bad start needed a grid search, and neither
@@ -389,7 +404,8 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows two panels for the quadratic. Top: the loss above its minimum (log scale) against the
-# step for the five methods; the too-small constant rate barely moves, the too-large one shoots up, and
+# step for the five methods; the too-small constant rate barely moves, the too-large one shoots up and is
+# stopped after 10 steps, and
 # both SGD-HD runs fall nearly as fast as the tuned constant rate. Bottom: in the first 60 steps, the
 # learned rate of SGD-HD rises from 0.0001 and falls from 0.025 within a few steps, to levels somewhat
 # below the tuned rate (dotted), where it stays.*
@@ -543,7 +559,7 @@ def adam_hd(grad, theta0, alpha0, beta, steps, betas=(0.9, 0.999), eps=1e-8):
 
 
 thetas_a, alphas_a = adam_hd(bowl.grad, theta0, 1e-3, 1e-5, 100)
-res_a = minimize(bowl, theta0, AdamHD(lr=1e-3, hyper_lr=1e-5), max_steps=100)
+res_a = minimize(bowl, theta0, AdamHD(lr=1e-3, hyper_lr=1e-5), max_steps=100, gtol=None)
 print(
     "iterates equal:",
     np.allclose(thetas_a, res_a.history.x),
@@ -570,25 +586,37 @@ assert np.allclose(alphas_a, res_a.history.lr)
 # ```
 #
 # All gradients are ten times larger, so $g_k\cdot g_{k-1}$ is a hundred times larger, and so is every change
-# of the rate. Dividing $\beta$ by 100 restores the original run exactly (scaled by 10), because on a
-# quadratic with minimum 0 the whole SGD-HD trajectory is then just the original one scaled by 10.
+# of the rate. With $\beta = 10^{-6}$ the first update throws the rate to about $1.4$, far beyond the
+# stability limit $2/L = 0.02$, and `minimize` stops the run as diverged after its second step (the
+# rising-loss check). Dividing $\beta$ by 100 restores the original run exactly (scaled by 10), because on
+# a quadratic with minimum 0 the whole SGD-HD trajectory is then just the original one scaled by 10. Both
+# runs here and the original one take all 1000 steps (`gtol=None`), so the trajectories can be compared
+# point by point.
 
 # %%
 far = 10 * theta0
 target_far = 1e-6 * bowl.value(far)
 far_runs = {
-    beta: minimize(bowl, far, SGDHD(lr=small_q, hyper_lr=beta), max_steps=MAX_STEPS)
+    beta: minimize(
+        bowl, far, SGDHD(lr=small_q, hyper_lr=beta), max_steps=MAX_STEPS, gtol=None
+    )
     for beta in (BETA_Q, BETA_Q / 100)
 }
 for beta, r in far_runs.items():
     n_steps = steps_to(r.history.loss, target_far)
-    print(f"beta = {beta:.0e}: {r.status}, steps to target {n_steps}")
+    print(
+        f"beta = {beta:.0e}: {r.status} after {r.n_steps} steps, "
+        f"steps to target {n_steps}"
+    )
+jump = far_runs[BETA_Q].history.lr[1]
+print(f"beta = 1e-06: rate used by the second step {jump:.2g} (2/L = {2 / bowl.L:.2g})")
 original = results_q["SGD-HD from too small"].history.x
 print(
     "with beta / 100 the trajectory is 10 x the original one:",
     np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original),
 )
-assert far_runs[BETA_Q].status == "diverged"
+assert far_runs[BETA_Q].status == "diverged" and far_runs[BETA_Q].n_steps == 2
+assert "(rising-loss check)" in far_runs[BETA_Q].message and 1.3 < jump < 1.5
 assert np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original)
 
 # %% [markdown]

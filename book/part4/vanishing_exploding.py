@@ -294,15 +294,22 @@ assert cosine(g0, gv) < 0.99
 lr = 0.01
 chain = (chain_value, chain_grad)
 plain = minimize(chain, w0, SGD(lr=lr), max_steps=2000, gtol=1e-8)
+products = [np.prod(w) for w in plain.history.x]
+print(f"no clipping: {plain.status} after {plain.n_steps} steps")
+print("message:", plain.message)
+print("product of the weights, steps 0 to 3:", ", ".join(f"{p:.3g}" for p in products))
 print(
-    f"no clipping: {plain.status} after {plain.n_steps} steps, "
-    f"product of weights {np.prod(plain.x):.4f}, loss {plain.fun:.2e}"
+    f"best point seen: loss {plain.fun_best:.3g}, "
+    f"product of the weights {np.prod(plain.x_best):.3g}"
 )
 
 # %% [markdown]
-# The first step ($0.01$ times a gradient of norm about $1270$) overshoots by far: two steps later the
-# product of the weights is about $-582$. The third step makes the loss explode, and the loop stops with
-# `"diverged"`.
+# The first step ($0.01$ times a gradient of norm about $1270$) overshoots by far: it takes the product
+# of the weights from $22.4$ to $-6.12$, the second step to $-582$, and the third to about $-3\times
+# 10^{32}$. The loss there, about $5\times 10^{64}$, is more than $10^{12}$ times its starting value
+# ($229$), and `minimize` stops the run with `"diverged"`: its message names the *blow-up check*, one of
+# the three divergence checks described in the section on NaN and inf below. `plain.x` is that last,
+# useless point; `plain.x_best` keeps the best point seen, the one after the first step.
 #
 # A fair contest between the two clippings gives both the same cap on the length of the step. Clipping
 # by norm at $c$ leaves a gradient of norm at most $c$; clipping by value at $c$ leaves one of norm up to
@@ -329,7 +336,16 @@ for cap in (0.3, 1.0, 3.0):
 # %%
 first = contest[1.0][0][0].history.x[1]
 assert np.allclose(first, w0 - lr * clip_by_norm(g0, 1.0))  # the hand-clipped step
-assert plain.status == "diverged"
+# no clipping: the blow-up check stops it at step 3 (rising-loss check clear at step 2)
+f_start = plain.history.loss[0]
+assert plain.status == "diverged" and "(blow-up check)" in plain.message
+assert plain.n_steps == 3 and plain.fun > 1e12 * f_start
+assert plain.history.loss[2] - f_start < 0.8 * 1e3 * f_start
+assert plain.fun_best == plain.history.loss[1]
+assert np.all(plain.x_best == plain.history.x[1])
+assert np.isclose(products[1], -6.12, atol=0.01)
+assert np.isclose(products[2], -582, atol=1)
+assert -4e32 < products[3] < -3e32 and 4e64 < plain.fun < 6e64
 for (r_n, p_n), (r_v, p_v) in contest.values():
     assert r_n.converged and r_v.converged and max(r_n.fun, r_v.fun) < 1e-12
     assert np.isclose(np.prod(r_n.x), 1.0, atol=1e-6)
@@ -410,16 +426,32 @@ print(
     bool(np.isfinite(res.x).all()),
 )
 print("loss along the run:", np.round(res.history.loss, 2))
+
+# %%
+f_start = res.history.loss[0]
 assert res.status == "diverged" and np.isfinite(res.x).all() and np.isfinite(res.fun)
+assert "(non-finite check)" in res.message and res.n_steps == 2
+assert np.all(res.x == res.history.x[-1]) and res.fun_best == f_start
+# the loss jumped to inf before the other two checks could fire
+assert res.fun < 0.5 * 1e3 * max(1.0, f_start)
+assert res.x[0] ** 2 < 709 < (-5 * res.x[0]) ** 2
 
 # %% [markdown]
-# `minimize` checks three things after every step, under `np.errstate(all="ignore")` so that no warning
-# floods the output. It checks that the new point is finite; that the loss and the gradient norm there are
-# finite; and that the loss has not grown beyond $10^{12}\max(1, |f_0|)$, which catches a blow-up before it
-# reaches `inf`. If any check fails, it rejects the step, stops with status `"diverged"` and returns the last
-# point whose loss and gradient were finite, here the point after two accepted steps. The real cure for this
-# loss is a stable formula: `np.logaddexp(0, x**2)` computes the same function without ever forming
-# $e^{x^2}$.
+# `minimize` does not wait for the NaN to spread. After every step it applies three divergence checks,
+# under `np.errstate(all="ignore")` so that no warning floods the output. With the starting scale
+# $s = \max(1, |f_0|)$, they are
+#
+# - the *non-finite check*: the new point, the loss or the gradient norm is `inf` or `nan`; that point is
+#   rejected;
+# - the *blow-up check*: the loss exceeds $10^{12} s$, which catches a blow-up before it reaches `inf`
+#   (the unclipped chain above);
+# - the *rising-loss check*: the loss has risen more than $1000\, s$ above its start and sets a new high.
+#
+# The first check that fires stops the run with status `"diverged"`; the message names it and suggests a
+# smaller learning rate. `res.x` is the last accepted point and `res.x_best` the best one seen (here the
+# start). This loss went from $287$ to `inf` in a single step, too fast for the other two checks, so the
+# non-finite check fired and `res.x` is the point after two accepted steps. The real cure for this loss is
+# a stable formula: `np.logaddexp(0, x**2)` computes the same function without ever forming $e^{x^2}$.
 
 # %%
 with np.errstate(all="ignore"):
@@ -442,8 +474,9 @@ assert np.isfinite(np.logaddexp(0.0, 125.0**2))
 #   the direction. Both can rescue a run that otherwise diverges; neither fixes the cause. With the same
 #   cap on the step length, clipping by value took 1.5 to 2.5 times as many steps here.
 # - `inf` comes from overflow (`exp`) and `log(0)`; `nan` from `inf - inf`, `0 * inf`, `inf / inf`. NaN
-#   fails every comparison, so test with `np.isfinite`. `gdlearn` stops with `"diverged"` and keeps the last
-#   finite point.
+#   fails every comparison, so test with `np.isfinite`. `gdlearn`'s three divergence checks (non-finite,
+#   blow-up, rising loss) stop a run with `"diverged"`, name the check, and keep the last accepted point and
+#   the best one.
 #
 # ## Exercises
 #

@@ -123,7 +123,7 @@ assert all(np.allclose(e, bowl.center, atol=1e-6) for e in ends)
 assert all(np.allclose(r.x, runs["line search"].x, atol=1e-4) for r in runs.values())
 assert runs["line search"].fun > camel.min_value + 3
 assert hop.converged and np.linalg.norm(hop.x - runs["line search"].x) > 1
-# the first step alone decides it: the flow from there (tiny steps) ends at the new minimum
+# the first step alone decides it: tiny steps from there end at the same minimum
 flow = minimize(camel, hop.history.x[1], SGD(lr=0.005), max_steps=20000, gtol=1e-8)
 assert np.allclose(flow.x, hop.x, atol=1e-4) and 2 / curvature < 0.12
 
@@ -151,13 +151,16 @@ assert np.allclose(flow.x, hop.x, atol=1e-4) and 2 / curvature < 0.12
 # guaranteed to decrease only for $\alpha < 2/L$, and on a quadratic any rate above $2/L$ makes the error in
 # the steepest direction grow by the factor $|1 - \alpha L| > 1$ at every step, so the run **diverges**. A
 # too small rate is safe but slow: the error in a direction of curvature $\lambda$ shrinks by
-# $1 - \alpha\lambda$ per step. Here is a bowl with curvatures 1 and 10, so $2/L = 0.2$, and four rates.
+# $1 - \alpha\lambda$ per step. Here is a bowl with curvatures 1 and 10, so $2/L = 0.2$, and four rates, each
+# run for 150 steps. (`minimize` would normally stop a run once the gradient norm falls to its default
+# tolerance `gtol=1e-5`; `gtol=None` switches that off, so that every converging run draws its full loss
+# curve.)
 
 # %%
 bowl10 = Quadratic([1.0, 10.0])
 x0 = np.array([1.0, 1.0])
 lr_runs = {
-    lr: minimize(bowl10, x0, SGD(lr=lr), max_steps=150)
+    lr: minimize(bowl10, x0, SGD(lr=lr), max_steps=150, gtol=None)
     for lr in (0.01, 0.1, 0.19, 0.21)
 }
 print(f"2/L = {2 / bowl10.L:.2f}")
@@ -169,6 +172,15 @@ for lr, res in lr_runs.items():
 assert lr_runs[0.21].status == "diverged"
 assert all(lr_runs[lr].status == "max_steps" for lr in (0.01, 0.1, 0.19))
 assert lr_runs[0.01].fun > 1e-2 and max(lr_runs[lr].fun for lr in (0.1, 0.19)) < 1e-10
+# without gtol=None the default tolerance would have ended the good runs early
+assert minimize(bowl10, x0, SGD(lr=0.1), max_steps=150).status == "converged"
+# the divergent run: stopped at step 37 by the rising-loss check, clear of its threshold
+blown = lr_runs[0.21]
+f0 = blown.history.loss[0]
+rise_limit = f0 + 1e3 * max(1.0, f0)
+assert blown.n_steps == 37 and "(rising-loss check)" in blown.message
+assert blown.history.loss[-2] < 0.9 * rise_limit and blown.fun > 1.02 * rise_limit
+assert 5.7e3 < blown.fun < 5.9e3 and blown.fun_best == f0
 
 # %%
 fig, ax = plt.subplots()
@@ -183,12 +195,16 @@ plt.show()
 # %% [markdown]
 # *The figure shows the loss on a log scale against the step for four learning rates on a bowl with
 # curvatures 1 and 10: lr 0.01 creeps down slowly, lr 0.1 and 0.19 fall in straight lines to about ten to
-# the minus thirteen, and lr 0.21 climbs steadily until the run is stopped as diverged.*
+# the minus thirteen, and lr 0.21 climbs steadily for 37 steps, to a loss of about 5,800, where the run
+# is stopped as diverged.*
 #
 # The rate 0.19 is just below $2/L$ and still converges (its steep component flips sign every step but
-# shrinks); 0.21 is just above and the loss grows geometrically. On a non-convex loss an overshooting step
-# can also land in a different basin, but on the common, locally quadratic loss the failure you see is
-# divergence, often ending in `inf` or `nan`. See {doc}`../part2/update_rule`.
+# shrinks); 0.21 is just above and the loss grows geometrically, by the factor $1.1^2 = 1.21$ per step. Left
+# alone it would grow until it overflows to `inf`; `minimize` stops it long before: at step 37 the loss has
+# risen more than 1000 times its starting scale $\max(1, |f(\theta_0)|)$ above its start and is still
+# climbing (the *rising-loss check*, one of the divergence checks listed in the answer on NaN below). On a
+# non-convex loss an overshooting step can also land in a different basin, but on the common, locally
+# quadratic loss the failure you see is divergence. See {doc}`../part2/update_rule`.
 #
 # ## How do I choose the learning rate?
 #
@@ -284,7 +300,7 @@ methods = {
 
 def steps_to(objective, optimizer, x0, target=1e-6, max_steps=1500):
     """Steps until the loss falls below target (None if it never does)."""
-    res = minimize(objective, x0, optimizer, max_steps=max_steps,
+    res = minimize(objective, x0, optimizer, max_steps=max_steps, gtol=None,
                    callback=lambda k, x, f, g: f < target)
     if res.status != "callback":
         return None
@@ -514,7 +530,8 @@ print(f"deep minimum theta = {deep:.3f} (f = {f_full(deep):.3f}), "
 
 double_well = (lambda x: float(f_full(x[0])), lambda x: full_grad(x))
 gd = minimize(double_well, np.array([shallow]), SGD(lr=0.1), max_steps=400)
-print(f"gradient descent from the shallow minimum: ends at theta = {gd.x[0]:.3f}")
+print(f"gradient descent from the shallow minimum: {gd.status} at step {gd.n_steps}, "
+      f"theta = {gd.x[0]:.3f}")
 
 
 def sgd_runs(x_start, n_runs=200, lr=0.1, batch=1):
@@ -532,16 +549,22 @@ print(f"SGD from the shallow minimum: {escaped:.0%} of runs end in the deep basi
 print(f"SGD from the deep minimum:    {left:.0%} of runs end in the shallow basin")
 
 # %%
+assert gd.converged and gd.n_steps == 0 and gd.history.grad_norm[0] < 1e-10
 assert abs(gd.x[0] - shallow) < 1e-12
+gd_400 = minimize(double_well, np.array([shallow]), SGD(lr=0.1), max_steps=400,
+                  gtol=None)
+assert gd_400.n_steps == 400 and abs(gd_400.x[0] - shallow) < 1e-12
 assert 0.1 < escaped < 0.9 and left == 0
 
 # %% [markdown]
-# Gradient descent never moves. SGD gets some runs out of the shallow minimum, not all of them, and none
-# of the runs started in the deep minimum leaves it: the same noise that frees runs from the shallow basin
-# is too weak to climb out of the deep one. Less noise (a smaller rate, a larger batch) means fewer escapes
-# (see the exercises). In large networks the noise of SGD is also thought to steer
-# toward wide minima that generalize well {cite}`keskar2017`; see {doc}`../part3/batch_sgd_minibatch` and
-# {doc}`../part3/local_minima`.
+# Gradient descent never moves: its gradient at the shallow minimum is zero up to round-off, far below
+# the default tolerance `gtol=1e-5` of `minimize`, which therefore reports `converged` before the first
+# step (forced to take all 400 steps with `gtol=None`, it stays put just the same). SGD gets some runs out
+# of the shallow minimum, not all of them, and none of the runs started in the deep minimum leaves it: the
+# same noise that frees runs from the shallow basin is too weak to climb out of the deep one. Less noise
+# (a smaller rate, a larger batch) means fewer escapes (see the exercises). In large networks the noise of
+# SGD is also thought to steer toward wide minima that generalize well {cite}`keskar2017`; see
+# {doc}`../part3/batch_sgd_minibatch` and {doc}`../part3/local_minima`.
 #
 # ## Do Adam and RMSProp avoid local minima?
 #
@@ -684,16 +707,26 @@ assert off_line.fun < -0.24
 # One article says to use gradient clipping. **Sometimes** that is the fix; often the cause lies elsewhere,
 # and clipping only hides it. Three typical causes:
 #
-# 1. **The learning rate is too large.** The loss grows geometrically until it overflows. Clipping bounds each
-#    step, so the run no longer overflows, but it does not converge either; the fix is a smaller rate.
+# 1. **The learning rate is too large.** The loss grows geometrically and, left alone, overflows. Clipping
+#    bounds each step, so the run no longer overflows, but it does not converge either; the fix is a
+#    smaller rate.
 # 2. **A steep region far from the minimum.** Near a "wall" the gradient is huge and one step throws the
 #    run far away, even though the rate suits the region near the minimum. Here clipping is the right fix.
 # 3. **An unstable formula.** Computing $-\log(1 - \sigma(z))$ literally gives $\log 0 = -\infty$ once
 #    $\sigma(z)$ rounds to 1, even though the gradient $\sigma(z) - y$ is perfectly finite. Clipping acts on
 #    the gradient and cannot help; the stable formula $\log(1 + e^{z}) - yz$ (`np.logaddexp`) can.
 #
-# In the first two cases `minimize` stops with status `"diverged"` instead of returning NaN; in the third the
-# loss itself is already infinite at the first evaluation.
+# In the first two cases `minimize` does not wait for the NaN. After every step it applies three
+# divergence checks, with the starting scale $s = \max(1, |f(\theta_0)|)$:
+#
+# - the *non-finite check*: the loss, the gradient or the new point is `inf` or `nan` (that point is
+#   rejected);
+# - the *blow-up check*: the loss exceeds $10^{12} s$;
+# - the *rising-loss check*: the loss has risen more than $1000 s$ above its start and sets a new high.
+#
+# The first check that fires stops the run with status `"diverged"`. The message names the check and
+# suggests a smaller learning rate; `x` is the last accepted point and `x_best` the best one seen. In the
+# third case the loss itself is already infinite at the first evaluation.
 
 # %%
 # 1. too large a learning rate (2/L = 0.2)
@@ -727,13 +760,23 @@ print(f"3. sigma(40) rounds to {sigma:.1f}; naive loss {naive}, "
 assert too_big.status == "diverged" and smaller.converged
 assert clipped.status == "max_steps" and clipped.fun > 1e-2
 assert unclipped.status == "diverged" and with_clip.converged
+# both divergent runs: stopped early by the rising-loss check, best point = the start
+for run, k in ((too_big, 9), (unclipped, 2)):
+    f_start = run.history.loss[0]
+    limit = f_start + 1e3 * max(1.0, f_start)
+    assert run.n_steps == k and "(rising-loss check)" in run.message
+    assert run.history.loss[-2] < 0.9 * limit and run.fun > 1.02 * limit
+    assert run.fun_best == f_start and np.isfinite(run.x).all()
+assert 1.8e3 < too_big.fun < 1.9e3 and 9.3e5 < unclipped.fun < 9.4e5
 assert abs(with_clip.x[0]) < 1e-8
 assert np.isinf(naive) and np.isfinite(sigma - label) and stable == 40.0
 
 # %% [markdown]
-# In case 1 clipping turned an overflow into a run that neither diverges nor converges; in case 2 it turned a
-# divergent run into a convergent one; in case 3 the gradient was fine all along. Before clipping, find out
-# which case you are in: print the loss and the gradient norm of the first steps. See
+# Both divergent runs were stopped by the rising-loss check, long before an overflow: the loss of case 1
+# climbed from 1.75 to about 1,850 in 9 steps, that of case 2 from 169 to about 938,000 in 2 steps. In
+# case 1 clipping turned this blow-up into a run that neither diverges nor converges; in case 2 it turned
+# a divergent run into a convergent one; in case 3 the gradient was fine all along. Before clipping, find
+# out which case you are in: print the loss and the gradient norm of the first steps. See
 # {doc}`../part4/vanishing_exploding` and {doc}`../part2/loss_functions`.
 #
 # ## How should I initialize the parameters?
@@ -1055,7 +1098,8 @@ assert learned.fun < 0.2 * plain.fun and hd.alpha > 100 * 0.001
 # ```{exercise} The edge of stability
 # :label: ex-faq-edge
 # For the bowl `Quadratic([1.0, 40.0])`, predict the largest learning rate for which gradient descent
-# converges. Check the prediction by running 200 steps with rates 2% below and 2% above it.
+# converges. Check the prediction by running up to 200 steps with rates 2% below and 2% above it. At which
+# step does `minimize` stop the run above the limit, and why?
 # ```
 #
 # ```{solution-start} ex-faq-edge
@@ -1064,16 +1108,29 @@ assert learned.fun < 0.2 * plain.fun and hd.alpha > 100 * 0.001
 #
 # The largest curvature is $L = 40$, so the limit is $2/L = 0.05$. Just below it the steep component flips
 # sign and shrinks by the factor $|1 - 0.049 \cdot 40| = 0.96$ per step; just above it, it grows by $1.04$.
+#
+# From $\theta_0 = (1, 1)$ the loss starts at $f_0 = \tfrac12(1 + 40) = 20.5$, of which the steep
+# component contributes 20. Above the limit that part grows by $1.04^2 \approx 1.08$ per step, while the
+# flat part only shrinks, so the rising-loss check of `minimize` (a loss more than $1000 \max(1, f_0)$
+# above $f_0$ and still climbing) fires at the first $k$ with $20 \cdot 1.04^{2k} > 20.5 + 20500$, which
+# is $k = 89$. (`gtol=None` lets the run below the limit take all 200 steps whatever its gradient norm.)
 
 # %%
 bowl40 = Quadratic([1.0, 40.0])
-below = minimize(bowl40, np.array([1.0, 1.0]), SGD(lr=0.049), max_steps=200)
-above = minimize(bowl40, np.array([1.0, 1.0]), SGD(lr=0.051), max_steps=200)
-print(f"lr 0.049: loss {below.history.loss[0]:.2f} -> {below.fun:.2e}")
-print(f"lr 0.051: loss {above.history.loss[0]:.2f} -> {above.fun:.2e}")
+below = minimize(bowl40, np.array([1.0, 1.0]), SGD(lr=0.049), max_steps=200, gtol=None)
+above = minimize(bowl40, np.array([1.0, 1.0]), SGD(lr=0.051), max_steps=200, gtol=None)
+predicted_stop = int(np.ceil(np.log((20.5 + 20500) / 20) / (2 * np.log(1.04))))
+print(f"lr 0.049: {below.status} after {below.n_steps} steps, "
+      f"loss {below.history.loss[0]:.2f} -> {below.fun:.2e}")
+print(f"lr 0.051: {above.status} at step {above.n_steps} (predicted {predicted_stop}), "
+      f"loss {above.history.loss[0]:.2f} -> {above.fun:.2e}")
 
 # %%
-assert below.fun < below.history.loss[0] < above.fun
+assert below.status == "max_steps" and below.fun < below.history.loss[0] < above.fun
+assert above.diverged and "(rising-loss check)" in above.message
+assert above.n_steps == predicted_stop == 89
+limit = 20.5 + 1e3 * 20.5
+assert above.history.loss[-2] < 0.98 * limit and above.fun > 1.02 * limit
 
 # %% [markdown]
 # ```{solution-end}

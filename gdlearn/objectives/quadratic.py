@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gdlearn._validate import check_finite_array, check_int
+from gdlearn._validate import check_finite_array, check_int, check_rng
 from gdlearn.objectives.base import Objective
 
 __all__ = ["Quadratic"]
@@ -134,8 +134,7 @@ class Quadratic(Objective):
         lam[-1] = float(kappa)
         rotation = None
         if rng is not None:
-            if not isinstance(rng, np.random.Generator):
-                raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+            check_rng(rng)
             q, r = np.linalg.qr(rng.normal(size=(dim, dim)))
             rotation = q * np.where(np.diag(r) < 0, -1.0, 1.0)
         return cls(lam, rotation=rotation)

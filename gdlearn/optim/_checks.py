@@ -4,26 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
+from gdlearn._validate import check_beta
 
-from gdlearn._validate import check_beta, check_nonnegative
-
-__all__ = ["check_bool", "check_betas", "check_unit_interval"]
-
-
-def check_bool(name: str, value: Any) -> bool:
-    """Return ``value`` if it is a bool (``True``/``False`` or a numpy bool), else raise ``TypeError``."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
-def check_unit_interval(name: str, value: Any) -> float:
-    """Return ``float(value)`` if it lies in the closed interval [0, 1], else raise."""
-    value = check_nonnegative(name, value)
-    if value > 1.0:
-        raise ValueError(f"{name} must lie in [0, 1], got {value}")
-    return value
+__all__ = ["check_betas"]
 
 
 def check_betas(value: Any) -> tuple[float, float]:

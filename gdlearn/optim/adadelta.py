@@ -67,12 +67,16 @@ class AdaDelta(Optimizer):
         rho: float = 0.9,
         eps: float = 1e-6,
         weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+        param_groups: list[dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(lr)
+        super().__init__(lr, maximize=maximize, param_groups=param_groups)
         self.rho = check_beta("rho", rho)
         self.eps = check_positive("eps", eps)
         self.weight_decay = check_nonnegative("weight_decay", weight_decay)
         self.state_names = ("square_avg", "acc_delta")
+        self._build_groups()
 
     def _init_state(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {"square_avg": np.zeros_like(x), "acc_delta": np.zeros_like(x)}
@@ -88,6 +92,3 @@ class AdaDelta(Optimizer):
         u *= rho                                            # u_t = rho u_{t-1} + (1 - rho) delta^2
         u += (1.0 - rho) * delta * delta
         return x - lr * delta
-
-    def _hyper(self) -> dict[str, Any]:
-        return {"lr": self.lr, "rho": self.rho, "eps": self.eps, "weight_decay": self.weight_decay}

@@ -69,8 +69,11 @@ class AdaGrad(Optimizer):
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
+        *,
+        maximize: bool = False,
+        param_groups: list[dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(lr)
+        super().__init__(lr, maximize=maximize, param_groups=param_groups)
         self.lr_decay = check_nonnegative("lr_decay", lr_decay)
         self.weight_decay = check_nonnegative("weight_decay", weight_decay)
         self.initial_accumulator_value = check_nonnegative(
@@ -78,6 +81,7 @@ class AdaGrad(Optimizer):
         )
         self.eps = check_positive("eps", eps)
         self.state_names = ("sum",)
+        self._build_groups()
 
     def _init_state(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {"sum": np.full_like(x, self.initial_accumulator_value)}
@@ -89,12 +93,3 @@ class AdaGrad(Optimizer):
         s = state["sum"]
         s += g * g                                          # s_t = s_{t-1} + g_t^2
         return x - clr * g / (np.sqrt(s) + self.eps)
-
-    def _hyper(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "lr_decay": self.lr_decay,
-            "weight_decay": self.weight_decay,
-            "initial_accumulator_value": self.initial_accumulator_value,
-            "eps": self.eps,
-        }

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from gdlearn._validate import check_nonnegative, check_positive
-from gdlearn.optim._checks import check_betas, check_bool
+from gdlearn._validate import check_bool, check_nonnegative, check_positive
+from gdlearn.optim._checks import check_betas
 from gdlearn.optim.base import LearningRate, Optimizer
 
 __all__ = ["Adam", "AdamW"]
+
+#: arrays longer than this are updated in blocks of this many entries (a few hundred kB each)
+_BLOCK = 1 << 15
 
 
 class Adam(Optimizer):
@@ -65,13 +67,11 @@ class Adam(Optimizer):
 
     Notes
     -----
-    Same names, defaults and rule as ``torch.optim.Adam`` (PyTorch's ``maximize``,
-    ``foreach``, ``fused`` and ``capturable`` options are not offered).  The code evaluates
-    the last line in the equivalent form of Kingma and Ba's Section 2,
-    :math:`\theta_t = \theta_{t-1} - \gamma_t\, m_t / (\sqrt{v_t} + \hat\epsilon_t)` with
-    :math:`\gamma_t = \gamma \sqrt{1 - \beta_2^t} / (1 - \beta_1^t)` and
-    :math:`\hat\epsilon_t = \epsilon \sqrt{1 - \beta_2^t}`, in place, so that a step reads and
-    writes each array only a few times.
+    Same names, defaults and rule as ``torch.optim.Adam``, including ``maximize``
+    (PyTorch's ``foreach``, ``fused`` and ``capturable`` options are not offered).  The code
+    is the textbook form above, line by line, with :math:`\hat m_t` and :math:`\hat v_t`
+    computed as written; a large array is processed in cache-sized blocks, which changes
+    nothing in the arithmetic (every operation is element-wise).
 
     References
     ----------
@@ -99,57 +99,61 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
         amsgrad: bool = False,
         bias_correction: bool = True,
+        *,
+        maximize: bool = False,
+        param_groups: list[dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(lr)
+        super().__init__(lr, maximize=maximize, param_groups=param_groups)
         self.betas = check_betas(betas)
         self.eps = check_positive("eps", eps)
         self.weight_decay = check_nonnegative("weight_decay", weight_decay)
         self.amsgrad = check_bool("amsgrad", amsgrad)
         self.bias_correction = check_bool("bias_correction", bias_correction)
         self.state_names = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if self.amsgrad else ())
+        self._build_groups()
 
     def _init_state(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {name: np.zeros_like(x) for name in self.state_names}
 
     def _update(self, x: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray], lr: float) -> np.ndarray:
-        beta1, beta2 = self.betas
-        if self.weight_decay and not self._decoupled:
-            g = g + self.weight_decay * x
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        work = np.empty_like(x)                             # the one temporary; it becomes the result
-        np.multiply(g, 1.0 - beta1, out=work)               # m_t = b1 m_{t-1} + (1 - b1) g
-        m *= beta1
-        m += work
-        np.multiply(g, 1.0 - beta2, out=work)               # v_t = b2 v_{t-1} + (1 - b2) g^2
-        work *= g
-        v *= beta2
-        v += work
-        if self.amsgrad:
-            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        if self.bias_correction:
-            t = self.t + 1
-            bc1, bc2_sqrt = 1.0 - beta1**t, math.sqrt(1.0 - beta2**t)
-        else:
-            bc1 = bc2_sqrt = 1.0
-        np.sqrt(v, out=work)                                # sqrt(v_t) + eps sqrt(1 - b2^t)
-        work += self.eps * bc2_sqrt
-        np.divide(m, work, out=work)
-        work *= lr * bc2_sqrt / bc1                         # = lr * m_hat / (sqrt(v_hat) + eps)
-        if self._decoupled and self.weight_decay:
-            new = x * (1.0 - lr * self.weight_decay)        # AdamW: decay first, then the Adam step
-            new -= work
-            return new
-        return np.subtract(x, work, out=work)
+        if x.size <= _BLOCK:
+            return self._adam(x, g, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq"), lr)
+        # A large array runs the same lines block by block: each block's temporaries stay in the
+        # CPU cache, so a step reads and writes memory about as often as the in-place form would.
+        new = np.empty_like(x)
+        flat = [a.reshape(-1) if a is not None else None for a in
+                (x, g, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq"), new)]
+        for i in range(0, x.size, _BLOCK):
+            block = slice(i, i + _BLOCK)
+            x_b, g_b, m_b, v_b, vmax_b, new_b = (a[block] if a is not None else None for a in flat)
+            new_b[...] = self._adam(x_b, g_b, m_b, v_b, vmax_b, lr)
+        return new
 
-    def _hyper(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "betas": self.betas,
-            "eps": self.eps,
-            "weight_decay": self.weight_decay,
-            "amsgrad": self.amsgrad,
-            "bias_correction": self.bias_correction,
-        }
+    def _adam(self, x: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray,
+              v_max: np.ndarray | None, lr: float) -> np.ndarray:
+        """One Adam update of ``x``; ``m``, ``v`` (and ``v_max``) are updated in place."""
+        beta1, beta2 = self.betas
+        t = self.t + 1                                      # this is update number t
+        if self.weight_decay and not self._decoupled:
+            g = g + self.weight_decay * x                   # coupled L2: g_t + lambda theta
+        m *= beta1
+        m += (1.0 - beta1) * g                              # m_t = b1 m_{t-1} + (1 - b1) g_t
+        v *= beta2
+        v += (1.0 - beta2) * np.square(g)                   # v_t = b2 v_{t-1} + (1 - b2) g_t^2
+        if v_max is not None:                               # AMSGrad: the running maximum
+            v = np.maximum(v_max, v, out=v_max)
+        if self.bias_correction:
+            m_hat = m / (1.0 - beta1**t)                    # m_hat_t = m_t / (1 - b1^t)
+            v_hat = v / (1.0 - beta2**t)                    # v_hat_t = v_t / (1 - b2^t)
+        else:
+            m_hat, v_hat = m.copy(), v.copy()
+        denom = np.sqrt(v_hat, out=v_hat)
+        denom += self.eps                                   # sqrt(v_hat_t) + eps
+        step = np.divide(m_hat, denom, out=m_hat)
+        step *= lr                                          # lr * m_hat_t / (sqrt(v_hat_t) + eps)
+        if self._decoupled and self.weight_decay:
+            return x * (1.0 - lr * self.weight_decay) - step  # AdamW: decay, then the Adam step
+        return x - step
 
 
 class AdamW(Adam):
@@ -208,10 +212,9 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        param_groups: list[dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
-
-    def _hyper(self) -> dict[str, Any]:
-        hyper = super()._hyper()
-        del hyper["bias_correction"]
-        return hyper
+        super().__init__(lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         maximize=maximize, param_groups=param_groups)

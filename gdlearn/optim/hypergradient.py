@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gdlearn._tree import Params, check_same_structure
+from gdlearn._tree import Params, as_tree, check_same_structure
 from gdlearn._validate import check_nonnegative, check_positive
 from gdlearn.optim._checks import check_betas
 from gdlearn.optim.base import Optimizer
@@ -44,14 +44,18 @@ class _HypergradientOptimizer(Optimizer):
 
     def step(self, params: Params, grad: Params) -> Params:
         """Update the learning rate by its hypergradient, then take one step with it."""
-        check_same_structure(params, grad)
+        check_same_structure(as_tree("params", params), as_tree("grad", grad))
         if self.state:                              # alpha_t = alpha_{t-1} + beta g_t . d_{t-1}
             self.alpha += self.hyper_lr * _dot(grad, self.state["prev_direction"])
         self.lr_history.append(self.alpha)
         return super().step(params, grad)
 
-    def _hyper(self) -> dict[str, Any]:
-        return {"lr": self.lr, "hyper_lr": self.hyper_lr}
+    def _extra_state(self) -> dict[str, Any]:
+        return {"alpha": self.alpha, "lr_history": list(self.lr_history)}
+
+    def _load_extra_state(self, extra: dict[str, Any]) -> None:
+        self.alpha = float(extra["alpha"])
+        self.lr_history = list(extra["lr_history"])
 
 
 class SGDHD(_HypergradientOptimizer):
@@ -203,6 +207,4 @@ class AdamHD(_HypergradientOptimizer):
         np.divide(m_hat, np.sqrt(v_hat) + self.eps, out=d)
         return x - lr * d
 
-    def _hyper(self) -> dict[str, Any]:
-        return {**super()._hyper(), "betas": self.betas, "eps": self.eps}
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from gdlearn._tree import check_same_structure
@@ -118,7 +116,5 @@ class Newton(Optimizer):
         except np.linalg.LinAlgError:
             raise ValueError("hess + damping * I is singular; use damping > 0") from None
         self.t += 1
+        self.last_lr = lr
         return x - lr * direction.reshape(x.shape)
-
-    def _hyper(self) -> dict[str, Any]:
-        return {"lr": self.lr, "damping": self.damping}

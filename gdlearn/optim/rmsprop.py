@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gdlearn._validate import check_beta, check_nonnegative, check_positive
-from gdlearn.optim._checks import check_bool
+from gdlearn._validate import check_beta, check_bool, check_nonnegative, check_positive
 from gdlearn.optim.base import LearningRate, Optimizer
 
 __all__ = ["RMSProp"]
@@ -83,8 +82,11 @@ class RMSProp(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        *,
+        maximize: bool = False,
+        param_groups: list[dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(lr)
+        super().__init__(lr, maximize=maximize, param_groups=param_groups)
         self.alpha = check_beta("alpha", alpha)
         self.eps = check_positive("eps", eps)
         self.weight_decay = check_nonnegative("weight_decay", weight_decay)
@@ -95,6 +97,7 @@ class RMSProp(Optimizer):
             + (("grad_avg",) if self.centered else ())
             + (("momentum_buffer",) if self.momentum > 0 else ())
         )
+        self._build_groups()
 
     def _init_state(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {name: np.zeros_like(x) for name in self.state_names}
@@ -120,13 +123,3 @@ class RMSProp(Optimizer):
             buf += g / denom
             return x - lr * buf
         return x - lr * g / denom
-
-    def _hyper(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "alpha": self.alpha,
-            "eps": self.eps,
-            "weight_decay": self.weight_decay,
-            "momentum": self.momentum,
-            "centered": self.centered,
-        }

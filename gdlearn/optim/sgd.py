@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gdlearn._validate import check_nonnegative
-from gdlearn.optim._checks import check_bool, check_unit_interval
+from gdlearn._validate import check_bool, check_nonnegative, check_unit_interval
 from gdlearn.optim.base import LearningRate, Optimizer
 
 __all__ = ["SGD"]
@@ -95,8 +94,11 @@ class SGD(Optimizer):
         dampening: float = 0.0,
         nesterov: bool = False,
         weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+        param_groups: list[dict[str, Any]] | None = None,
     ) -> None:
-        super().__init__(lr)
+        super().__init__(lr, maximize=maximize, param_groups=param_groups)
         self.momentum = check_nonnegative("momentum", momentum)
         self.dampening = check_unit_interval("dampening", dampening)
         self.nesterov = check_bool("nesterov", nesterov)
@@ -104,6 +106,7 @@ class SGD(Optimizer):
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError("nesterov=True needs momentum > 0 and dampening == 0")
         self.state_names = ("momentum_buffer",) if self.momentum > 0 else ()
+        self._build_groups()
 
     def _init_state(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {"momentum_buffer": np.zeros_like(x)} if self.momentum > 0 else {}
@@ -119,13 +122,5 @@ class SGD(Optimizer):
                 buf *= self.momentum                        # b_t = mu b_{t-1} + (1 - tau) g_t
                 buf += (1.0 - self.dampening) * g
             g = g + self.momentum * buf if self.nesterov else buf
-        return x - lr * g
-
-    def _hyper(self) -> dict[str, Any]:
-        return {
-            "lr": self.lr,
-            "momentum": self.momentum,
-            "dampening": self.dampening,
-            "nesterov": self.nesterov,
-            "weight_decay": self.weight_decay,
-        }
+        step = lr * g
+        return np.subtract(x, step, out=step)               # theta - lr * d, in the temporary

@@ -1,0 +1,211 @@
+"""Parity with an independent library: every gdlearn optimizer against optax (jax on CPU, float64).
+
+Each optimizer runs 100 steps from the same start on two seeded problems, a quadratic and a
+logistic regression, and every iterate must agree with optax's to 1e-12 (relative to the size of
+the iterate). Where gdlearn (which follows torch.optim) and optax write a rule differently, the test
+says how, and checks the mapping: the settings under which the two coincide, and that they
+really differ otherwise.
+
+SGDHD and AdamHD have no counterpart in optax (their rules are checked against hand-computed steps
+in tests/test_hypergradient.py); Newton is checked against a damped solve written in jax, ArmijoGD
+against optax's backtracking line search.
+
+optax and jax are not among the book's requirements: ``make test-parity`` installs
+``requirements-parity.txt`` and runs this file; without optax every test here is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+optax = pytest.importorskip("optax", reason="optax is not installed: run `make test-parity`")
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+
+jax.config.update("jax_enable_x64", True)
+
+from gdlearn.optim import SGD, AdaDelta, AdaGrad, Adam, AdamW, ArmijoGD, Newton, RMSProp  # noqa: E402
+
+pytestmark = pytest.mark.parity  # run by `make test-parity`, not by `make test`
+STEPS, TOL = 100, 1e-12
+
+
+def _quadratic():
+    rng = np.random.default_rng(0)
+    q, _ = np.linalg.qr(rng.standard_normal((6, 6)))
+    a = q @ np.diag(np.geomspace(0.5, 20.0, 6)) @ q.T
+    b = rng.standard_normal(6)
+    JAX_VALUE["quadratic"] = lambda p: 0.5 * p @ jnp.asarray(a) @ p - jnp.asarray(b) @ p
+    return (lambda x: 0.5 * x @ a @ x - b @ x), (lambda x: a @ x - b), (lambda x: a), rng.standard_normal(6)
+
+
+def _logistic():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((80, 5))
+    y = (X @ rng.standard_normal(5) + 0.5 * rng.standard_normal(80) > 0).astype(float)
+
+    def f(w):
+        z = X @ w
+        return float(np.mean(np.logaddexp(0.0, z) - y * z))
+
+    def g(w):
+        return X.T @ (1.0 / (1.0 + np.exp(-(X @ w))) - y) / len(y)
+
+    def h(w):
+        p = 1.0 / (1.0 + np.exp(-(X @ w)))
+        return (X.T * (p * (1 - p))) @ X / len(y)
+
+    def f_jax(w):
+        z = jnp.asarray(X) @ w
+        return jnp.mean(jnp.logaddexp(0.0, z) - jnp.asarray(y) * z)
+
+    JAX_VALUE["logistic"] = f_jax
+
+    return f, g, h, 0.1 * rng.standard_normal(5)
+
+
+JAX_VALUE: dict = {}  # the same objectives written in jax, for optax's line search (it traces f)
+PROBLEMS = {"quadratic": _quadratic(), "logistic": _logistic()}
+
+
+def _run_gdlearn(opt, problem):
+    _, grad, _, x = problem
+    path = [x]
+    for _ in range(STEPS):
+        x = opt.step(x, grad(x))
+        path.append(x)
+    return np.array(path)
+
+
+def _run_optax(tx, problem):
+    _, grad, _, x0 = problem
+    params = jnp.asarray(x0)
+    state = tx.init(params)
+    path = [np.asarray(params)]
+    for _ in range(STEPS):
+        updates, state = tx.update(jnp.asarray(grad(np.asarray(params))), state, params)
+        params = optax.apply_updates(params, updates)
+        path.append(np.asarray(params))
+    return np.array(path)
+
+
+def _assert_same_path(ours, theirs, tol=TOL):
+    scale = np.maximum(1.0, np.abs(theirs))
+    err = np.max(np.abs(ours - theirs) / scale)
+    assert err <= tol, f"largest relative difference over {STEPS} steps: {err:.3g}"
+
+
+# gdlearn optimizer, the optax transformation of the same rule; the comment says the mapping
+PAIRS = {
+    "sgd": (lambda: SGD(lr=0.05), lambda: optax.sgd(0.05)),
+    # torch's buffer b = mu b + g, step lr * b  ==  optax.trace(decay=mu) then scale(-lr)
+    "sgd-momentum": (lambda: SGD(lr=0.02, momentum=0.9), lambda: optax.sgd(0.02, momentum=0.9)),
+    "sgd-nesterov": (lambda: SGD(lr=0.02, momentum=0.9, nesterov=True),
+                     lambda: optax.sgd(0.02, momentum=0.9, nesterov=True)),
+    # coupled L2 (g + nu theta) == add_decayed_weights before the optimizer
+    "sgd-weight-decay": (lambda: SGD(lr=0.05, momentum=0.5, weight_decay=0.1),
+                         lambda: optax.chain(optax.add_decayed_weights(0.1), optax.sgd(0.05, momentum=0.5))),
+    # optax puts eps inside the root (1/sqrt(s + eps)), torch outside (1/(sqrt(s) + eps)):
+    # with eps -> 0 on both sides the rules coincide (the eps placement is tested below)
+    "adagrad": (lambda: AdaGrad(lr=0.5, eps=1e-300, initial_accumulator_value=0.1),
+                lambda: optax.adagrad(0.5, initial_accumulator_value=0.1, eps=0.0)),
+    # eps_in_sqrt=False is torch's placement. (With lr = 0.01 the logistic run reaches the optimum
+    # within 100 steps and then hops around it by about lr per step, where g / sqrt(v) ~ sign(g)
+    # amplifies one-ulp differences of the two libraries' arithmetic: lr = 0.002 stays away from it.)
+    "rmsprop": (lambda: RMSProp(lr=0.002, alpha=0.9, eps=1e-8),
+                lambda: optax.rmsprop(0.002, decay=0.9, eps=1e-8, eps_in_sqrt=False)),
+    "rmsprop-centered-momentum": (
+        lambda: RMSProp(lr=0.005, alpha=0.95, eps=1e-8, centered=True, momentum=0.5),
+        lambda: optax.rmsprop(0.005, decay=0.95, eps=1e-8, eps_in_sqrt=False, centered=True, momentum=0.5)),
+    "adadelta": (lambda: AdaDelta(lr=1.0, rho=0.9, eps=1e-6), lambda: optax.adadelta(1.0, rho=0.9, eps=1e-6)),
+    "adam": (lambda: Adam(lr=0.05), lambda: optax.adam(0.05)),
+    "adam-betas": (lambda: Adam(lr=0.01, betas=(0.5, 0.9), eps=1e-6),
+                   lambda: optax.adam(0.01, b1=0.5, b2=0.9, eps=1e-6)),
+    # decoupled decay: theta (1 - lr nu) - lr adam  ==  optax.adamw (decay added before scaling by -lr)
+    "adamw": (lambda: AdamW(lr=0.05, weight_decay=0.1), lambda: optax.adamw(0.05, weight_decay=0.1)),
+    # Reddi et al.'s AMSGrad without bias correction: max of v_t, then m / (sqrt(max) + eps)
+    "amsgrad-uncorrected": (
+        lambda: Adam(lr=0.05, amsgrad=True, bias_correction=False),
+        lambda: optax.amsgrad(0.05, bias_correction_mu=False, bias_correction_nu=False)),
+}
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_same_iterates_as_optax(name, problem):
+    ours, theirs = PAIRS[name]
+    _assert_same_path(_run_gdlearn(ours(), PROBLEMS[problem]), _run_optax(theirs(), PROBLEMS[problem]))
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_adagrad_eps_placement_is_the_only_difference(problem):
+    """At the default eps the two placements differ, by about eps / sqrt(s) relative per step."""
+    ours = _run_gdlearn(AdaGrad(lr=0.5, eps=1e-3, initial_accumulator_value=0.1), PROBLEMS[problem])
+    theirs = _run_optax(optax.adagrad(0.5, initial_accumulator_value=0.1, eps=1e-3), PROBLEMS[problem])
+    assert np.max(np.abs(ours - theirs)) > 1e-6
+    _assert_same_path(ours, theirs, tol=1e-1)
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_rmsprop_default_eps_placement_differs(problem):
+    ours = _run_gdlearn(RMSProp(lr=0.01, alpha=0.9, eps=1e-2), PROBLEMS[problem])
+    theirs = _run_optax(optax.rmsprop(0.01, decay=0.9, eps=1e-2), PROBLEMS[problem])  # eps in the root
+    assert np.max(np.abs(ours - theirs)) > 1e-8
+
+
+def test_amsgrad_with_bias_correction_follows_torch_not_optax():
+    """torch (and gdlearn) take the maximum of the raw v_t and divide it by 1 - beta2^t; optax takes
+    the maximum of the corrected v_t / (1 - beta2^t). Checked against torch's rule written in jax."""
+    problem = PROBLEMS["logistic"]
+    _, grad, _, x0 = problem
+    lr, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
+    x, m, v, v_max = jnp.asarray(x0), 0.0, 0.0, 0.0
+    path = [np.asarray(x)]
+    for t in range(1, STEPS + 1):
+        g = jnp.asarray(grad(np.asarray(x)))
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        v_max = jnp.maximum(v_max, v)
+        x = x - lr * (m / (1 - b1**t)) / (jnp.sqrt(v_max / (1 - b2**t)) + eps)
+        path.append(np.asarray(x))
+    ours = _run_gdlearn(Adam(lr=lr, amsgrad=True), problem)
+    _assert_same_path(ours, np.array(path))
+    theirs = _run_optax(optax.amsgrad(lr), problem)
+    assert np.max(np.abs(ours - theirs)) > 1e-10  # the two conventions really differ here
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_newton_against_a_jax_solve(problem):
+    """optax has no Newton method: the reference is the damped rule solved by jax."""
+    _, grad, hess, x = PROBLEMS[problem]
+    opt = Newton(lr=0.5, damping=0.1)
+    ref = jnp.asarray(x)
+    for _ in range(20):
+        x = opt.step(x, grad(x), hess(x))
+        h = jnp.asarray(hess(np.asarray(ref))) + 0.1 * jnp.eye(len(x))
+        ref = ref - 0.5 * jnp.linalg.solve(h, jnp.asarray(grad(np.asarray(ref))))
+        np.testing.assert_allclose(x, np.asarray(ref), rtol=1e-11, atol=1e-13)
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_armijo_gd_against_optax_backtracking(problem):
+    """ArmijoGD restarts every search at alpha0: optax's backtracking line search does the same with
+    max_learning_rate = alpha0 and an infinite increase factor (each search starts at the maximum)."""
+    f, grad, _, x = PROBLEMS[problem]
+    opt = ArmijoGD(alpha0=1.0, rho=0.5, c=1e-4)
+    tx = optax.chain(optax.sgd(1.0), optax.scale_by_backtracking_linesearch(
+        max_backtracking_steps=50, slope_rtol=1e-4, decrease_factor=0.5,
+        increase_factor=np.inf, max_learning_rate=1.0))
+    params = jnp.asarray(x)
+    state = tx.init(params)
+    value = JAX_VALUE[problem]
+    for _ in range(30):
+        x = opt.step(x, grad(x), f)
+        g = jnp.asarray(grad(np.asarray(params)))
+        updates, state = tx.update(g, state, params, value=value(params), grad=g, value_fn=value)
+        params = optax.apply_updates(params, updates)
+        np.testing.assert_allclose(x, np.asarray(params), rtol=1e-11, atol=1e-13)
