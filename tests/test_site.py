@@ -317,16 +317,26 @@ _OVERFLOW_JS = """() => {
 }"""  # noqa: E501
 
 
+# Pages whose display equations are still wider than a 390 px phone column even at the smallest scale
+# the site allows (55 %): each needs its long equations split with `aligned` (issue 13, left open for
+# them). The list may only shrink: a page that fits now must be removed from it, and any other page
+# with an equation too wide fails. Code and printed output must fit on every page at both widths.
+KNOWN_WIDE_MATH_390: set[str] = set()
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 def test_nothing_wider_than_its_column(browser, site_url: str, width: int) -> None:
     """No code block or display equation is cut at the margin or scrolls sideways (issue 13)."""
     context, page = _phone(browser, width) if width < 992 else _new_page(browser, viewport={"width": width, "height": 900})  # noqa: E501
-    failures = {}
+    failures, wide_math = {}, set()
     try:
         for path in CHAPTERS:
             page.goto(site_url + path, wait_until="load")
             page.evaluate("document.fonts.ready.then(() => true)")
             found = page.evaluate(_OVERFLOW_JS)
+            if width < 992 and path in KNOWN_WIDE_MATH_390:
+                wide_math.update(path for x in found if x["what"] == "math")
+                found = [x for x in found if x["what"] != "math"]
             if found:
                 failures[path] = found
     finally:
@@ -335,6 +345,11 @@ def test_nothing_wider_than_its_column(browser, site_url: str, width: int) -> No
         f"{p}: {len(f)} ({', '.join(sorted({x['what'] for x in f}))}); first: {f[0]}" for p, f in failures.items()  # noqa: E501
     )
     assert not failures, f"at {width} px, blocks wider than their column:\n{report}"
+    if width < 992:
+        fixed = KNOWN_WIDE_MATH_390 - wide_math
+        assert not fixed, (
+            f"these pages fit at {width} px now: remove them from KNOWN_WIDE_MATH_390: {sorted(fixed)}"
+        )
 
 
 # ----------------------------------------------------------------------------------------- navigation
