@@ -536,12 +536,11 @@ plt.show()
 #
 # `check_grad` sets its verdict `passed` by a threshold `tol` on this relative error
 # (or, for a gradient that is zero up to rounding, by an absolute threshold `atol=1e-8`).
-# Its default, `tol=1e-6`, is looser than the table: it passes errors between $10^{-7}$
-# and $10^{-6}$, which the table calls worrying for a smooth function. (The looser
-# default spares false alarms on badly scaled functions, where the rounding error
-# $\varepsilon_{\mathrm{mach}} |f| / h$ of the difference quotient is larger than the
-# gradient's scale suggests.) In this chapter we pass `tol=TOL` with `TOL = 1e-7`, so
-# that "passed" means "correct" in the table.
+# Its default, `tol=1e-7`, is the table's line between "correct" and "worrying", so
+# that "passed" means "correct" in the table. (For a badly scaled function the rounding
+# error $\varepsilon_{\mathrm{mach}} |f| / h$ of the difference quotient can be larger
+# than the gradient's scale suggests; pass a looser `tol` there, and say why.) In this
+# chapter we pass `tol=TOL` with `TOL = 1e-7` anyway, to make the threshold visible.
 
 # %%
 TOL = 1e-7   # check_grad's verdict "passed" = "correct" in the table
