@@ -198,6 +198,30 @@ _LINK_CSS = re.compile(r'<link\b[^>]*\brel="stylesheet"[^>]*>')
 _HREF = re.compile(r'\bhref="([^"]+)"')
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
 _SRC = re.compile(r'\bsrc="([^"]+)"')
+# KaTeX's fonts and the classes of its HTML that need them: a page preloads only the fonts its formulas
+# use, so that a big delimiter far down the page does not fetch its font only when layout reaches it.
+_KATEX_FONT_CLASSES = [
+    ("Main-Regular", None),
+    ("Math-Italic", None),
+    ("AMS-Regular", r"\b(amsrm|mathbb|textbb)\b"),
+    ("Size1-Regular", r"\b(delimsizing size1|delim-size1|small-op)\b"),
+    ("Size2-Regular", r"\b(delimsizing size2|large-op)\b"),
+    ("Size3-Regular", r"\bdelimsizing size3\b"),
+    ("Size4-Regular", r"\b(delimsizing size4|delim-size4)\b"),
+    ("Main-Bold", r"\b(mathbf|textbf|boldsymbol)\b"),
+    ("Math-BoldItalic", r"\bboldsymbol\b"),
+    ("Main-Italic", r"\b(textit|mathit)\b"),
+    ("Caligraphic-Regular", r"\bmathcal\b"),
+    ("SansSerif-Regular", r"\b(mathsf|textsf)\b"),
+    ("Typewriter-Regular", r"\b(mathtt|texttt)\b"),
+]
+
+
+def _katex_fonts(html: str) -> list[str]:
+    classes = " | ".join(set(re.findall(r'class="([^"]*)"', html)))
+    return [font for font, pattern in _KATEX_FONT_CLASSES if pattern is None or re.search(pattern, classes)]
+
+
 _PRELOAD = re.compile(r'<link rel="preload" as="script" href="[^"]+" />\n?')
 _DROP_SCRIPTS = ("scripts/fontawesome.js", "sphinx-thebe.js")
 _SEARCH_SCRIPTS = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
@@ -308,10 +332,10 @@ class _Bundler:
             name = self.name("css", css_files)
             a = css_spans[0][0]
             preload = ""
-            if 'class="katex"' in html:  # the fonts most formulas need, fetched with the stylesheet
+            if 'class="katex"' in html:  # the fonts this page's formulas use, fetched with the stylesheet
                 preload = "".join(
                     f'<link rel="preload" href="{rel_static}/katex/fonts/KaTeX_{font}.woff2" as="font" '
-                    'type="font/woff2" crossorigin />\n' for font in ("Main-Regular", "Math-Italic"))
+                    'type="font/woff2" crossorigin />\n' for font in _katex_fonts(html))
             edits.append((a, a, f'<link rel="stylesheet" href="{rel_static}/{name}" />\n{preload}'))
         if sync_files:
             # one bundle where the first script was; the inline settings that stood between the
