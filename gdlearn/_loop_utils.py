@@ -110,30 +110,38 @@ def resolve_objective(objective: Any, optimizer: OptimizerLike, x0: Params
 
 
 class Divergence:
-    """The divergence checks of one run, with the message each gives.
+    """The divergence checks of one run, each with its name and the message it gives.
 
-    A run diverges when (1) the parameters, (2) the loss or the gradient become non-finite,
-    (3) the loss exceeds ``BLOWUP * max(1, |f_0|)``, or (4) the loss has risen more than
-    ``RISE * max(1, |f_0|)`` above its start and is still setting new highs.
+    A run diverges when (1) the parameters, (2) the loss or the gradient become non-finite
+    (``"non-finite"``), (3) the loss exceeds ``BLOWUP * max(1, |f_0|)`` (``"blow-up"``), or (4) the
+    loss has risen more than ``rise * max(1, |f_0|)`` above its start and is still setting new
+    highs (``"rising-loss"``; ``rise=None`` switches this check off).
     """
 
-    def __init__(self, f0: float) -> None:
+    NAMES = ("non-finite", "blow-up", "rising-loss")
+
+    def __init__(self, f0: float, rise: float | None = RISE) -> None:
         self.f0 = f0
         self.scale = max(1.0, abs(f0)) if np.isfinite(f0) else 1.0
         self.highest = f0
+        self.rise = rise
 
-    def check(self, f: float, gn: float, k: int, lr: float | None) -> str | None:
-        """A message when the loss ``f`` / gradient norm ``gn`` after update ``k`` means divergence."""
-        advice = f"; try a smaller learning rate (this step used lr={lr:.3g})" if lr else ""
+    def check(self, f: float, gn: float, k: int, lr: float | None) -> tuple[str, str] | None:
+        """``(name, message)`` when the loss ``f`` / gradient norm ``gn`` after update ``k`` means
+        divergence, else None."""
+        advice = (f"; try a smaller learning rate (this step used lr={lr:.3g}), or check the "
+                  f"gradient with gdlearn.check_grad" if lr else "")
         if not np.isfinite(f) or not np.isfinite(gn):
             what = "loss" if not np.isfinite(f) else "gradient"
-            return f"the {what} became non-finite at step {k} (non-finite check){advice}"
+            return "non-finite", f"the {what} became non-finite at step {k} (non-finite check){advice}"
         if f > BLOWUP * self.scale:
-            return (f"the loss {f:.3g} at step {k} exceeds {BLOWUP:.0e} times its starting scale "
-                    f"{self.scale:.3g} (blow-up check){advice}")
-        rising = f > self.highest and f - self.f0 > RISE * self.scale
+            return "blow-up", (f"the loss {f:.3g} at step {k} exceeds {BLOWUP:.0e} times its starting "
+                               f"scale {self.scale:.3g} (blow-up check){advice}")
+        rising = (self.rise is not None and f > self.highest
+                  and f - self.f0 > self.rise * self.scale)
         self.highest = max(self.highest, f)
         if rising:
-            return (f"the loss rose from {self.f0:.3g} to {f:.3g} by step {k}, more than {RISE:.0f} times "
-                    f"its starting scale, and is still climbing (rising-loss check){advice}")
+            return "rising-loss", (
+                f"the loss rose from {self.f0:.3g} to {f:.3g} by step {k}, more than {self.rise:g} "
+                f"times its starting scale, and is still climbing (rising-loss check){advice}")
         return None

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 
 from gdlearn._loop_utils import (
+    RISE,
     Divergence,
     check_optimizer,
     clip_grad,
@@ -65,6 +66,11 @@ def _point_buffer(x: Params, max_steps: int, record_points: bool | str) -> np.nd
     return buffer
 
 
+def check_rise(rise: float | None) -> float | None:
+    """The rising-loss threshold: None (check off) or a positive number."""
+    return optional(check_positive, "rise", rise)
+
+
 # -- minimize --------------------------------------------------------------------------------
 def minimize(
     objective: ObjectiveLike | tuple[Callable, ...],
@@ -80,16 +86,18 @@ def minimize(
     progress: bool = False,
     record_points: bool | Literal["auto"] = "auto",
     reset: bool = True,
+    rise: float | None = RISE,
 ) -> Result:
     r"""Minimize a function with a first- or second-order optimizer.
 
     Each iteration clips the gradient (if asked), calls the optimizer, evaluates loss and gradient
     at the new point and checks the stopping rules, in this order:
 
-    * divergence (``Result.message`` names the check that fired and suggests a smaller rate):
-      non-finite new point, loss or gradient (the new point is rejected); a loss above
-      :math:`10^{12}\max(1, |f_0|)`; or a loss that has risen more than
-      :math:`10^{3}\max(1, |f_0|)` above :math:`f_0` and is still setting new highs;
+    * divergence (``Result.diverged_by`` names the check that fired, ``Result.message`` says
+      what it saw): ``"non-finite"``, a non-finite new point, loss or gradient (the new point
+      is rejected); ``"blow-up"``, a loss above :math:`10^{12}\max(1, |f_0|)`; or
+      ``"rising-loss"``, a loss that has risen more than ``rise`` :math:`\cdot\max(1, |f_0|)`
+      above :math:`f_0` and is still setting new highs (the last two points are accepted);
     * :math:`|f_k - f_{k-1}| \le \text{ftol}\cdot\max(1, |f_k|)` → ``"converged"``;
     * :math:`\|\nabla f(x_k)\| \le \text{gtol}` (also checked at :math:`x_0`) → ``"converged"``;
     * ``callback`` returned True → ``"callback"``;
@@ -129,6 +137,10 @@ def minimize(
     reset : bool, default True
         Reset the optimizer first. ``reset=False`` continues a run: pass the previous result's
         ``x`` as ``x0`` and the same optimizer (its moments and step count carry on).
+    rise : float or None, default 1e3
+        The rising-loss check's threshold (:data:`gdlearn._loop_utils.RISE`); None switches the
+        check off, for a run that is meant to climb before it falls (a warm-up, a hop out of a
+        basin). The non-finite and blow-up checks always apply.
 
     Returns
     -------
@@ -172,12 +184,14 @@ def minimize(
         n_f, n_g = n_f + 1, n_g + 1
         gn = tree_norm(g)
         losses, gnorms, lrs = [f], [gn], []
-        diverge = Divergence(f)
+        diverge = Divergence(f, check_rise(rise))
+        diverged_by = None
         x_best, f_best = x, f
         every = max(1, max_steps // 10)
         status, message = "max_steps", f"reached max_steps={max_steps}"
         if not (np.isfinite(f) and np.isfinite(gn)):
             status, message = "diverged", "the loss or gradient at x0 is not finite (non-finite check)"
+            diverged_by = "non-finite"
         elif gtol is not None and gn <= gtol:
             status, message = "converged", f"gradient norm {gn:.3g} <= gtol={gtol:g} at x0"
         elif callback is not None and callback(0, x, f, g):
@@ -205,8 +219,8 @@ def minimize(
             n_f, n_g = n_f + 1, n_g + 1
             gn = tree_norm(g_new)
             why = diverge.check(f_new, gn, k + 1, lr)
-            if why is not None and not (np.isfinite(f_new) and np.isfinite(gn)):
-                status, message = "diverged", why  # the non-finite point is rejected
+            if why is not None and why[0] == "non-finite":
+                status, (diverged_by, message) = "diverged", why  # the point is rejected
                 break
             k += 1
             x, g, f_prev, f = new, g_new, f, f_new
@@ -220,7 +234,7 @@ def minimize(
             if progress and (k % every == 0 or k == max_steps):
                 print_progress(k, max_steps, f, gn)
             if why is not None:
-                status, message = "diverged", why
+                status, (diverged_by, message) = "diverged", why
             elif ftol is not None and abs(f - f_prev) <= ftol * max(1.0, abs(f)):
                 status, message = "converged", f"loss change {abs(f - f_prev):.3g} <= ftol={ftol:g}"
             elif gtol is not None and gn <= gtol:
@@ -232,15 +246,16 @@ def minimize(
     if points is not None:
         points = points[:k + 1].copy() if k + 1 < len(points) else points
     history = History(np.array(losses), np.array(gnorms), np.array(lrs, dtype=float), points)
-    return Result(x, f, status, message, k, n_g, n_f, history, x_best, f_best)
+    return Result(x, f, status, message, k, n_g, n_f, history, x_best, f_best, diverged_by)
 
 
 # -- fit -------------------------------------------------------------------------------------
 class _Recorder:
     """Full-data evaluations of :func:`fit`: records good points, detects divergence, runs the callback."""
 
-    def __init__(self, model: Any, n: int, callback: Callable | None, record_x: bool) -> None:
-        self.model, self.n, self.callback = model, n, callback
+    def __init__(self, model: Any, n: int, callback: Callable | None, record_x: bool,
+                 rise: float | None) -> None:
+        self.model, self.n, self.callback, self.rise = model, n, callback, rise
         self.losses: list[float] = []
         self.gnorms: list[float] = []
         self.points: list[np.ndarray] | None = [] if record_x else None
@@ -251,6 +266,7 @@ class _Recorder:
         self.f_best = np.inf
         self.k = -1  # update count at the last recorded point
         self.message = ""
+        self.diverged_by: str | None = None
 
     def __call__(self, params: Params, k: int, lr: float | None) -> str | None:
         """Evaluate at ``params`` after ``k`` updates; return a stop status or None to go on."""
@@ -260,13 +276,13 @@ class _Recorder:
         gn = tree_norm(g)
         if self.diverge is None:
             check_same_structure(params, g)
-            self.diverge = Divergence(f)
+            self.diverge = Divergence(f, self.rise)
             finite = np.isfinite(f) and np.isfinite(gn)
-            why = None if finite else "the loss or gradient at params0 is not finite"
+            why = None if finite else ("non-finite", "the loss or gradient at params0 is not finite")
         else:
             why = self.diverge.check(f, gn, k, lr)
-        if why is not None and not (np.isfinite(f) and np.isfinite(gn)):
-            self.message = f"full data: {why}"
+        if why is not None and why[0] == "non-finite":
+            self.diverged_by, self.message = why[0], f"full data: {why[1]}"
             return "diverged"
         self.losses.append(f)
         self.gnorms.append(gn)
@@ -276,7 +292,7 @@ class _Recorder:
         if f < self.f_best:
             self.x_best, self.f_best = params, f
         if why is not None:
-            self.message = f"full data: {why}"
+            self.diverged_by, self.message = why[0], f"full data: {why[1]}"
             return "diverged"
         if self.callback is not None and self.callback(k, params, f, g):
             self.message = f"callback asked to stop after {k} updates"
@@ -299,6 +315,7 @@ def fit(
     progress: Callable[[int, Params, Params], bool | None] | None = None,
     eval_every: str | int = "epoch",
     reset: bool = True,
+    rise: float | None = RISE,
 ) -> Result:
     """Train a data-bound model by minibatch gradient descent.
 
@@ -338,6 +355,8 @@ def fit(
         Evaluate after every epoch, or after every ``eval_every`` updates (1 records every step).
     reset : bool, default True
         Reset the optimizer first (``False`` continues a run, as in :func:`minimize`).
+    rise : float or None, default 1e3
+        The rising-loss check's threshold, as in :func:`minimize` (None switches it off).
 
     Returns
     -------
@@ -372,7 +391,7 @@ def fit(
         raise TypeError(f"{type(optimizer).__name__} needs the Hessian but the model has no hess(w)")
     if reset:
         optimizer.reset()
-    evaluate = _Recorder(model, n, callback, record_x=not isinstance(params, dict))
+    evaluate = _Recorder(model, n, callback, record_x=not isinstance(params, dict), rise=check_rise(rise))
     lrs: list[float] = []
     n_g, k, status, lr = 0, 0, None, None
     with np.errstate(all="ignore"):
@@ -399,9 +418,10 @@ def fit(
                         new = optimizer.step(params, g)
                     lr = optimizer.last_lr
                 if new is None or not tree_all_finite(new):
-                    status = "diverged"
+                    status, evaluate.diverged_by = "diverged", "non-finite"
                     evaluate.message = (f"the minibatch gradient or the parameters became non-finite at "
-                                        f"update {k + 1} (non-finite check); try a smaller learning rate")
+                                        f"update {k + 1} (non-finite check); try a smaller learning "
+                                        f"rate, or check the gradient with gdlearn.check_grad")
                     break
                 params, k = new, k + 1
                 lrs.append(lr)
@@ -424,4 +444,5 @@ def fit(
                       None if evaluate.points is None else np.stack(evaluate.points))
     fun = evaluate.losses[-1] if evaluate.losses else float("nan")
     return Result(evaluate.x, fun, status, evaluate.message, k, n_g, evaluate.n_f, history,
-                  evaluate.x_best, evaluate.f_best if evaluate.x_best is not None else fun)
+                  evaluate.x_best, evaluate.f_best if evaluate.x_best is not None else fun,
+                  evaluate.diverged_by)

@@ -53,7 +53,9 @@ class Result:
     message : str
         Why the loop stopped, in words.
     n_steps : int
-        Number of parameter updates made.
+        Number of accepted updates. A non-finite update is rejected and not counted (``x`` is
+        the point before it); the point at which the blow-up or rising-loss check fires is
+        finite, so it is accepted and counted.
     n_grad_evals : int
         Gradient evaluations (per-sample gradients for :func:`fit`).
     n_fun_evals : int
@@ -63,6 +65,9 @@ class Result:
     x_best, fun_best : numpy.ndarray or dict, float
         The recorded point with the lowest loss, and that loss (equal to ``x`` and ``fun``
         when the loss fell all the way; different after a run that diverged or oscillated).
+    diverged_by : str or None
+        The divergence check that stopped the run: ``"non-finite"``, ``"blow-up"`` or
+        ``"rising-loss"`` (None unless ``status == "diverged"``).
     """
 
     x: Params
@@ -75,6 +80,7 @@ class Result:
     history: History = field(default_factory=lambda: History(np.empty(0), np.empty(0), np.empty(0)))
     x_best: Params | None = None
     fun_best: float = float("nan")
+    diverged_by: str | None = None
 
     def __post_init__(self) -> None:
         if self.x_best is None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer
 
+from gdlearn._loop_utils import Divergence
 from gdlearn.clip import clip_grad_norm, clip_grad_value
 from gdlearn.data import add_bias
 from gdlearn.loop import AUTO_RECORD, DEFAULT_GTOL, fit, minimize
@@ -133,6 +134,42 @@ def test_blow_up_and_non_finite_checks_name_themselves():
                     np.ones(2), SGD(lr=10.0), max_steps=5)
     assert huge.diverged and "non-finite check" in huge.message
     assert np.all(np.isfinite(huge.x))
+
+
+def test_diverged_by_names_the_check_and_counts_only_accepted_updates():
+    blow = minimize(BOWL, np.ones(2), SGD(lr=1e7), max_steps=5)
+    assert (blow.diverged_by, blow.n_steps, len(blow.history.loss)) == ("blow-up", 1, 2)
+    nonfinite = minimize((lambda x: float(np.exp(x @ x)), lambda x: 2 * x * np.exp(x @ x)),
+                         np.ones(2), SGD(lr=10.0), max_steps=5)
+    # the non-finite update is rejected: n_steps and the history stop at the last finite point
+    assert nonfinite.diverged_by == "non-finite"
+    assert nonfinite.n_steps == len(nonfinite.history.loss) - 1
+    assert "check the gradient with gdlearn.check_grad" in nonfinite.message
+    fine = minimize(BOWL, np.ones(2), SGD(lr=0.1), max_steps=5)
+    assert fine.diverged_by is None and not fine.diverged
+
+
+def test_rising_loss_check_can_be_switched_off_or_moved():
+    def climbing():  # the rate grows: the loss falls, then climbs for good
+        return SGD(lr=lambda t: 0.05 * 1.5**t)
+    on = minimize(BOWL, np.ones(2), climbing(), max_steps=200)
+    assert on.diverged_by == "rising-loss" and "more than 1000 times" in on.message
+    off = minimize(BOWL, np.ones(2), climbing(), max_steps=200, rise=None)
+    assert off.diverged_by == "blow-up" and off.n_steps > on.n_steps  # only the blow-up check left
+    tight = minimize(BOWL, np.ones(2), climbing(), max_steps=200, rise=10.0)
+    assert tight.diverged_by == "rising-loss" and tight.n_steps < on.n_steps
+    with pytest.raises(ValueError, match="rise"):
+        minimize(BOWL, np.ones(2), SGD(lr=0.1), rise=0.0)
+    with pytest.raises(ValueError, match="rise"):
+        fit(LinearRegression(np.ones((4, 1)), np.ones(4)), np.zeros(1), SGD(lr=0.1),
+            epochs=1, batch_size=2, shuffle=False, rise=-1.0)
+
+
+def test_fit_reports_the_check_too():
+    X = np.ones((4, 1))
+    res = fit(LinearRegression(X, np.ones(4)), np.zeros(1), SGD(lr=1e9), epochs=3, batch_size=4,
+              shuffle=False)
+    assert res.diverged and res.diverged_by in Divergence.NAMES
 
 
 def test_best_point_follows_the_loss_down_and_stays_when_it_rises():

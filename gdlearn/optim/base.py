@@ -38,6 +38,8 @@ LearningRate = float | Schedule
 
 __all__ = ["Optimizer", "LearningRate", "Schedule"]
 
+_ndarray = np.ndarray  # one lookup fewer on the hot path of step()
+
 #: constructor arguments that are not per-key settings
 _NOT_PER_KEY = {"param_groups", "maximize"}
 
@@ -131,6 +133,13 @@ class Optimizer:
     needs_hessian: ClassVar[bool] = False
     needs_value: ClassVar[bool] = False
 
+    #: whether a subclass computes the learning rate itself (set for each subclass below)
+    _own_current_lr: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._own_current_lr = cls.current_lr is not Optimizer.current_lr
+
     def __init__(self, lr: LearningRate, *, maximize: bool = False,
                  param_groups: Iterable[Mapping[str, Any]] | None = None) -> None:
         self.lr: LearningRate = _check_lr(lr)
@@ -167,21 +176,32 @@ class Optimizer:
         TypeError
             On a list, tuple, nested dict or complex input.
         """
-        fast = self._fast  # (shape, dtype) of array parameters seen before: skip the full checks
-        if (fast is not None and type(params) is np.ndarray and type(grad) is np.ndarray
-                and params.shape == fast[0] and params.dtype == fast[1] and grad.shape == fast[0]):
-            if grad.dtype != fast[1]:
-                grad = grad.astype(fast[1])
-        else:
-            params, grad = self._check_step_inputs(params, grad)
+        fast = self._fast  # (shape, dtype) of the array parameters seen before: skip the full checks
+        if (fast is not None and type(params) is _ndarray and type(grad) is _ndarray
+                and params.shape == fast[0] and grad.shape == fast[0]
+                and ((dtype := fast[1]) is params.dtype or dtype == params.dtype)):
+            if grad.dtype is not dtype and grad.dtype != dtype:
+                grad = grad.astype(dtype)
+            lr = self.lr
+            if type(lr) is not float or self._own_current_lr:
+                lr = self.current_lr()
+            if self.maximize:
+                grad = -grad
+            new = self._update(params, grad, self.state, lr)
+            if type(new) is not _ndarray or (new.dtype is not dtype and new.dtype != dtype):
+                new = np.asarray(new, dtype=dtype)
+            self.t += 1
+            self.last_lr = lr
+            return new
+        return self._checked_step(params, grad)
+
+    def _checked_step(self, params: Params, grad: Params) -> Params:
+        """``step`` with the full checks: the first step, a dict, a 0-d array, a new dtype."""
+        params, grad = self._check_step_inputs(params, grad)
         lr = self.current_lr()
         if self.maximize:
             grad = {k: -v for k, v in grad.items()} if isinstance(grad, dict) else -grad
-        if type(params) is np.ndarray and params.ndim:  # the common case, without detours
-            new = self._update(params, grad, self.state, lr)
-            if type(new) is not np.ndarray or new.dtype != params.dtype:
-                new = np.asarray(new, dtype=params.dtype)
-        elif isinstance(params, dict):
+        if isinstance(params, dict):
             new = {}
             for k in params:
                 rule, rule_lr = self._rule_for(k, lr)
@@ -294,7 +314,8 @@ class Optimizer:
             grad = {k: np.asarray(grad[k], dtype=params[k].dtype) for k in params}
         else:
             grad = np.asarray(grad, dtype=params.dtype)
-            self._fast = (params.shape, params.dtype)
+            if params.ndim:  # 0-d parameters always take the checked path (see _leaf_update)
+                self._fast = (params.shape, params.dtype)
         return params, grad
 
     @staticmethod
