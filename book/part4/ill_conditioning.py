@@ -41,21 +41,21 @@ print("gdlearn", gdlearn.__version__)
 # %% [markdown]
 # ## The condition number and the speed of gradient descent
 #
-# For least squares $f(w) = \frac1{2n}\|Xw - y\|^2$ (weights $w$ in the role of $\theta$; symbols as in
-# {doc}`../notation`) the Hessian is $H = X^\top X / n$, the same everywhere. Write its eigen-decomposition
-# $H = \sum_i \lambda_i v_i v_i^\top$ (see {doc}`../part2/derivatives_and_gradients`), with
+# For least squares $f(\theta) = \frac1{2n}\|X\theta - y\|^2$ (symbols as in {doc}`../notation`) the
+# Hessian is $H = X^\top X / n$, the same everywhere. Write its eigen-decomposition
+# $H = \sum_i \lambda_i q_i q_i^\top$ (see {doc}`../part2/derivatives_and_gradients`), with
 # $\mu = \lambda_{\min}$ and $L = \lambda_{\max}$. Gradient descent with step $\alpha = 1/L$ multiplies the
-# error's component along the eigenvector $v_i$ by $1 - \lambda_i / L$ per step. The slowest component
+# error's component along the eigenvector $q_i$ by $1 - \lambda_i / L$ per step. The slowest component
 # shrinks by $1 - 1/\kappa$ with $\kappa = L/\mu$, so
 #
 # $$
 # \begin{aligned}
-# \|w_k - w^\star\| &\le \left(1 - \tfrac1\kappa\right)^k \|w_0 - w^\star\| \\
-# &\le e^{-k/\kappa}\,\|w_0 - w^\star\| ,
+# \|\theta_k - \theta^\star\| &\le \left(1 - \tfrac1\kappa\right)^k \|\theta_0 - \theta^\star\| \\
+# &\le e^{-k/\kappa}\,\|\theta_0 - \theta^\star\| ,
 # \end{aligned}
 # $$
 #
-# and a relative tolerance $\|w_k - w^\star\| \le \text{tol}\cdot\|w_0 - w^\star\|$ takes at most
+# and a relative tolerance $\|\theta_k - \theta^\star\| \le \text{tol}\cdot\|\theta_0 - \theta^\star\|$ takes at most
 # $k \le \kappa \ln(1/\text{tol})$ steps {cite:p}`nocedal2006,boyd2004`. The step count grows *linearly* in
 # $\kappa$ (see {doc}`../part2/convergence_rates`).
 #
@@ -74,17 +74,18 @@ print(" ".join(f"{m:7.1f}" for m in mean), "  <- mean")
 print(" ".join(f"{s:7.2f}" for s in std), "  <- standard deviation")
 
 # %% [markdown]
-# We fit $y \approx w_0 + x^\top w$, with a column of ones for the intercept, on four versions of the
+# We fit $y \approx \tilde x^\top \theta$, where $\tilde x = (1, x)$ adds a constant feature for the intercept
+# (a column of ones in the design matrix), on four versions of the
 # features: raw; only scaled (divided by their standard deviations); only centered (mean subtracted); and
 # standardized (both). For each we print $\kappa(H)$. We also print the number of steps gradient
-# descent with $\alpha = 1/L$ needs from $w_0 = 0$ to the tolerance $10^{-6}$, next to the bound
+# descent with $\alpha = 1/L$ needs from $\theta_0 = 0$ to the tolerance $10^{-6}$, next to the bound
 # $\kappa\ln(10^6)$. The counts are rounded to three significant figures. Each one hangs on the smallest
 # eigenvalue, whose trailing digits round-off can change: on the raw wine data of exercise 1, changing the
 # Hessian's entries in their last bit moves the count by about a thousand steps.
 #
 # Running $10^8$ steps would take hours, so we count them exactly instead. On a quadratic the error after
-# $k$ steps has the closed form $\|w_k - w^\star\|^2 = \sum_i c_i^2 (1 - \lambda_i/L)^{2k}$, where $c_i$ are
-# the components of $w_0 - w^\star$ in the eigenvectors of $H$. The error falls monotonically, so a
+# $k$ steps has the closed form $\|\theta_k - \theta^\star\|^2 = \sum_i \xi_i^2 (1 - \lambda_i/L)^{2k}$, where
+# $\xi_i = q_i^\top(\theta_0 - \theta^\star)$ are the components of the initial error along the eigenvectors. The error falls monotonically, so a
 # bisection on $k$ finds the first step below the tolerance. Below, real runs check the formula.
 
 # %%
@@ -97,14 +98,14 @@ def kappa(H):
 
 
 def gd_error(H, e0, k, alpha=None):
-    """||w_k - w*|| after k steps of gradient descent from e0 = w_0 - w*.
+    """||theta_k - theta*|| after k steps of GD from e0 = theta_0 - theta*.
 
     The step alpha defaults to 1/L.
     """
-    lam, V = np.linalg.eigh(H)
+    lam, Q = np.linalg.eigh(H)  # eigenvalues and eigenvectors q_i (columns of Q)
     alpha = 1 / lam[-1] if alpha is None else alpha
-    q = np.abs(1 - alpha * lam)
-    return np.sqrt(np.sum((V.T @ e0) ** 2 * q ** (2.0 * k)))
+    shrink = np.abs(1 - alpha * lam)  # factor per step along each q_i
+    return np.sqrt(np.sum((Q.T @ e0) ** 2 * shrink ** (2.0 * k)))
 
 
 def about(k, digits=3):
@@ -117,7 +118,7 @@ def about(k, digits=3):
 
 
 def gd_steps(H, e0, tol=TOL, alpha=None):
-    """Smallest k with ||w_k - w*|| <= tol ||w_0 - w*||.
+    """Smallest k with ||theta_k - theta*|| <= tol ||theta_0 - theta*||.
 
     Exact, by bisection on the closed form.
     """
@@ -140,10 +141,10 @@ versions = {
 }
 models, table = {}, {}
 print(f"{'features':>13} {'kappa(H)':>10} {'GD steps':>12} {'kappa ln(1/tol)':>16}")
-for name, A in versions.items():
-    model = LinearRegression(add_bias(A), y)
-    H, w_star = model.hess(), model.solve()
-    k = gd_steps(H, -w_star)
+for name, feats in versions.items():
+    model = LinearRegression(add_bias(feats), y)
+    H, theta_star = model.hess(), model.solve()
+    k = gd_steps(H, -theta_star)
     models[name], table[name] = model, (kappa(H), k)
     bound = kappa(H) * np.log(1 / TOL)
     print(f"{name:>13} {kappa(H):10.3e} {about(k):>12} {bound:16.3e}")
@@ -157,7 +158,7 @@ assert table["raw"][0] > 1e5 * table["standardized"][0]
 # thousands of steps instead of hundreds of millions. Both fixes are needed. Scaling alone leaves the
 # offsets: a feature with mean $189$ and spread $35$ is almost parallel to the column of ones, and the
 # intercept and that weight can trade off against each other along a long valley. Centering alone leaves
-# the units. In every row the exact count is close to the bound, because the start $w_0 = 0$ has a sizeable
+# the units. In every row the exact count is close to the bound, because the start $\theta_0 = 0$ has a sizeable
 # component along the flattest direction.
 #
 # The closed form is checked against 300 real steps of `gdlearn`'s gradient descent on the raw and on the
@@ -167,21 +168,21 @@ assert table["raw"][0] > 1e5 * table["standardized"][0]
 # %%
 for name in ("raw", "standardized"):
     model = models[name]
-    w_star = model.solve()
+    theta_star = model.solve()
     L = np.linalg.eigvalsh(model.hess())[-1]
     opt = SGD(lr=1 / L)
     run = minimize(
         model, np.zeros(11), opt, max_steps=300, gtol=None, record_points=False
     )
-    err_run = np.linalg.norm(run.x - w_star)
-    err_formula = gd_error(model.hess(), -w_star, 300)
+    err_run = np.linalg.norm(run.x - theta_star)
+    err_formula = gd_error(model.hess(), -theta_star, 300)
     print(
         f"{name:>12}: error after 300 steps {err_run:.5g} (run) vs "
         f"{err_formula:.5g} (closed form), "
-        f"{err_run / np.linalg.norm(w_star):.1%} of the initial error left"
+        f"{err_run / np.linalg.norm(theta_star):.1%} of the initial error left"
     )
     assert np.isclose(err_run, err_formula, rtol=1e-6)
-raw, w_raw = models["raw"], models["raw"].solve()
+raw, theta_raw = models["raw"], models["raw"].solve()
 
 # %% [markdown]
 # ## The zig-zag
@@ -255,12 +256,12 @@ plt.show()
 #
 # ## Diagonal preconditioning
 #
-# If the trouble is units, change the units. Substituting $w = P^{-1/2} u$ for a positive diagonal $P$ turns
-# the Hessian into $P^{-1/2} H P^{-1/2}$. Gradient descent on $u$, written back in terms of $w$, is
+# If the trouble is units, change the units. Substituting $\theta = P^{-1/2} u$ for a positive diagonal $P$
+# turns the Hessian into $P^{-1/2} H P^{-1/2}$. Gradient descent on $u$, written back in terms of $\theta$, is
 # **preconditioned gradient descent**:
 #
 # $$
-# w_{k+1} = w_k - \alpha\, P^{-1} \nabla f(w_k).
+# \theta_{k+1} = \theta_k - \alpha\, P^{-1} \nabla f(\theta_k).
 # $$
 #
 # This is steepest descent in another norm. The section on steepest descent in a norm in
@@ -277,12 +278,12 @@ H_raw = raw.hess()
 p_diag = np.diag(H_raw)  # the diagonal of P = diag(H)
 H_jac = H_raw / np.sqrt(np.outer(p_diag, p_diag))
 alpha = 1 / np.linalg.eigvalsh(H_jac)[-1]
-w = np.zeros(11)
+theta = np.zeros(11)
 for _ in range(50):
-    w = w - alpha * raw.grad(w) / p_diag
+    theta = theta - alpha * raw.grad(theta) / p_diag
 rescaled = LinearRegression(add_bias(X_raw) / np.sqrt(p_diag), y)
-v = minimize(rescaled, np.zeros(11), SGD(lr=alpha), max_steps=50, gtol=None).x
-same = np.allclose(w, v / np.sqrt(p_diag))
+u = minimize(rescaled, np.zeros(11), SGD(lr=alpha), max_steps=50, gtol=None).x
+same = np.allclose(theta, u / np.sqrt(p_diag))  # theta = P^(-1/2) u
 print("preconditioned GD equals GD on rescaled features:", same)
 assert same
 
@@ -321,21 +322,21 @@ assert jac["raw"] > 10 * table["standardized"][0]
 # {doc}`../part3/adaptive_methods`). That is a diagonal preconditioner estimated from gradients alone. It is
 # not exactly Jacobi's: a coordinate whose feature is $s$ times larger gets gradients about $s$ times
 # larger, so its step is divided by about $s$, where Jacobi divides by $s^2$. But it adapts to the units
-# without ever seeing the Hessian. Here is the relative error $\|w - w^\star\| / \|w^\star\|$ after 500
-# steps from $w = 0$ on the centered features, where the trouble is purely units, and on the raw ones.
+# without ever seeing the Hessian. Here is the relative error $\|\theta - \theta^\star\| / \|\theta^\star\|$
+# after 500 steps from $\theta = 0$ on the centered features, where the trouble is purely units, and on the raw ones.
 # AdaGrad's and Adam's learning rates were picked from a few powers of ten.
 
 # %%
 def run_500(model, opt):
-    """500 steps from w = 0 (fewer only if the run diverges)."""
+    """500 steps from theta = 0 (fewer only if the run diverges)."""
     return minimize(
         model, np.zeros(11), opt, max_steps=500, gtol=None, record_points=False
     )
 
 
 def error_left(model, run):
-    w_star = model.solve()
-    return np.linalg.norm(run.x - w_star) / np.linalg.norm(w_star)
+    theta_star = model.solve()
+    return np.linalg.norm(run.x - theta_star) / np.linalg.norm(theta_star)
 
 
 print(f"{'features':>13} {'GD, 1/L':>10} {'AdaGrad':>10} {'Adam':>10}")
@@ -416,7 +417,7 @@ newton_run = minimize(f_rot, start, Newton(lr=1.0), max_steps=10, gtol=1e-8)
 print(f"gradient descent, step 1/L: {gd_count} steps to 1e-6 (closed form)")
 print(
     f"Newton: {newton_run.status} after {newton_run.n_steps} step, "
-    f"|x - x*| < 1e-12: {np.linalg.norm(newton_run.x) < 1e-12}"
+    f"|theta - theta*| < 1e-12: {np.linalg.norm(newton_run.x) < 1e-12}"
 )
 assert newton_run.n_steps == 1 and np.allclose(newton_run.x, 0.0, atol=1e-12)
 assert gd_count > 100 * newton_run.n_steps
@@ -431,7 +432,7 @@ assert gd_count > 100 * newton_run.n_steps
 
 # %%
 one_step = minimize(raw, np.zeros(11), Newton(lr=1.0), max_steps=1)
-rel_err = np.linalg.norm(one_step.x - w_raw) / np.linalg.norm(w_raw)
+rel_err = np.linalg.norm(one_step.x - theta_raw) / np.linalg.norm(theta_raw)
 print(f"raw features, one Newton step: relative error below 1e-9: {rel_err < 1e-9}")
 assert rel_err < 1e-9
 
@@ -542,7 +543,7 @@ assert 1.8 < count["1/L"] / count["2/(L+mu)"] < 2.2
 #
 # ```{exercise} Jacobi on centered features is standardization
 # :label: ex-cond-jacobi
-# Let the columns $x_j$ of $X$ be centered (mean zero) with standard deviations $\sigma_j$, and add a column
+# Let the columns $x_j$ of $X$ be centered (mean zero) with standard deviations $s_j$, and add a column
 # of ones for the intercept. With $H = \tilde X^\top \tilde X / n$ for $\tilde X = [\mathbf 1, X]$ and the
 # Jacobi preconditioner $P = \operatorname{diag}(H)$, show that $P^{-1/2} H P^{-1/2}$ is the Hessian of the
 # standardized features (again with a column of ones). Check it on the diabetes data.
@@ -553,16 +554,18 @@ assert 1.8 < count["1/L"] / count["2/(L+mu)"] < 2.2
 # ```
 #
 # The diagonal entries of $H$ are the mean squares of the columns: $H_{00} = \frac1n\sum_i 1 = 1$ for the
-# column of ones, and $H_{jj} = \frac1n \sum_i x_{ij}^2 = \sigma_j^2$ for a centered column, because its mean
-# square is its variance. So $P^{-1/2} = \operatorname{diag}(1, 1/\sigma_1, \dots, 1/\sigma_p)$, and
+# column of ones, and $H_{jj} = \frac1n \sum_i x_{ij}^2 = s_j^2$ for a centered column, because its mean
+# square is its variance. So $P^{-1/2} = \operatorname{diag}(1, 1/s_1, \dots, 1/s_p)$, and
 #
 # $$
-# P^{-1/2} H P^{-1/2} = \frac1n \bigl(\tilde X P^{-1/2}\bigr)^\top \bigl(\tilde X P^{-1/2}\bigr),
-# \qquad \tilde X P^{-1/2} = \bigl[\mathbf 1,\; x_1/\sigma_1,\; \dots,\; x_p/\sigma_p\bigr],
+# \begin{aligned}
+# P^{-1/2} H P^{-1/2} &= \frac1n \bigl(\tilde X P^{-1/2}\bigr)^\top \bigl(\tilde X P^{-1/2}\bigr), \\
+# \tilde X P^{-1/2} &= \bigl[\mathbf 1,\; x_1/s_1,\; \dots,\; x_p/s_p\bigr],
+# \end{aligned}
 # $$
 #
 # which is exactly the standardized design matrix with its column of ones. Without centering,
-# $H_{jj} = \sigma_j^2 + m_j^2$ (with $m_j$ the column's mean), and the rescaled columns still carry their
+# $H_{jj} = s_j^2 + \bar x_j^2$ (with $\bar x_j$ the column's mean), and the rescaled columns still carry their
 # offsets, which is why Jacobi could not reach the standardized $\kappa$ on the raw features.
 
 # %%
