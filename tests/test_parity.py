@@ -209,3 +209,53 @@ def test_armijo_gd_against_optax_backtracking(problem):
         updates, state = tx.update(g, state, params, value=value(params), grad=g, value_fn=value)
         params = optax.apply_updates(params, updates)
         np.testing.assert_allclose(x, np.asarray(params), rtol=1e-11, atol=1e-13)
+
+
+# -- Prodigy (Mishchenko and Defazio) against optax.contrib.prodigy ------------------------------
+# Names: learning_rate = lr, estim_lr0 = d0, estim_lr_coef = d_coef; betas, beta3, eps,
+# weight_decay and safeguard_warmup are the same. optax always applies Adam's bias correction
+# (gdlearn: bias_correction=True; the paper and prodigyopt: off) and adds the *new* estimate
+# times eps to the denominator (the paper: the estimate the step uses), so the rules coincide
+# with bias_correction=True and eps=0, and differ otherwise.
+PRODIGY_SETTINGS = {
+    "default": {},
+    "weight-decay": {"weight_decay": 0.1},
+    "safeguard-warmup": {"safeguard_warmup": True},
+    "beta3-d0-coef": {"beta3": 0.9, "d0": 1e-4, "d_coef": 0.5},
+    "betas-schedule": {"betas": (0.8, 0.99), "lr": "cosine"},
+}
+
+
+def _prodigy_pair(settings):
+    from gdlearn.optim import Prodigy
+    from gdlearn.schedules import CosineDecay
+
+    ours = dict(settings)
+    theirs = {"estim_lr0" if k == "d0" else "estim_lr_coef" if k == "d_coef" else k: v
+              for k, v in settings.items()}
+    if settings.get("lr") == "cosine":
+        ours["lr"] = CosineDecay(1.0, total_steps=STEPS)
+        del theirs["lr"]
+        theirs["learning_rate"] = optax.cosine_decay_schedule(1.0, decay_steps=STEPS)
+    return (lambda **kw: Prodigy(**{**ours, **kw})), (lambda **kw: optax.contrib.prodigy(**{**theirs, **kw}))
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+@pytest.mark.parametrize("name", sorted(PRODIGY_SETTINGS))
+def test_prodigy_same_iterates_as_optax(name, problem):
+    ours, theirs = _prodigy_pair(PRODIGY_SETTINGS[name])
+    opt = ours(bias_correction=True, eps=0.0)
+    _assert_same_path(_run_gdlearn(opt, PROBLEMS[problem]), _run_optax(theirs(eps=0.0), PROBLEMS[problem]))
+    assert opt.d > 10 * opt.d0  # the estimate really moved, so the test covers its update
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_prodigy_bias_correction_and_eps_placement_are_the_differences(problem):
+    ours, theirs = _prodigy_pair({})
+    reference = _run_optax(theirs(eps=0.0), PROBLEMS[problem])
+    paper = _run_gdlearn(ours(eps=0.0), PROBLEMS[problem])        # the paper: no bias correction
+    assert np.max(np.abs(paper - reference)) > 1e-3
+    # eps = 0.1 makes the denominator's r eps matter: the new estimate (optax) or the old (paper)
+    eps_ours = _run_gdlearn(ours(bias_correction=True, eps=0.1), PROBLEMS[problem])
+    eps_theirs = _run_optax(theirs(eps=0.1), PROBLEMS[problem])
+    assert np.max(np.abs(eps_ours - eps_theirs)) > 1e-6

@@ -24,6 +24,7 @@ from gdlearn.optim.armijo import ArmijoGD
 from gdlearn.optim.base import LearningRate, Optimizer, Schedule
 from gdlearn.optim.hypergradient import SGDHD, AdamHD
 from gdlearn.optim.newton import Newton
+from gdlearn.optim.prodigy import Prodigy
 from gdlearn.optim.rmsprop import RMSProp
 from gdlearn.optim.sgd import SGD
 
@@ -41,4 +42,5 @@ __all__ = [
     "SGDHD",
     "AdamHD",
     "ArmijoGD",
+    "Prodigy",
 ]
