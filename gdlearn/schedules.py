@@ -4,7 +4,8 @@ r"""Learning-rate schedules: small callables ``schedule(t) -> float``.
 update.  Any optimizer in :mod:`gdlearn.optim` accepts a schedule in place of a number:
 ``SGD(lr=CosineDecay(0.1, total_steps=100))``.  Schedules compose: :class:`LinearWarmup`
 and :class:`PerEpoch` wrap another schedule, and :func:`join` runs several one after the
-other.
+other.  :class:`WarmupStableDecay`, :class:`OneCycle` and :class:`LinearDecay` (written in
+``gdlearn/_schedules_decay.py``) are re-exported here.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ __all__ = [
     "Joined",
     "join",
     "as_schedule",
+    "WarmupStableDecay",
+    "OneCycle",
+    "LinearDecay",
 ]
 
 ScheduleLike = float | Callable[[int], float]
@@ -295,3 +299,7 @@ def as_schedule(lr: ScheduleLike, name: str = "lr") -> Callable[[int], float]:
     if callable(lr):
         return lr
     return Constant(check_positive(name, lr))
+
+
+# the schedules of current practice live in their own module (it imports BaseSchedule from here)
+from gdlearn._schedules_decay import LinearDecay, OneCycle, WarmupStableDecay  # noqa: E402

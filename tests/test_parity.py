@@ -259,3 +259,120 @@ def test_prodigy_bias_correction_and_eps_placement_are_the_differences(problem):
     eps_ours = _run_gdlearn(ours(bias_correction=True, eps=0.1), PROBLEMS[problem])
     eps_theirs = _run_optax(theirs(eps=0.1), PROBLEMS[problem])
     assert np.max(np.abs(eps_ours - eps_theirs)) > 1e-6
+
+
+# -- Schedule-Free SGD and AdamW, EMA (Defazio et al. 2024; optax.contrib.schedule_free_*, optax.ema) --
+from gdlearn.optim import EMA, ScheduleFreeAdamW, ScheduleFreeSGD  # noqa: E402
+
+
+def _run_gdlearn_sf(opt, problem):
+    """The gradient points y and the evaluation points x of a schedule-free run."""
+    _, grad, _, y = problem
+    ys, xs = [y], [opt.eval_params(y)]
+    for _ in range(STEPS):
+        y = opt.step(y, grad(y))
+        ys.append(y)
+        xs.append(opt.eval_params(y))
+    return np.array(ys), np.array(xs)
+
+
+def _run_optax_sf(tx, problem):
+    """optax's params are the gradient points y; schedule_free_eval_params gives x."""
+    _, grad, _, x0 = problem
+    params = jnp.asarray(x0)
+    state = tx.init(params)
+    ys, xs = [np.asarray(params)], [np.asarray(params)]
+    for _ in range(STEPS):
+        updates, state = tx.update(jnp.asarray(grad(np.asarray(params))), state, params)
+        params = optax.apply_updates(params, updates)
+        ys.append(np.asarray(params))
+        xs.append(np.asarray(optax.contrib.schedule_free_eval_params(state, params)))
+    return np.array(ys), np.array(xs)
+
+
+def _paper_rate(lr, warmup, beta2=None):
+    """gamma_t of the paper (t = 1, 2, ...) as a jax function: warm-up, and Adam's bias factor."""
+    def gamma(t):
+        t = jnp.asarray(t, dtype=jnp.float64)
+        rate = lr * (jnp.minimum(1.0, t / warmup) if warmup else 1.0)
+        return rate * jnp.sqrt(1.0 - beta2**t) if beta2 is not None else rate
+    return gamma
+
+
+def _paper_rule_in_optax(base, gamma, b1):
+    """optax's general schedule_free wrapper running the paper's rule: its own rate schedule gets the
+    step count 1, 2, ... (the weights use gamma_t), the base transformation's gets 0, 1, ..."""
+    return optax.contrib.schedule_free(
+        optax.chain(*base, optax.scale_by_learning_rate(lambda count: gamma(count + 1))),
+        learning_rate=gamma, b1=b1)
+
+
+SF_SETTINGS = {"plain": {}, "decay": {"weight_decay": 0.05}}
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+@pytest.mark.parametrize("name", sorted(SF_SETTINGS))
+def test_schedule_free_sgd_same_iterates_as_optax(name, problem):
+    """Without warm-up: momentum == b1, and optax's params are y."""
+    wd = SF_SETTINGS[name].get("weight_decay", 0.0)
+    ours = _run_gdlearn_sf(ScheduleFreeSGD(lr=0.1, momentum=0.9, weight_decay=wd), PROBLEMS[problem])
+    theirs = _run_optax_sf(optax.contrib.schedule_free_sgd(0.1, b1=0.9, weight_decay=wd or None),
+                           PROBLEMS[problem])
+    _assert_same_path(ours[0], theirs[0])
+    _assert_same_path(ours[1], theirs[1])
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_schedule_free_sgd_warmup_follows_the_paper_not_optax(problem):
+    """optax's warmup_steps gives the SGD step gamma (t-1)/T_w (0 at the first update) but weights the
+    average with gamma t/T_w; the paper (and gdlearn) use gamma_t = gamma min(1, t/T_w) for both."""
+    ours = _run_gdlearn_sf(ScheduleFreeSGD(lr=0.1, momentum=0.9, warmup_steps=10), PROBLEMS[problem])
+    shortcut = _run_optax_sf(optax.contrib.schedule_free_sgd(0.1, warmup_steps=10, b1=0.9), PROBLEMS[problem])
+    assert np.max(np.abs(ours[1] - shortcut[1])) > 1e-4
+    paper = _paper_rule_in_optax([], _paper_rate(0.1, 10), b1=0.9)
+    theirs = _run_optax_sf(paper, PROBLEMS[problem])
+    _assert_same_path(ours[0], theirs[0])
+    _assert_same_path(ours[1], theirs[1])
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_schedule_free_adamw_coincides_with_optax_when_beta2_is_zero(problem):
+    """With b2 = 0 the bias factor is 1, so optax's eps placement and weights equal the paper's."""
+    ours = ScheduleFreeAdamW(lr=0.02, betas=(0.9, 0.0), eps=1e-6, weight_decay=0.01)
+    theirs = optax.contrib.schedule_free_adamw(0.02, b1=0.9, b2=0.0, eps=1e-6, weight_decay=0.01)
+    ours_path = _run_gdlearn_sf(ours, PROBLEMS[problem])
+    theirs_path = _run_optax_sf(theirs, PROBLEMS[problem])
+    _assert_same_path(ours_path[0], theirs_path[0])
+    _assert_same_path(ours_path[1], theirs_path[1])
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+@pytest.mark.parametrize("warmup", [0, 10])
+def test_schedule_free_adamw_is_the_paper_rule_in_optax(warmup, problem):
+    """Algorithm 1 of the paper: 1/(sqrt(v_t) + eps) without bias correction, gamma_t with the factor
+    sqrt(1 - b2^t) (and the warm-up), the weights gamma_t^2. optax's schedule_free_adamw shortcut
+    corrects v_t instead (eps sits elsewhere, the weights lack the factor): the paths differ."""
+    lr, b2, eps, wd = 0.02, 0.99, 1e-3, 0.05
+    ours = _run_gdlearn_sf(ScheduleFreeAdamW(lr=lr, betas=(0.9, b2), eps=eps, weight_decay=wd,
+                                             warmup_steps=warmup), PROBLEMS[problem])
+    base = [optax.scale_by_rms(decay=b2, eps=eps, eps_in_sqrt=False, bias_correction=False),
+            optax.add_decayed_weights(wd)]
+    theirs = _run_optax_sf(_paper_rule_in_optax(base, _paper_rate(lr, warmup, b2), b1=0.9), PROBLEMS[problem])
+    _assert_same_path(ours[0], theirs[0])
+    _assert_same_path(ours[1], theirs[1])
+    shortcut = optax.contrib.schedule_free_adamw(lr, warmup_steps=warmup or None, b1=0.9, b2=b2, eps=eps,
+                                                 weight_decay=wd)
+    assert np.max(np.abs(ours[1] - _run_optax_sf(shortcut, PROBLEMS[problem])[1])) > 1e-6
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_ema_with_bias_correction_is_optax_ema_of_the_iterates(problem):
+    """EMA(opt, decay) == optax.ema(decay, debias=True) fed with the iterates theta_1, theta_2, ..."""
+    _, grad, _, x = PROBLEMS[problem]
+    opt = EMA(SGD(lr=0.05, momentum=0.9), decay=0.9)
+    tx = optax.ema(0.9, debias=True)
+    state = tx.init(jnp.asarray(x))
+    for _ in range(STEPS):
+        x = opt.step(x, grad(x))
+        theirs, state = tx.update(jnp.asarray(x), state)
+        _assert_same_path(opt.eval_params(x)[None], np.asarray(theirs)[None])

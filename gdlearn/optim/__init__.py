@@ -21,11 +21,13 @@ from gdlearn.optim.adadelta import AdaDelta
 from gdlearn.optim.adagrad import AdaGrad
 from gdlearn.optim.adam import Adam, AdamW
 from gdlearn.optim.armijo import ArmijoGD
+from gdlearn.optim.averaging import EMA, PolyakAveraging
 from gdlearn.optim.base import LearningRate, Optimizer, Schedule
 from gdlearn.optim.hypergradient import SGDHD, AdamHD
 from gdlearn.optim.newton import Newton
 from gdlearn.optim.prodigy import Prodigy
 from gdlearn.optim.rmsprop import RMSProp
+from gdlearn.optim.schedule_free import ScheduleFreeAdamW, ScheduleFreeSGD
 from gdlearn.optim.sgd import SGD
 
 __all__ = [
@@ -42,5 +44,9 @@ __all__ = [
     "SGDHD",
     "AdamHD",
     "ArmijoGD",
+    "ScheduleFreeSGD",
+    "ScheduleFreeAdamW",
+    "PolyakAveraging",
+    "EMA",
     "Prodigy",
 ]
