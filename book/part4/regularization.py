@@ -38,11 +38,11 @@ print("gdlearn", gdlearn.__version__)
 # %% [markdown]
 # ## Under- and overfitting
 #
-# Twenty noisy samples of $y = \sin(\pi x) + \varepsilon$, $\varepsilon \sim \mathcal N(0, 0.25^2)$, on
+# Twenty noisy samples of $y = \sin(\pi x)$ plus noise drawn from $\mathcal N(0, 0.25^2)$, on
 # $[-1, 1]$ form the training set; two hundred more from the same source form a **validation set** that the
-# fit never sees. We fit polynomials $\hat y = \sum_{j=0}^{p} w_j x^j$ of degree $p = 1, 3, 15$ by least
+# fit never sees. We fit polynomials $\hat y = \sum_{j=0}^{p} \theta_j x^j$ of degree $p = 1, 3, 15$ by least
 # squares, with features $(1, x, \dots, x^p)$ in `LinearRegression` and the loss
-# $f(w) = \frac{1}{2n}\|\Phi w - y\|^2$. No model can beat the noise: the best possible expected loss is
+# $f(\theta) = \frac{1}{2n}\|\Phi \theta - y\|^2$. No model can beat the noise: the best possible expected loss is
 # $\tfrac12 \cdot 0.25^2 \approx 0.031$.
 
 # %%
@@ -65,13 +65,14 @@ y_va = truth(x_va) + NOISE * rng.normal(size=200)
 
 fits, losses = {}, {}
 print(f"{'degree':>6} {'parameters':>10} {'train loss':>11} {'valid loss':>11}", end="")
-print(f" {'||w||':>10}")
+print(f" {'||theta||':>10}")
 for p in (1, 3, 15):
-    w = LinearRegression(poly(x_tr, p), y_tr).solve()
-    train = LinearRegression(poly(x_tr, p), y_tr).value(w)
-    valid = LinearRegression(poly(x_va, p), y_va).value(w)
-    fits[p], losses[p] = w, (train, valid)
-    print(f"{p:>6} {p + 1:>10} {train:11.4f} {valid:11.4f} {np.linalg.norm(w):10.1f}")
+    theta = LinearRegression(poly(x_tr, p), y_tr).solve()
+    train = LinearRegression(poly(x_tr, p), y_tr).value(theta)
+    valid = LinearRegression(poly(x_va, p), y_va).value(theta)
+    fits[p], losses[p] = theta, (train, valid)
+    norm = np.linalg.norm(theta)
+    print(f"{p:>6} {p + 1:>10} {train:11.4f} {valid:11.4f} {norm:10.1f}")
 
 # %%
 assert losses[1][0] > losses[3][0] > losses[15][0]  # training loss only falls
@@ -107,39 +108,40 @@ plt.show()
 # ## L2 regularization
 #
 # Large weights were the symptom, so penalize them. **Ridge regression**, or L2 regularization, adds
-# $\frac\nu2\|w\|^2$ to the loss. We write $\nu$ for the strength of the penalty, and keep $\lambda$
+# $\frac\nu2\|\theta\|^2$ to the loss. We write $\nu$ for the strength of the penalty, and keep $\lambda$
 # for eigenvalues ({doc}`../notation`):
 #
 # $$
 # \begin{aligned}
-# f_\nu(w) &= \frac{1}{2n}\|\Phi w - y\|^2 + \frac\nu2\|w\|^2, \\
-# w_\nu &= \left(\tfrac1n \Phi^\top\Phi + \nu I\right)^{-1} \tfrac1n\Phi^\top y .
+# f_\nu(\theta) &= \frac{1}{2n}\|\Phi \theta - y\|^2 + \frac\nu2\|\theta\|^2, \\
+# \theta_\nu &= \left(\tfrac1n \Phi^\top\Phi + \nu I\right)^{-1} \tfrac1n\Phi^\top y .
 # \end{aligned}
 # $$
 #
 # In the eigenvectors of $H = \Phi^\top\Phi/n$, with eigenvalues $\lambda_i$, the penalty multiplies each
 # component of the unpenalized solution by $\lambda_i / (\lambda_i + \nu)$. Directions the data determine well
 # ($\lambda_i \gg \nu$) are kept; poorly determined ones ($\lambda_i \ll \nu$), where the noise lives, are shrunk
-# towards zero. `LinearRegression(X, y, l2=lam)` is this loss (here the intercept $w_0$ is penalized too; a
+# towards zero. `LinearRegression(X, y, l2=nu)` is this loss (here the intercept, the coefficient of $x^0$, is penalized too; a
 # careful fit would leave it out). We sweep $\nu$ for the degree-15 model.
 
 # %%
-lams = np.logspace(-9, 1, 41)
+nus = np.logspace(-9, 1, 41)
 Phi_tr, Phi_va = poly(x_tr, 15), poly(x_va, 15)
-ridge = [LinearRegression(Phi_tr, y_tr, l2=lam).solve() for lam in lams]
-norms = np.array([np.linalg.norm(w) for w in ridge])
-train_l = np.array([LinearRegression(Phi_tr, y_tr).value(w) for w in ridge])
-valid_l = np.array([LinearRegression(Phi_va, y_va).value(w) for w in ridge])
+ridge = [LinearRegression(Phi_tr, y_tr, l2=nu).solve() for nu in nus]
+norms = np.array([np.linalg.norm(th) for th in ridge])
+train_l = np.array([LinearRegression(Phi_tr, y_tr).value(th) for th in ridge])
+valid_l = np.array([LinearRegression(Phi_va, y_va).value(th) for th in ridge])
 best = int(np.argmin(valid_l))
-lam_best = lams[best]
-for i in range(0, len(lams), 8):
+nu_best = nus[best]
+for i in range(0, len(nus), 8):
     print(
-        f"nu = {lams[i]:8.1e}: ||w|| = {norms[i]:8.2f}, "
+        f"nu = {nus[i]:8.1e}: ||theta|| = {norms[i]:8.2f}, "
         f"train {train_l[i]:.4f}, valid {valid_l[i]:.4f}"
     )
 print(
-    f"best nu on the validation set: {lam_best:.1e} (valid loss {valid_l[best]:.4f}, "
-    f"||w|| = {norms[best]:.2f}); unpenalized degree 15: valid loss {losses[15][1]:.1f}"
+    f"best nu on the validation set: {nu_best:.1e} (valid loss {valid_l[best]:.4f}, "
+    f"||theta|| = {norms[best]:.2f}); "
+    f"unpenalized degree 15: valid loss {losses[15][1]:.1f}"
 )
 
 # %%
@@ -150,13 +152,13 @@ assert valid_l[best] < valid_l[-1]
 
 # %%
 fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 7))
-ax1.loglog(lams, norms, "o-", ms=4)
+ax1.loglog(nus, norms, "o-", ms=4)
 ax1.set_xlabel(r"penalty $\nu$")
-ax1.set_ylabel(r"$\|w_\nu\|$")
+ax1.set_ylabel(r"$\|\theta_\nu\|$")
 ax1.set_title("Ridge shrinks the weights")
-ax2.semilogx(lams, train_l, "o-", ms=4, label="training loss")
-ax2.semilogx(lams, valid_l, "s--", ms=4, label="validation loss")
-ax2.axvline(lam_best, color="gray", ls=":", label=rf"best $\nu$ = {lam_best:.0e}")
+ax2.semilogx(nus, train_l, "o-", ms=4, label="training loss")
+ax2.semilogx(nus, valid_l, "s--", ms=4, label="validation loss")
+ax2.axvline(nu_best, color="gray", ls=":", label=rf"best $\nu$ = {nu_best:.0e}")
 ax2.set_yscale("log")
 ax2.set_xlabel(r"penalty $\nu$")
 ax2.set_ylabel("loss")
@@ -179,70 +181,70 @@ plt.show()
 #
 # ### Weight decay is L2 regularization, for plain SGD
 #
-# The gradient of the penalized loss is $\nabla f(w) + \nu w$, so one gradient step is
+# The gradient of the penalized loss is $\nabla f(\theta) + \nu \theta$, so one gradient step is
 #
 # $$
 # \begin{aligned}
-# w_{k+1} &= w_k - \alpha\left(\nabla f(w_k) + \nu w_k\right) \\
-#         &= (1 - \alpha\nu)\, w_k - \alpha \nabla f(w_k):
+# \theta_{k+1} &= \theta_k - \alpha\left(\nabla f(\theta_k) + \nu \theta_k\right) \\
+#         &= (1 - \alpha\nu)\, \theta_k - \alpha \nabla f(\theta_k):
 # \end{aligned}
 # $$
 #
 # every step first *decays* the weights by the factor $1 - \alpha\nu$. That is why the L2 penalty is
 # also called **weight decay** {cite:p}`goodfellow2016`. Optimizers offer it as an option (`weight_decay=` in
-# `gdlearn` and PyTorch) that adds $\nu w$ to the gradient. We check three ways to take the steps: by
+# `gdlearn` and PyTorch) that adds $\nu \theta$ to the gradient. We check three ways to take the steps: by
 # hand, `SGD` on the penalized model, and `SGD(weight_decay=...)` on the unpenalized one. All three
 # give the same iterates, with and without momentum.
 
 # %%
-lam, lr = 1e-3, 0.05
+nu, lr = 1e-3, 0.05
 x_start = np.zeros(16)
 plain, penalized = (
     LinearRegression(Phi_tr, y_tr),
-    LinearRegression(Phi_tr, y_tr, l2=lam),
+    LinearRegression(Phi_tr, y_tr, l2=nu),
 )
 
-w = x_start.copy()
-by_hand = [w]
+theta = x_start.copy()
+by_hand = [theta]
 for _ in range(200):
-    w = (1 - lr * lam) * w - lr * plain.grad(w)
-    by_hand.append(w)
+    theta = (1 - lr * nu) * theta - lr * plain.grad(theta)
+    by_hand.append(theta)
 by_hand = np.array(by_hand)
 
 for momentum in (0.0, 0.9):  # gtol=None: all 200 steps, whatever the gradient norm
-    a = minimize(
+    x_pen = minimize(
         penalized, x_start, SGD(lr=lr, momentum=momentum), max_steps=200, gtol=None
     )
-    b = minimize(
+    x_wd = minimize(
         plain,
         x_start,
-        SGD(lr=lr, momentum=momentum, weight_decay=lam),
+        SGD(lr=lr, momentum=momentum, weight_decay=nu),
         max_steps=200,
         gtol=None,
     )
-    a, b = a.history.x, b.history.x
-    same = np.allclose(a, b, rtol=1e-12, atol=1e-14)
+    x_pen, x_wd = x_pen.history.x, x_wd.history.x
+    same = np.allclose(x_pen, x_wd, rtol=1e-12, atol=1e-14)
     print(f"momentum {momentum}: penalty and weight_decay, same iterates: {same}")
     if momentum == 0:
-        print(f"  and equal to the hand-written loop: {np.allclose(a, by_hand)}")
-    assert np.allclose(a, b, rtol=1e-12, atol=1e-14)
+        print(f"  and equal to the hand-written loop: {np.allclose(x_pen, by_hand)}")
+    assert np.allclose(x_pen, x_wd, rtol=1e-12, atol=1e-14)
     if momentum == 0:
-        assert np.allclose(a, by_hand)
+        assert np.allclose(x_pen, by_hand)
 
 # %% [markdown]
-# For adaptive methods the two are *not* the same. Adam with `weight_decay` adds $\nu w$ to the gradient,
+# For adaptive methods the two are *not* the same. Adam with `weight_decay` adds $\nu \theta$ to the gradient,
 # and the sum is then divided by Adam's per-coordinate scale, so weights with large gradients are barely
 # decayed. Loshchilov and Hutter's **AdamW** {cite:p}`loshchilov2019` decouples the two. It shrinks the
-# weights directly, $w \leftarrow w - \alpha\nu w$, then takes the Adam step on the loss alone (see
+# weights directly, $\theta \leftarrow \theta - \alpha\nu \theta$, then takes the Adam step on the loss alone (see
 # {doc}`../part3/adaptive_methods`). The runs part ways at once:
 
 # %%
-lam_w = 0.1
+nu_w = 0.1
 adam_l2 = minimize(
-    plain, x_start + 1.0, Adam(lr=0.01, weight_decay=lam_w), max_steps=200, gtol=None
+    plain, x_start + 1.0, Adam(lr=0.01, weight_decay=nu_w), max_steps=200, gtol=None
 ).history.x
 adamw = minimize(
-    plain, x_start + 1.0, AdamW(lr=0.01, weight_decay=lam_w), max_steps=200, gtol=None
+    plain, x_start + 1.0, AdamW(lr=0.01, weight_decay=nu_w), max_steps=200, gtol=None
 ).history.x
 gap = np.linalg.norm(adam_l2 - adamw, axis=1)
 shown = ", ".join(f"{gap[k]:.2e}" for k in (1, 10, 200))
@@ -256,35 +258,35 @@ assert gap[1] > 0 and gap[200] > 1e-2
 # well first and the noise later. Stopping early is a form of regularization {cite:p}`prechelt1998`.
 # To see it we need a problem with more parameters than examples: 40 training examples and 100 features
 # whose scales fall off like $1/j$ (a stand-in for a model with a few strong and many weak directions),
-# plus noise. We run gradient descent from $w = 0$ with $\alpha = 1/L$ for 2000 steps and record the
+# plus noise. We run gradient descent from $\theta = 0$ with $\alpha = 1/L$ for 2000 steps and record the
 # training and validation loss at every step (`gtol=None` keeps `minimize` from stopping the run early,
 # at its default gradient tolerance `gtol=1e-5`, so that the curves are complete).
 #
 # To see where the curves go after that, we use the closed form of gradient descent on least squares instead
-# of running $10^5$ steps. With $H = V \operatorname{diag}(\lambda_i) V^\top$ and $w_0 = 0$, step $k$ is
-# $w_k = V \operatorname{diag}\bigl((1 - (1 - \alpha \lambda_i)^k)/\lambda_i\bigr) V^\top X^\top y / n$, which the real
+# of running $10^5$ steps. With $H = Q \operatorname{diag}(\lambda_i) Q^\top$ and $\theta_0 = 0$, step $k$ is
+# $\theta_k = Q \operatorname{diag}\bigl((1 - (1 - \alpha \lambda_i)^k)/\lambda_i\bigr) Q^\top X^\top y / n$, which the real
 # run checks for all 2000 steps.
 
 # %%
 n, d = 40, 100
 scales = 1 / np.arange(1, d + 1)
-w_true = rng.normal(size=d)
+theta_true = rng.normal(size=d)
 X_tr = rng.normal(size=(n, d)) * scales
-t_tr = X_tr @ w_true + 0.5 * rng.normal(size=n)
+t_tr = X_tr @ theta_true + 0.5 * rng.normal(size=n)
 X_va = rng.normal(size=(500, d)) * scales
-t_va = X_va @ w_true + 0.5 * rng.normal(size=500)
+t_va = X_va @ theta_true + 0.5 * rng.normal(size=500)
 
 over = LinearRegression(X_tr, t_tr)
 over_va = LinearRegression(X_va, t_va)
-eigvals, V = np.linalg.eigh(over.hess())
-Xty = V.T @ (X_tr.T @ t_tr / n)
+eigvals, Q = np.linalg.eigh(over.hess())
+Xty = Q.T @ (X_tr.T @ t_tr / n)
 alpha = 1 / eigvals[-1]
 run = minimize(over, np.zeros(d), SGD(lr=alpha), max_steps=2000, gtol=None)
 path = run.history.x
 
 
 def gd_iterates(ks):
-    """Rows: w_k of gradient descent from 0 with step alpha, by the closed form.
+    """Rows: theta_k of gradient descent from 0 with step alpha, by the closed form.
 
     Eigenvalues near 0 are handled exactly (the filter is then alpha k).
     """
@@ -292,7 +294,7 @@ def gd_iterates(ks):
     safe = np.where(eigvals > 1e-12, eigvals, 1.0)
     q = np.clip(1 - alpha * safe, 0.0, 1.0)
     filt = np.where(eigvals > 1e-12, (1 - q**k) / safe, alpha * k)
-    return (filt * Xty) @ V.T
+    return (filt * Xty) @ Q.T
 
 
 def half_mse(W, X, t):
@@ -305,7 +307,7 @@ k_best = int(np.argmin(valid_curve))
 long_ks = np.unique(np.geomspace(2000, 100_000, 60).astype(int))
 W_long = gd_iterates(long_ks)
 train_long, valid_long = half_mse(W_long, X_tr, t_tr), half_mse(W_long, X_va, t_va)
-w_min_norm = np.linalg.pinv(X_tr) @ t_tr
+theta_min_norm = np.linalg.pinv(X_tr) @ t_tr
 print(
     f"lowest validation loss {valid_curve[k_best]:.4f} at step {k_best} "
     f"(training loss there {train_curve[k_best]:.4f})"
@@ -318,13 +320,13 @@ print(
     f"after 100000 steps: validation {valid_long[-1]:.4f}, "
     f"training loss below 1e-10: {train_long[-1] < 1e-10}"
 )
-valid_min_norm = half_mse(w_min_norm[None], X_va, t_va)[0]
+valid_min_norm = half_mse(theta_min_norm[None], X_va, t_va)[0]
 print(f"minimum-norm interpolating solution: validation {valid_min_norm:.4f}")
 
 # %%
 assert 0 < k_best < 1000 and valid_curve[-1] > 1.1 * valid_curve[k_best]
 assert valid_long[-1] > 1.4 * valid_curve[k_best] and train_long[-1] < 1e-10
-assert np.allclose(W_long[-1], w_min_norm, atol=1e-6)
+assert np.allclose(W_long[-1], theta_min_norm, atol=1e-6)
 
 # %%
 fig, ax = plt.subplots()
@@ -356,29 +358,29 @@ plt.show()
 # its minimum at the marked step, then climbs as the model starts to fit the noise, and levels off.*
 #
 # The validation loss ends about half again as high as at its best, and where it ends is no accident: from
-# $w = 0$, gradient descent converges to the minimum-norm interpolating solution (the last section explains
+# $\theta = 0$, gradient descent converges to the minimum-norm interpolating solution (the last section explains
 # why), and that solution fits the noise in the training data exactly.
 #
 # ### Early stopping behaves like ridge
 #
-# Why does stopping act like a penalty? From $w_0 = 0$, $k$ steps of gradient descent on least squares give,
+# Why does stopping act like a penalty? From $\theta_0 = 0$, $k$ steps of gradient descent on least squares give,
 # in the eigenvectors of $H$, the unpenalized solution's components multiplied by $1 - (1 - \alpha \lambda_i)^k$.
 # Ridge multiplies them by $\lambda_i/(\lambda_i + \nu)$. Both filters are near $1$ for $\lambda_i \gg 1/(\alpha k)$ and
 # near $\alpha k\, \lambda_i$ for small $\lambda_i$. So $k$ steps should resemble ridge with $\nu \approx 1/(\alpha k)$
 # {cite:p}`goodfellow2016`. The two filters have different shapes, so we should expect a rough match, not
-# equality. We compare the relative distance $\|w_k - w_\nu\| / \|w_k\|$ for
+# equality. We compare the relative distance $\|\theta_k - \theta_\nu\| / \|\theta_k\|$ for
 # $\nu = 1/(\alpha k)$, for ten times smaller and larger $\nu$, and for the best-matching $\nu$ on a fine grid.
 
 
 # %%
 # Many ridge solutions at once, from one eigendecomposition (checked against .solve())
-def ridge_solutions(lams):
-    """Rows: the ridge solution w_nu for each penalty nu in lams."""
-    return (Xty / (eigvals + np.asarray(lams)[:, None])) @ V.T
+def ridge_solutions(nus):
+    """Rows: the ridge solution theta_nu for each penalty nu in nus."""
+    return (Xty / (eigvals + np.asarray(nus)[:, None])) @ Q.T
 
 
-w_check = LinearRegression(X_tr, t_tr, l2=0.01).solve()
-assert np.allclose(ridge_solutions([0.01])[0], w_check)
+theta_check = LinearRegression(X_tr, t_tr, l2=0.01).solve()
+assert np.allclose(ridge_solutions([0.01])[0], theta_check)
 
 fine = np.logspace(-6, 2, 401)
 W_fine = ridge_solutions(fine)
@@ -389,17 +391,17 @@ print(
 )
 ratios, matched = [], []
 for k in (10, k_best, 1000):
-    lam_k = 1 / (alpha * k)
+    nu_k = 1 / (alpha * k)
     d_k, d_small, d_big = np.linalg.norm(
-        path[k] - ridge_solutions([lam_k, 0.1 * lam_k, 10 * lam_k]), axis=1
+        path[k] - ridge_solutions([nu_k, 0.1 * nu_k, 10 * nu_k]), axis=1
     ) / np.linalg.norm(path[k])
     dists = np.linalg.norm(path[k] - W_fine, axis=1) / np.linalg.norm(path[k])
     j = int(np.argmin(dists))
-    ratios.append(fine[j] / lam_k)
+    ratios.append(fine[j] / nu_k)
     matched.append(d_k)
     print(
-        f"{k:6d} {lam_k:11.2e} {d_k:6.3f} {d_small:10.3f} {d_big:9.3f} "
-        f"{fine[j]:11.2e} {fine[j] / lam_k:6.2f} {dists[j]:6.3f}"
+        f"{k:6d} {nu_k:11.2e} {d_k:6.3f} {d_small:10.3f} {d_big:9.3f} "
+        f"{fine[j]:11.2e} {fine[j] / nu_k:6.2f} {dists[j]:6.3f}"
     )
     assert d_k < 0.5 * min(d_small, d_big)
 assert all(0.3 < r < 3 for r in ratios) and max(matched) < 0.3
@@ -425,53 +427,57 @@ assert abs(valid_curve[k_best] - valid_ridge.min()) < 0.05 * valid_ridge.min()
 # With more parameters than examples, least squares has infinitely many minimizers, all fitting the
 # training data exactly. Which one gradient descent returns depends on where it starts. Every gradient
 # $\frac1n X^\top(Xw - y)$ lies in the row space of $X$, so the iterates never leave
-# $w_0 + \operatorname{row}(X)$. From $w_0 = 0$ they converge to the only interpolating solution in the row
+# $\theta_0 + \operatorname{row}(X)$. From $\theta_0 = 0$ they converge to the only interpolating solution in the row
 # space, the **minimum-norm** solution $X^+ y$ (the pseudo-inverse). From another start they converge to
-# $X^+ y$ plus the part of $w_0$ that the data cannot see, $(I - X^+X)\,w_0$. This is **implicit
+# $X^+ y$ plus the part of $\theta_0$ that the data cannot see, $(I - X^+X)\,\theta_0$. This is **implicit
 # regularization**: nobody added a penalty, yet the algorithm picked the smallest solution.
 
 # %%
 m_, d_ = 20, 50
-A = rng.normal(size=(m_, d_))
-b_true = rng.normal(size=d_)
-b = A @ b_true + 0.1 * rng.normal(size=m_)
-A_va = rng.normal(size=(500, d_))
-b_va = A_va @ b_true + 0.1 * rng.normal(size=500)
-under, under_va = LinearRegression(A, b), LinearRegression(A_va, b_va)
+X_u = rng.normal(size=(m_, d_))
+theta_u_true = rng.normal(size=d_)
+y_u = X_u @ theta_u_true + 0.1 * rng.normal(size=m_)
+X_u_va = rng.normal(size=(500, d_))
+y_u_va = X_u_va @ theta_u_true + 0.1 * rng.normal(size=500)
+under, under_va = LinearRegression(X_u, y_u), LinearRegression(X_u_va, y_u_va)
 L_u = np.linalg.eigvalsh(under.hess())[-1]
 
-w_pinv = np.linalg.pinv(A) @ b
-w_other = rng.normal(size=d_)
+theta_pinv = np.linalg.pinv(X_u) @ y_u
+theta_other = rng.normal(size=d_)
 runs = {
     "GD from 0": minimize(
         under, np.zeros(d_), SGD(lr=1 / L_u), max_steps=5000, gtol=1e-10
     ),
-    "GD from w0": minimize(under, w_other, SGD(lr=1 / L_u), max_steps=5000, gtol=1e-10),
+    "GD from theta0": minimize(
+        under, theta_other, SGD(lr=1 / L_u), max_steps=5000, gtol=1e-10
+    ),
     "AdaGrad from 0": minimize(
         under, np.zeros(d_), AdaGrad(lr=1.0), max_steps=5000, gtol=1e-10
     ),
 }
 print(
-    f"minimum-norm solution: ||w|| = {np.linalg.norm(w_pinv):.3f}, "
-    f"valid loss {under_va.value(w_pinv):.3f}"
+    f"minimum-norm solution: ||theta|| = {np.linalg.norm(theta_pinv):.3f}, "
+    f"valid loss {under_va.value(theta_pinv):.3f}"
 )
 for name, res in runs.items():
     print(
         f"{name:>14}: {res.status} in {res.n_steps:4d} steps, "
-        f"train loss < 1e-12: {res.fun < 1e-12}, ||w|| = {np.linalg.norm(res.x):.3f}, "
-        f"distance to pinv {np.linalg.norm(res.x - w_pinv):.3f}, "
+        f"train loss < 1e-12: {res.fun < 1e-12}, "
+        f"||theta|| = {np.linalg.norm(res.x):.3f}, "
+        f"distance to pinv {np.linalg.norm(res.x - theta_pinv):.3f}, "
         f"valid loss {under_va.value(res.x):.3f}"
     )
 
 # %%
 assert all(res.converged and res.fun < 1e-12 for res in runs.values())
-assert np.allclose(runs["GD from 0"].x, w_pinv, atol=1e-8)
-P_row = np.linalg.pinv(A) @ A
-expected = w_pinv + (np.eye(d_) - P_row) @ w_other
-assert np.allclose(runs["GD from w0"].x, expected, atol=1e-8)
-assert np.linalg.norm(runs["GD from w0"].x) > np.linalg.norm(w_pinv)
-assert np.linalg.norm(runs["AdaGrad from 0"].x - w_pinv) > 0.1 * np.linalg.norm(w_pinv)
-assert under_va.value(runs["AdaGrad from 0"].x) > under_va.value(w_pinv)
+assert np.allclose(runs["GD from 0"].x, theta_pinv, atol=1e-8)
+P_row = np.linalg.pinv(X_u) @ X_u
+expected = theta_pinv + (np.eye(d_) - P_row) @ theta_other
+assert np.allclose(runs["GD from theta0"].x, expected, atol=1e-8)
+assert np.linalg.norm(runs["GD from theta0"].x) > np.linalg.norm(theta_pinv)
+adagrad_gap = np.linalg.norm(runs["AdaGrad from 0"].x - theta_pinv)
+assert adagrad_gap > 0.1 * np.linalg.norm(theta_pinv)
+assert under_va.value(runs["AdaGrad from 0"].x) > under_va.value(theta_pinv)
 
 # %% [markdown]
 # All three runs fit the training data to machine precision, yet they return three different weight
@@ -498,12 +504,12 @@ assert under_va.value(runs["AdaGrad from 0"].x) > under_va.value(w_pinv)
 # %%
 sweep_p = (5, 10, 20, 30, 35, 38, 40, 42, 45, 50, 60, 80, 100)
 sweep = {}
-print(f"{'features p':>10} {'interpolates':>12} {'valid loss':>11} {'||w||':>8}")
+print(f"{'features p':>10} {'interpolates':>12} {'valid loss':>11} {'||theta||':>9}")
 for p in sweep_p:
-    w_p = np.linalg.pinv(X_tr[:, :p]) @ t_tr
-    fits_all = half_mse(w_p[None], X_tr[:, :p], t_tr)[0] < 1e-12
-    sweep[p] = (half_mse(w_p[None], X_va[:, :p], t_va)[0], np.linalg.norm(w_p))
-    print(f"{p:>10} {fits_all!s:>12} {sweep[p][0]:11.4g} {sweep[p][1]:8.4g}")
+    theta_p = np.linalg.pinv(X_tr[:, :p]) @ t_tr
+    fits_all = half_mse(theta_p[None], X_tr[:, :p], t_tr)[0] < 1e-12
+    sweep[p] = (half_mse(theta_p[None], X_va[:, :p], t_va)[0], np.linalg.norm(theta_p))
+    print(f"{p:>10} {fits_all!s:>12} {sweep[p][0]:11.4g} {sweep[p][1]:9.4g}")
 
 # %%
 valid_p = np.array([sweep[p][0] for p in sweep_p])
@@ -547,7 +553,7 @@ plt.show()
 #
 # - Training loss only goes down with model size; validation loss is U-shaped. Degree 15 on 20 points had a
 #   validation loss thousands of times that of the cubic, with weights in the tens of thousands.
-# - The L2 penalty $\frac\nu2\|w\|^2$ shrinks poorly determined directions most; $\|w_\nu\|$ falls as
+# - The L2 penalty $\frac\nu2\|\theta\|^2$ shrinks poorly determined directions most; $\|\theta_\nu\|$ falls as
 #   $\nu$ grows, and $\nu$ is chosen on a validation set.
 # - For plain SGD (with or without momentum), an L2 penalty and `weight_decay` give identical iterates; for
 #   Adam they differ, and AdamW is the decoupled version.
@@ -634,7 +640,7 @@ assert returned == k_best and stopped_at == k_best + 50
 # ```{exercise} A penalty removes the dependence on the start
 # :label: ex-reg-unique
 # Add a small L2 penalty ($\nu = 0.1$) to the under-determined problem of the last section and run
-# gradient descent from $0$ and from the random start `w_other`. Do the two runs still end in different
+# gradient descent from $0$ and from the random start `theta_other`. Do the two runs still end in different
 # places?
 # ```
 #
@@ -643,20 +649,21 @@ assert returned == k_best and stopped_at == k_best + 50
 # ```
 
 # %%
-ridge_under = LinearRegression(A, b, l2=0.1)
+ridge_under = LinearRegression(X_u, y_u, l2=0.1)
 L_r = np.linalg.eigvalsh(ridge_under.hess())[-1]
 ends = [
-    minimize(ridge_under, w_init, SGD(lr=1 / L_r), max_steps=5000, gtol=1e-10)
-    for w_init in (np.zeros(d_), w_other)
+    minimize(ridge_under, theta_init, SGD(lr=1 / L_r), max_steps=5000, gtol=1e-10)
+    for theta_init in (np.zeros(d_), theta_other)
 ]
-w_ridge = ridge_under.solve()
-for name, res in zip(("from 0", "from w_other"), ends, strict=True):
+theta_ridge = ridge_under.solve()
+for name, res in zip(("from 0", "from theta_other"), ends, strict=True):
     n_steps = f"{float(f'{res.n_steps:.3g}'):,.0f}"  # a tolerance count: three figures
     print(
         f"{name:>12}: {res.status} in about {n_steps} steps, "
-        f"within 1e-8 of the ridge solution: {np.allclose(res.x, w_ridge, atol=1e-8)}"
+        "within 1e-8 of the ridge solution:",
+        np.allclose(res.x, theta_ridge, atol=1e-8),
     )
-    assert res.converged and np.allclose(res.x, w_ridge, atol=1e-8)
+    assert res.converged and np.allclose(res.x, theta_ridge, atol=1e-8)
 
 # %% [markdown]
 # No. With $\nu > 0$ the loss is strongly convex and has exactly one minimizer, the ridge solution, and
@@ -668,9 +675,9 @@ for name, res in zip(("from 0", "from w_other"), ends, strict=True):
 #
 # ```{exercise} Ridge's closed form and its shrinkage factors
 # :label: ex-reg-ridge
-# For $f_\nu(w) = \frac{1}{2n}\|\Phi w - y\|^2 + \frac\nu2\|w\|^2$, derive the minimizer $w_\nu$ by setting
-# the gradient to zero. Then write $H = \Phi^\top\Phi/n = \sum_i \lambda_i v_i v_i^\top$ and show that the
-# component of $w_\nu$ along $v_i$ is the unpenalized solution's component multiplied by
+# For $f_\nu(\theta) = \frac{1}{2n}\|\Phi \theta - y\|^2 + \frac\nu2\|\theta\|^2$, derive the minimizer $\theta_\nu$ by setting
+# the gradient to zero. Then write $H = \Phi^\top\Phi/n = \sum_i \lambda_i q_i q_i^\top$ and show that the
+# component of $\theta_\nu$ along $q_i$ is the unpenalized solution's component multiplied by
 # $\lambda_i/(\lambda_i + \nu)$. Check both on the cubic of the first section with $\nu = 0.01$.
 # ```
 #
@@ -678,38 +685,42 @@ for name, res in zip(("from 0", "from w_other"), ends, strict=True):
 # :class: dropdown
 # ```
 #
-# With $b = \Phi^\top y / n$ the gradient is $\nabla f_\nu(w) = H w - b + \nu w$. It vanishes at
+# With $c = \Phi^\top y / n$ the gradient is $\nabla f_\nu(\theta) = H \theta - c + \nu \theta$. It vanishes at
 #
 # $$
-# w_\nu = (H + \nu I)^{-1} b ,
+# \theta_\nu = (H + \nu I)^{-1} c ,
 # $$
 #
 # and for $\nu > 0$ the matrix $H + \nu I$ is positive definite, so this is the unique minimizer. In the
-# eigenvectors, $H + \nu I = \sum_i (\lambda_i + \nu)\, v_i v_i^\top$ has the inverse
-# $\sum_i v_i v_i^\top / (\lambda_i + \nu)$, so
+# eigenvectors, $H + \nu I = \sum_i (\lambda_i + \nu)\, q_i q_i^\top$ has the inverse
+# $\sum_i q_i q_i^\top / (\lambda_i + \nu)$, so
 #
 # $$
-# v_i^\top w_\nu = \frac{v_i^\top b}{\lambda_i + \nu}
-# = \frac{\lambda_i}{\lambda_i + \nu}\cdot\frac{v_i^\top b}{\lambda_i}
-# = \frac{\lambda_i}{\lambda_i + \nu}\; v_i^\top w_0 ,
+# \begin{aligned}
+# q_i^\top \theta_\nu &= \frac{q_i^\top c}{\lambda_i + \nu}
+# = \frac{\lambda_i}{\lambda_i + \nu}\cdot\frac{q_i^\top c}{\lambda_i} \\
+# &= \frac{\lambda_i}{\lambda_i + \nu}\; q_i^\top \hat\theta ,
+# \end{aligned}
 # $$
 #
-# where $w_0 = H^{-1} b$ is the unpenalized solution (when $H$ is invertible). A direction with
+# where $\hat\theta = H^{-1} c$ is the unpenalized solution (when $H$ is invertible). A direction with
 # $\lambda_i \gg \nu$ keeps its component; one with $\lambda_i \ll \nu$ loses almost all of it.
 
 # %%
 Phi3 = poly(x_tr, 3)
-H3, b3 = Phi3.T @ Phi3 / len(x_tr), Phi3.T @ y_tr / len(x_tr)
+H3, c3 = Phi3.T @ Phi3 / len(x_tr), Phi3.T @ y_tr / len(x_tr)
 nu = 0.01
-w_nu = np.linalg.solve(H3 + nu * np.eye(4), b3)
-lam_i, V3 = np.linalg.eigh(H3)
+theta_nu = np.linalg.solve(H3 + nu * np.eye(4), c3)
+lam_i, Q3 = np.linalg.eigh(H3)
 shrink = lam_i / (lam_i + nu)
-w_0 = np.linalg.solve(H3, b3)
+theta_hat = np.linalg.solve(H3, c3)
 print("eigenvalues of H:", lam_i)
 print("shrinkage factors lambda_i / (lambda_i + nu):", shrink)
-w_model = LinearRegression(Phi3, y_tr, l2=nu).solve()
-same_solution = np.allclose(w_nu, w_model, rtol=1e-10)
-same_factors = np.allclose(V3.T @ w_nu, shrink * (V3.T @ w_0), rtol=1e-8, atol=1e-12)
+theta_model = LinearRegression(Phi3, y_tr, l2=nu).solve()
+same_solution = np.allclose(theta_nu, theta_model, rtol=1e-10)
+same_factors = np.allclose(
+    Q3.T @ theta_nu, shrink * (Q3.T @ theta_hat), rtol=1e-8, atol=1e-12
+)
 print(f"closed form equals LinearRegression(l2=nu).solve(): {same_solution}")
 print(f"components shrink by lambda_i / (lambda_i + nu): {same_factors}")
 assert same_solution and same_factors
