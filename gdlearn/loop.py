@@ -39,7 +39,7 @@ from gdlearn._tree import (
 )
 from gdlearn._validate import check_int, check_nonnegative, check_positive, check_rng
 from gdlearn.data import minibatches
-from gdlearn.protocols import ObjectiveLike, OptimizerLike
+from gdlearn.protocols import HasEvalParams, ObjectiveLike, OptimizerLike
 from gdlearn.result import History, Result
 
 __all__ = ["History", "Result", "minimize", "fit", "DEFAULT_GTOL", "AUTO_RECORD"]
@@ -145,7 +145,11 @@ def minimize(
     Returns
     -------
     Result
-        ``x`` is the last accepted point, ``x_best`` the one with the lowest loss.
+        ``x`` is the last accepted point, ``x_best`` the one with the lowest loss.  For an
+        optimizer with ``eval_params`` (:class:`gdlearn.protocols.HasEvalParams`: schedule-free
+        methods, weight averaging) ``x`` is ``optimizer.eval_params(last point)``, the averaged
+        point, and ``fun`` its loss (one more evaluation); ``history`` and the stopping rules
+        still use the points the optimizer steps from.
 
     Raises
     ------
@@ -246,6 +250,15 @@ def minimize(
     if points is not None:
         points = points[:k + 1].copy() if k + 1 < len(points) else points
     history = History(np.array(losses), np.array(gnorms), np.array(lrs, dtype=float), points)
+    if isinstance(optimizer, HasEvalParams):  # report the averaged point, where it is finite
+        x_eval = optimizer.eval_params(x)
+        if x_eval is not x:
+            with np.errstate(all="ignore"):
+                f_eval, n_f = float(value(x_eval)), n_f + 1
+            if np.isfinite(f_eval):
+                x, f = x_eval, f_eval
+                if f < f_best:
+                    x_best, f_best = x, f
     return Result(x, f, status, message, k, n_g, n_f, history, x_best, f_best, diverged_by)
 
 
@@ -364,8 +377,11 @@ def fit(
         ``status`` is ``"max_steps"`` after all epochs, else ``"diverged"`` or ``"callback"``.
         ``x`` and ``fun`` are the last recorded point and its full-data loss (on divergence to a
         non-finite value: the last good evaluation point); ``x_best`` the recorded point with the
-        lowest full-data loss.  ``n_steps`` counts updates and ``history.lr`` has one entry per
-        update, while ``history.loss``, ``grad_norm`` and ``x`` have one per evaluation point.
+        lowest full-data loss.  For an optimizer with ``eval_params`` (schedule-free methods,
+        weight averaging) every evaluation is at ``optimizer.eval_params(params)``, the averaged
+        point, so ``x``, ``fun``, ``x_best``, ``history`` and ``callback`` see that point.
+        ``n_steps`` counts updates and ``history.lr`` has one entry per update, while
+        ``history.loss``, ``grad_norm`` and ``x`` have one per evaluation point.
         ``n_grad_evals`` counts the per-sample gradients used by the updates (``epochs * n_samples``
         for a full run); ``n_fun_evals`` counts per-sample losses, the full-data evaluations included.
     """
@@ -391,11 +407,12 @@ def fit(
         raise TypeError(f"{type(optimizer).__name__} needs the Hessian but the model has no hess(w)")
     if reset:
         optimizer.reset()
+    at = optimizer.eval_params if isinstance(optimizer, HasEvalParams) else (lambda p: p)
     evaluate = _Recorder(model, n, callback, record_x=not isinstance(params, dict), rise=check_rise(rise))
     lrs: list[float] = []
     n_g, k, status, lr = 0, 0, None, None
     with np.errstate(all="ignore"):
-        status = evaluate(params, 0, None)
+        status = evaluate(at(params), 0, None)
         if status == "diverged":
             evaluate.x = evaluate.x_best = params
         for _ in range(epochs if status is None else 0):
@@ -429,15 +446,15 @@ def fit(
                     status, evaluate.message = "callback", f"progress asked to stop after {k} updates"
                     break
                 if eval_every != "epoch" and k % eval_every == 0:
-                    status = evaluate(params, k, lr)
+                    status = evaluate(at(params), k, lr)
                     if status is not None:
                         break
             if status is None and eval_every == "epoch":
-                status = evaluate(params, k, lr)
+                status = evaluate(at(params), k, lr)
             if status is not None:
                 break
         if status in (None, "callback") and evaluate.k != k:  # the last updates were not yet evaluated
-            status = evaluate(params, k, lr) or status
+            status = evaluate(at(params), k, lr) or status
     if status is None:
         status, evaluate.message = "max_steps", f"ran {epochs} epochs ({k} updates)"
     history = History(np.array(evaluate.losses), np.array(evaluate.gnorms), np.array(lrs, dtype=float),

@@ -11,7 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from gdlearn._tree import Params
 
-__all__ = ["ObjectiveLike", "HasValueAndGrad", "HasHessian", "OptimizerLike"]
+__all__ = ["ObjectiveLike", "HasValueAndGrad", "HasHessian", "OptimizerLike", "HasEvalParams"]
 
 
 @runtime_checkable
@@ -54,3 +54,18 @@ class OptimizerLike(Protocol):
     def reset(self) -> None: ...
 
     def current_lr(self) -> float: ...
+
+
+@runtime_checkable
+class HasEvalParams(Protocol):
+    """An optimizer whose point to evaluate is not the point it steps from.
+
+    ``eval_params(params)`` returns the point to evaluate given the current iterate: the
+    averaged :math:`x` of :class:`~gdlearn.optim.ScheduleFreeSGD` and
+    :class:`~gdlearn.optim.ScheduleFreeAdamW` (whose iterates are the gradient points
+    :math:`y`), or the average kept by :class:`~gdlearn.optim.PolyakAveraging` and
+    :class:`~gdlearn.optim.EMA`.  :func:`gdlearn.loop.minimize` and :func:`gdlearn.loop.fit`
+    report ``Result.x`` and ``Result.fun`` there.
+    """
+
+    def eval_params(self, params: Params) -> Params: ...
