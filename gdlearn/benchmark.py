@@ -6,7 +6,7 @@ The method is AlgoPerf's (Dahl et al., 2023) at the scale of a notebook:
   gap, an error rate) that a run must reach, checked every ``eval_every`` steps;
 * :func:`run_to_target` trains from a seeded start and reports the number of **steps** and of
   **gradient evaluations** it took to reach the target (``inf`` if it did not, within the
-  workload's step budget);
+  workload's budget of gradient evaluations);
 * :func:`tune` spends the same budget of trials on every optimizer (a grid of settings) and picks
   the setting with the smallest median cost over a set of tuning seeds;
 * :func:`performance_profile` (Dolan and Moré, 2002) turns a table of costs, one row per problem
@@ -57,8 +57,9 @@ class Workload:
         ``score(params) -> float``: the quantity compared with ``target``; lower is better.
     target : float
         The run succeeds at the first evaluation where ``score <= target``.
-    max_steps : int
-        Step budget of a run.
+    budget : int
+        The most gradient evaluations a run may spend (see :func:`run_to_target` for how they
+        are counted); for a first-order method without line search, its step budget.
     eval_every : int, default 1
         The score is checked after every ``eval_every`` steps (so step counts are multiples).
     n_samples, batch_size : int, optional
@@ -75,14 +76,14 @@ class Workload:
     value: Callable[[Params, Any], float]
     score: Callable[[Params], float]
     target: float
-    max_steps: int
+    budget: int
     eval_every: int = 1
     n_samples: int | None = None
     batch_size: int | None = None
     hess: Callable[[Params, Any], np.ndarray] | None = None
 
     def __post_init__(self) -> None:
-        check_int("max_steps", self.max_steps, minimum=1)
+        check_int("budget", self.budget, minimum=1)
         check_int("eval_every", self.eval_every, minimum=1)
         if (self.n_samples is None) != (self.batch_size is None):
             raise ValueError("give both n_samples and batch_size (a minibatch workload) or neither")
@@ -95,8 +96,8 @@ class Workload:
 class Run:
     """The outcome of one run: cost to target (``inf`` if missed), status and last score.
 
-    ``status`` is ``"reached"``, ``"budget"`` (the step budget ran out) or ``"diverged"`` (a
-    non-finite parameter or score).
+    ``status`` is ``"reached"``, ``"budget"`` (the budget of gradient evaluations ran out) or
+    ``"diverged"`` (a non-finite parameter or score).
     """
 
     steps: float
@@ -126,6 +127,10 @@ def run_to_target(workload: Workload, optimizer: Any, rng: np.random.Generator,
                   max_evals: float = np.inf) -> Run:
     """Train from ``workload.init(rng)`` until the target is reached or the budget is spent.
 
+    A run reaches the target at the first check (every ``workload.eval_every`` steps) where
+    the score is at most the target, provided it has spent at most ``workload.budget``
+    gradient evaluations by then.
+
     Parameters
     ----------
     workload : Workload
@@ -137,14 +142,16 @@ def run_to_target(workload: Workload, optimizer: Any, rng: np.random.Generator,
     rng : numpy.random.Generator
         Draws the start, then the order of the minibatches.
     max_evals : float, default inf
-        Stop (status ``"budget"``) once more gradient evaluations than this have been spent:
-        :func:`tune` uses it to cut a run that can no longer beat the best one so far.
+        A tighter budget than the workload's: :func:`tune` uses it to cut a run that can no
+        longer beat the best one so far.
 
     Returns
     -------
     Run
     """
     check_rng(rng)
+    if optimizer.needs_hessian and workload.hess is None:
+        raise ValueError(f"workload {workload.name!r} has no Hessian for {type(optimizer).__name__}")
     optimizer.reset()
     params = workload.init(rng)
     flat = isinstance(params, dict) and optimizer.needs_value
@@ -152,10 +159,15 @@ def run_to_target(workload: Workload, optimizer: Any, rng: np.random.Generator,
     if flat:  # a line search works on one array: ravel the parameters for it
         params = flatten(params)
     evals = 0
-    score = float(workload.score(_eval_point(optimizer, unflatten(params, like) if flat
-                                             else params)))
     batches = _batches(workload, rng)
-    for k in range(1, workload.max_steps + 1):
+    limit = min(workload.budget, max_evals)
+    k = 0
+    while True:
+        if evals >= limit:
+            p = unflatten(params, like) if flat else params
+            score = float(workload.score(_eval_point(optimizer, p)))
+            return Run(np.inf, np.inf, "budget", score if np.isfinite(score) else np.nan)
+        k += 1
         idx = next(batches)
         p = unflatten(params, like) if flat else params
         g = workload.grad(p, idx)
@@ -174,16 +186,15 @@ def run_to_target(workload: Workload, optimizer: Any, rng: np.random.Generator,
             params = optimizer.step(params, g)
         if not tree_all_finite(params):
             return Run(np.inf, np.inf, "diverged", np.nan)
-        if evals > max_evals:
-            break
-        if k % workload.eval_every == 0 or k == workload.max_steps:
+        if evals > limit:  # a step of several evaluations went past the budget
+            continue
+        if k % workload.eval_every == 0:
             p = unflatten(params, like) if flat else params
             score = float(workload.score(_eval_point(optimizer, p)))
             if not np.isfinite(score):
                 return Run(np.inf, np.inf, "diverged", np.nan)
-            if score <= workload.target and k % workload.eval_every == 0:
+            if score <= workload.target:
                 return Run(float(k), float(evals), "reached", score)
-    return Run(np.inf, np.inf, "budget", score)
 
 
 def tune(workload: Workload, make: Callable[[float], Any], grid: Sequence[float],

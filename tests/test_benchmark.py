@@ -23,11 +23,11 @@ TABLE = [[10.0, 20.0, INF],
          [INF, INF, INF]]
 
 
-def half_square(target=1e-6, eval_every=1, max_steps=100):
+def half_square(target=1e-6, eval_every=1, budget=100):
     """f(x) = x^2 / 2 from x0 = 1: SGD with lr 1/2 halves x at every step."""
     return Workload("half square", init=lambda rng: np.array([1.0]),
                     grad=lambda x, idx: x.copy(), value=lambda x, idx: 0.5 * float(x @ x),
-                    score=lambda x: 0.5 * float(x @ x), target=target, max_steps=max_steps,
+                    score=lambda x: 0.5 * float(x @ x), target=target, budget=budget,
                     eval_every=eval_every, hess=lambda x, idx: np.eye(1))
 
 
@@ -104,7 +104,7 @@ def test_run_to_target_counts_steps_exactly():
 
 
 def test_run_to_target_budget_and_divergence():
-    run = run_to_target(half_square(max_steps=5), SGD(lr=0.5), np.random.default_rng(0))
+    run = run_to_target(half_square(budget=5), SGD(lr=0.5), np.random.default_rng(0))
     assert run.status == "budget" and run.steps == INF and run.evals == INF
     assert run.final_score == pytest.approx(0.5 * 4.0**-5)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -115,6 +115,10 @@ def test_run_to_target_budget_and_divergence():
 def test_newton_is_charged_for_its_hessian():
     run = run_to_target(half_square(), Newton(lr=1.0), np.random.default_rng(0))
     assert (run.steps, run.evals) == (1.0, 2.0)  # one gradient + a 1 x 1 Hessian
+    no_hessian = Workload("no hessian", init=lambda rng: np.ones(1), grad=None, value=None,
+                          score=None, target=0.0, budget=1)
+    with pytest.raises(ValueError, match="has no Hessian for Newton"):
+        run_to_target(no_hessian, Newton(), np.random.default_rng(0))
 
 
 def test_line_search_is_charged_for_its_function_values():
@@ -129,7 +133,7 @@ def test_line_search_on_dict_parameters():
                   grad=lambda p, idx: {k: v.copy() for k, v in p.items()},
                   value=lambda p, idx: 0.5 * sum(float(np.sum(v**2)) for v in p.values()),
                   score=lambda p: 0.5 * sum(float(np.sum(v**2)) for v in p.values()),
-                  target=1e-8, max_steps=50)
+                  target=1e-8, budget=50)
     run = run_to_target(wl, ArmijoGD(alpha0=1.0), np.random.default_rng(0))
     assert (run.status, run.steps) == ("reached", 1.0)
 
@@ -151,7 +155,7 @@ def test_minibatches_are_epochs_of_a_permutation():
         return np.zeros(1)
 
     wl = Workload("batches", init=lambda rng: np.zeros(1), grad=grad,
-                  value=lambda x, idx: 0.0, score=lambda x: 1.0, target=0.0, max_steps=9,
+                  value=lambda x, idx: 0.0, score=lambda x: 1.0, target=0.0, budget=9,
                   n_samples=10, batch_size=3)
     run_to_target(wl, SGD(lr=0.1), np.random.default_rng(0))
     assert len(seen) == 9 and all(len(i) == 3 for i in seen)
@@ -163,12 +167,12 @@ def test_minibatches_are_epochs_of_a_permutation():
 def test_workload_bad_input():
     with pytest.raises(ValueError, match="both n_samples and batch_size"):
         Workload("x", init=None, grad=None, value=None, score=None, target=0.0,
-                 max_steps=1, n_samples=10)
+                 budget=1, n_samples=10)
     with pytest.raises(ValueError, match="batch_size"):
         Workload("x", init=None, grad=None, value=None, score=None, target=0.0,
-                 max_steps=1, n_samples=10, batch_size=11)
-    with pytest.raises(ValueError, match="max_steps"):
-        Workload("x", init=None, grad=None, value=None, score=None, target=0.0, max_steps=0)
+                 budget=1, n_samples=10, batch_size=11)
+    with pytest.raises(ValueError, match="budget"):
+        Workload("x", init=None, grad=None, value=None, score=None, target=0.0, budget=0)
 
 
 def test_tune_picks_the_fastest_and_the_cut_does_not_change_it():
@@ -183,7 +187,7 @@ def test_tune_picks_the_fastest_and_the_cut_does_not_change_it():
 
 
 def test_tune_falls_back_to_the_final_score():
-    wl = half_square(target=0.0, max_steps=3)  # nobody reaches 0
+    wl = half_square(target=0.0, budget=3)  # nobody reaches 0
     best, costs = tune(wl, lambda a: SGD(lr=a), [0.1, 0.5, 0.9], seeds=[0, 1, 2])
     assert best == 0.9 and np.all(costs == INF)
     with pytest.raises(ValueError, match="cost"):
