@@ -607,17 +607,38 @@ def test_printed_tables_are_one_block() -> None:
     assert not split, f"cells whose printed output is split into several boxes: {split}"
 
 
-def test_figures_can_be_numbered() -> None:
-    """numfig is on: a figure with a caption (a {figure} directive, or a code cell's ``mystnb.figure``
-    metadata) is numbered "Figure N.M", and the text refers to it with {numref}."""
+def _described_figures(notebook: Path) -> int:
+    """Code cells with an image output followed by a "*The figure shows ...*" description."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    count = 0
+    for cell, following in zip(cells, cells[1:], strict=False):
+        has_image = any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+        text = "".join(following["source"]).lstrip() if following["cell_type"] == "markdown" else ""
+        count += has_image and text.startswith("*")
+    return count
+
+
+def test_every_figure_is_numbered_and_can_be_cited() -> None:
+    """numfig is on and tools/sphinxext/book_figures.py turns every described figure of a chapter into
+    a numbered figure ("Figure 8.2") with its description as the caption, labelled fig-<chapter>-<n>;
+    {numref} references to those labels resolve to links."""
     _build_if_missing()
     config = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert re.search(r"^\s*numfig:\s*true", config, re.M), "numfig is off in _config.yml"
-    numbered = []
+    numbered, missing, cited = [], {}, 0
     for path in PAGES:
-        numbered += re.findall(r'<span class="caption-number">Figure ([\d.]+) </span>', (HTML / path).read_text(encoding="utf-8"))  # noqa: E501
-    print(f"\nnumbered figures on the site: {len(numbered)}")
+        html = (HTML / path).read_text(encoding="utf-8")
+        found = re.findall(r'<span class="caption-number">Figure ([\d.]+) </span>', html)
+        numbered += found
+        notebook = ROOT / path.replace(".html", ".ipynb")
+        if notebook.exists() and _described_figures(notebook) != len(found):
+            missing[path] = (_described_figures(notebook), len(found))
+        cited += len(re.findall(r'<a class="reference internal" href="[^"]*#fig-[^"]+"><span class="std std-numref">', html))  # noqa: E501
+    print(f"\nnumbered figures on the site: {len(numbered)}, cited by number: {cited}")
+    assert len(numbered) > 50
     assert len(numbered) == len(set(numbered)), f"figure numbers used twice: {numbered}"
+    assert not missing, f"pages whose described figures are not all numbered (expected, found): {missing}"
+    assert cited > 0, "no {numref} reference to a figure on the site"
 
 
 # ----------------------------------------------------------------------------------------- the PDF
