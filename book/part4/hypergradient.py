@@ -19,7 +19,7 @@
 # - implement SGD-HD in a few lines and check it against `gdlearn.optim.SGDHD`;
 # - explain why the rate grows when successive gradients agree and shrinks when they alternate, why it
 #   freezes once the gradients fade, and why a one-step-deep rule prefers too small a rate;
-# - compare it fairly with a grid-searched constant rate, and say what its own hyper-parameter $\beta$
+# - compare it fairly with a grid-searched constant rate, and say what its own hyper-parameter $\psi$
 #   depends on;
 # - place it among the current research directions: adaptive, parallel and learned optimizers.
 # ```
@@ -91,13 +91,14 @@ assert np.isclose(hypergrad, numeric, rtol=1e-6)
 # ## Hypergradient descent
 #
 # Treat $\alpha$ as one more parameter and take a gradient step on it, with its own small step size
-# $\beta$, before each ordinary step. ($\beta$ is Baydin et al.'s name for this hyper-learning rate; it has
-# nothing to do with the momentum coefficient $\beta$ of other chapters.) The previous update was
+# $\psi$, before each ordinary step. (Baydin et al. write $\beta$ for this hyper-learning rate; the book keeps
+# $\beta$ for the momentum coefficient and writes $\psi$, as in {doc}`../notation`. In `gdlearn` it is
+# `hyper_lr`.) The previous update was
 # $\theta_k = \theta_{k-1} - \alpha_{k-1} g_{k-1}$, so
 # $\partial f(\theta_k) / \partial \alpha_{k-1} = -g_k \cdot g_{k-1}$, and **SGD-HD** reads
 #
 # $$
-# \alpha_k = \alpha_{k-1} + \beta\, g_k \cdot g_{k-1}, \qquad
+# \alpha_k = \alpha_{k-1} + \psi\, g_k \cdot g_{k-1}, \qquad
 # \theta_{k+1} = \theta_k - \alpha_k\, g_k ,
 # $$
 #
@@ -111,14 +112,14 @@ assert np.isclose(hypergrad, numeric, rtol=1e-6)
 # **Adam-HD.** Adam steps along $u_k = \hat m_k / (\sqrt{\hat v_k} + \varepsilon)$ instead of $g_k$:
 # $\theta_{k+1} = \theta_k - \alpha\, u_k$. The same chain rule gives
 # $\partial f(\theta_k)/\partial\alpha_{k-1} = -g_k \cdot u_{k-1}$, hence
-# $\alpha_k = \alpha_{k-1} + \beta\, g_k\cdot u_{k-1}$, and Adam's moments are updated as usual
+# $\alpha_k = \alpha_{k-1} + \psi\, g_k\cdot u_{k-1}$, and Adam's moments are updated as usual
 # {cite:p}`kingma2015`. (Exercise 2 checks it against `gdlearn.optim.AdamHD`.)
 #
 # SGD-HD from scratch:
 
 
 # %%
-def sgd_hd(grad, theta0, alpha0, beta, steps):
+def sgd_hd(grad, theta0, alpha0, psi, steps):
     """Gradient descent whose rate follows its hypergradient.
 
     Returns the iterates and the rates used.
@@ -127,7 +128,7 @@ def sgd_hd(grad, theta0, alpha0, beta, steps):
     thetas, alphas = [theta0], []
     for _ in range(steps):
         g = grad(theta)
-        alpha = alpha + beta * (g @ g_prev)  # gradient step on the rate
+        alpha = alpha + psi * (g @ g_prev)  # gradient step on the rate
         theta = theta - alpha * g  # gradient step on the parameters
         g_prev = g
         thetas.append(theta)
@@ -135,7 +136,7 @@ def sgd_hd(grad, theta0, alpha0, beta, steps):
     return np.array(thetas), np.array(alphas)
 
 
-thetas, alphas = sgd_hd(bowl.grad, theta0, alpha0=1e-4, beta=1e-6, steps=200)
+thetas, alphas = sgd_hd(bowl.grad, theta0, alpha0=1e-4, psi=1e-6, steps=200)
 opt = SGDHD(lr=1e-4, hyper_lr=1e-6)
 res = minimize(bowl, theta0, opt, max_steps=200, gtol=None)  # all 200 steps
 print("same iterates as gdlearn.optim.SGDHD:", np.allclose(thetas, res.history.x))
@@ -198,20 +199,20 @@ print(f"tuned constant rate: {tuned_q:.4g} = {tuned_q * bowl.L:.3f}/L")
 # Rates below about $0.4/L$ do not reach the target within 1000 steps, and $2.5/L$, beyond the stability
 # limit $2/L$, diverges ("-" marks both). Now the contest: the tuned constant rate, a rate 100 times
 # too small ($0.01/L$), a too-large rate ($2.5/L$), and SGD-HD started from each of the two bad rates, with
-# $\beta = 10^{-6}$. Each run takes all 1000 steps unless it diverges: we pass `gtol=None`, because by
+# $\psi = 10^{-6}$. Each run takes all 1000 steps unless it diverges: we pass `gtol=None`, because by
 # default `minimize` stops a run as soon as the gradient norm falls to `gtol=1e-5`, and we want the whole
 # loss curves and the rates after 1000 steps. (The grid search above passes it too, so that only the
 # target ends a converging run.)
 
 # %%
-BETA_Q = 1e-6
+PSI_Q = 1e-6
 small_q, large_q = grid_q[0], grid_q[-1]
 runs_q = {
     "constant, tuned": (SGD(lr=tuned_q), tuned_q),
     "constant, too small": (SGD(lr=small_q), small_q),
     "constant, too large": (SGD(lr=large_q), large_q),
-    "SGD-HD from too small": (SGDHD(lr=small_q, hyper_lr=BETA_Q), small_q),
-    "SGD-HD from too large": (SGDHD(lr=large_q, hyper_lr=BETA_Q), large_q),
+    "SGD-HD from too small": (SGDHD(lr=small_q, hyper_lr=PSI_Q), small_q),
+    "SGD-HD from too large": (SGDHD(lr=large_q, hyper_lr=PSI_Q), large_q),
 }
 results_q = {  # every run takes all MAX_STEPS steps unless it diverges
     name: minimize(bowl, theta0, o, max_steps=MAX_STEPS, gtol=None)
@@ -288,18 +289,18 @@ data = load_breast_cancer()
 X = add_bias(standardize(data.data)[0])
 y = data.target
 logreg = LogisticRegression(X, y, l2=0.01)
-w0 = np.zeros(X.shape[1])
-f_min = minimize(logreg, w0, Newton(), max_steps=50, gtol=1e-10).fun
+theta_zero = np.zeros(X.shape[1])
+f_min = minimize(logreg, theta_zero, Newton(), max_steps=50, gtol=1e-10).fun
 TARGET_LR = f_min + 0.01
 print(f"n = {X.shape[0]}, parameters = {X.shape[1]}")
-print(f"loss at 0: {logreg.value(w0):.4f}, minimum: {f_min:.4f}")
+print(f"loss at 0: {logreg.value(theta_zero):.4f}, minimum: {f_min:.4f}")
 
 
 def train(optimizer):
     """20 epochs of minibatch training, recording the full-data loss at every update."""
     return fit(
         logreg,
-        w0,
+        theta_zero,
         optimizer,
         epochs=20,
         batch_size=32,
@@ -319,18 +320,18 @@ print(f"tuned constant rate: {tuned_lr:.3g}")
 
 # %% [markdown]
 # The grid search picks the rate that reaches the target in the fewest updates. Now the contest, with
-# $\beta = 3$ for SGD-HD, and also Adam at its customary default rate $10^{-3}$ against Adam-HD from the same
-# rate (with $\beta = 10^{-3}$).
+# $\psi = 3$ for SGD-HD, and also Adam at its customary default rate $10^{-3}$ against Adam-HD from the same
+# rate (with $\psi = 10^{-3}$).
 
 # %%
-BETA_LR = 3.0
+PSI_LR = 3.0
 small_lr, large_lr = grid_lr[0], grid_lr[-2]
 runs_lr = {
     "constant, tuned": (SGD(lr=tuned_lr), tuned_lr),
     "constant, too small": (SGD(lr=small_lr), small_lr),
     "constant, too large": (SGD(lr=large_lr), large_lr),
-    "SGD-HD from too small": (SGDHD(lr=small_lr, hyper_lr=BETA_LR), small_lr),
-    "SGD-HD from too large": (SGDHD(lr=large_lr, hyper_lr=BETA_LR), large_lr),
+    "SGD-HD from too small": (SGDHD(lr=small_lr, hyper_lr=PSI_LR), small_lr),
+    "SGD-HD from too large": (SGDHD(lr=large_lr, hyper_lr=PSI_LR), large_lr),
     "Adam": (Adam(lr=1e-3), 1e-3),
     "Adam-HD": (AdamHD(lr=1e-3, hyper_lr=1e-3), 1e-3),
 }
@@ -421,41 +422,41 @@ plt.show()
 # the learned rate jumps from 0.001 to about 5 in the first updates and falls from 10, and both then
 # decrease slowly towards the tuned rate of 1.*
 #
-# ## What $\beta$ depends on
+# ## What $\psi$ depends on
 #
-# Hypergradient descent replaces the learning rate by a new hyper-parameter, $\beta$. Two observations:
+# Hypergradient descent replaces the learning rate by a new hyper-parameter, $\psi$. Two observations:
 #
-# - One $\beta$ served two starting rates 250 times apart on the bowl and $10^4$ times apart on the logistic
+# - One $\psi$ served two starting rates 250 times apart on the bowl and $10^4$ times apart on the logistic
 #   loss: what hypergradient descent buys is insensitivity to the starting rate.
-# - But the two problems needed very different $\beta$ ($10^{-6}$ and $3$). The rate moves by
-#   $\beta\, g_k\cdot g_{k-1}$, which scales with the squared size of the gradients, so $\beta$ must be
+# - But the two problems needed very different $\psi$ ($10^{-6}$ and $3$). The rate moves by
+#   $\psi\, g_k\cdot g_{k-1}$, which scales with the squared size of the gradients, so $\psi$ must be
 #   matched to it. At the start the bowl's gradient is long and the logistic loss's short (printed below).
-#   Exercise 3 shows that starting the bowl ten times further from its minimum needs a $\beta$ a hundred
+#   Exercise 3 shows that starting the bowl ten times further from its minimum needs a $\psi$ a hundred
 #   times smaller.
 #
-# A scan of $\beta$ on the bowl, from both bad starts, shows the usable range:
+# A scan of $\psi$ on the bowl, from both bad starts, shows the usable range:
 
 # %%
 print(
     f"gradient norm at the start: bowl {np.linalg.norm(bowl.grad(theta0)):.0f}, "
-    f"logistic loss {np.linalg.norm(logreg.grad(w0)):.2f}"
+    f"logistic loss {np.linalg.norm(logreg.grad(theta_zero)):.2f}"
 )
-print(f"{'beta':>8s} | steps from 0.01/L | steps from 2.5/L")
+print(f"{'psi':>8s} | steps from 0.01/L | steps from 2.5/L")
 scan = {}
-for beta in [1e-8, 1e-7, 1e-6, 3e-6, 1e-5]:
-    scan[beta] = [steps_on_bowl(SGDHD(lr=a, hyper_lr=beta)) for a in (small_q, large_q)]
+for psi in [1e-8, 1e-7, 1e-6, 3e-6, 1e-5]:
+    scan[psi] = [steps_on_bowl(SGDHD(lr=a, hyper_lr=psi)) for a in (small_q, large_q)]
     print(
-        f"{beta:8.0e} | {'-' if scan[beta][0] is None else scan[beta][0]:>17} |"
-        f" {'-' if scan[beta][1] is None else scan[beta][1]:>16}"
+        f"{psi:8.0e} | {'-' if scan[psi][0] is None else scan[psi][0]:>17} |"
+        f" {'-' if scan[psi][1] is None else scan[psi][1]:>16}"
     )
 assert all(s is not None for s in scan[1e-7] + scan[1e-6])
 assert scan[1e-8][0] is None and all(s is None for s in scan[3e-6] + scan[1e-5])
 
 # %% [markdown]
-# Both bad starts succeed for $\beta$ from $10^{-7}$ to $10^{-6}$, a range of ten. With too small a $\beta$
+# Both bad starts succeed for $\psi$ from $10^{-7}$ to $10^{-6}$, a range of ten. With too small a $\psi$
 # the rate climbs too slowly from $0.01/L$ (the start from $2.5/L$ is still rescued: as the iterates blow up,
-# the gradients and with them the hypergradient grow); with too large a $\beta$ the rate itself overshoots
-# and the runs diverge. So $\beta$ needs tuning too, on a scale set by the gradients.
+# the gradients and with them the hypergradient grow); with too large a $\psi$ the rate itself overshoots
+# and the runs diverge. So $\psi$ needs tuning too, on a scale set by the gradients.
 #
 # ## Where research is going
 #
@@ -492,14 +493,14 @@ assert scan[1e-8][0] is None and all(s is None for s in scan[3e-6] + scan[1e-5])
 # - Our from-scratch version and `gdlearn.optim.SGDHD` give the same iterates and rates.
 # - Measured: from rates 100 times too small or beyond the stability limit, SGD-HD reaches the targets that
 #   the same bad constant rates miss, close to a grid-tuned constant rate but not faster.
-# - Its own step $\beta$ still needs tuning, and the right value depends on the scale of the gradients; what
+# - Its own step $\psi$ still needs tuning, and the right value depends on the scale of the gradients; what
 #   it buys is insensitivity to the starting rate.
 #
 # ## Exercises
 #
 # ```{exercise} Check the hypergradient on logistic regression
 # :label: ex-hd-fd
-# At $w = 0$ on the breast cancer loss, take one gradient step with $\alpha = 0.5$. Compare the formula
+# At $\theta = 0$ on the breast cancer loss, take one gradient step with $\alpha = 0.5$. Compare the formula
 # $-\nabla f(\theta_1)\cdot\nabla f(\theta_0)$ with a centred difference of $\alpha \mapsto f(\theta_0 - \alpha
 # \nabla f(\theta_0))$. Is $0.5$ too small or too large for this step?
 # ```
@@ -509,9 +510,9 @@ assert scan[1e-8][0] is None and all(s is None for s in scan[3e-6] + scan[1e-5])
 # ```
 
 # %%
-g0 = logreg.grad(w0)
-step_loss = lambda a: logreg.value(w0 - a * g0)  # noqa: E731
-formula = -logreg.grad(w0 - 0.5 * g0) @ g0
+g0 = logreg.grad(theta_zero)
+step_loss = lambda a: logreg.value(theta_zero - a * g0)  # noqa: E731
+formula = -logreg.grad(theta_zero - 0.5 * g0) @ g0
 centred = (step_loss(0.5 + 1e-6) - step_loss(0.5 - 1e-6)) / 2e-6
 print(
     f"formula {formula:.4f}; centred difference agrees to a relative 1e-5: "
@@ -540,17 +541,17 @@ assert np.isclose(formula, centred, rtol=1e-5) and formula < 0
 
 
 # %%
-def adam_hd(grad, theta0, alpha0, beta, steps, betas=(0.9, 0.999), eps=1e-8):
-    b1, b2 = betas
+def adam_hd(grad, theta0, alpha0, psi, steps, betas=(0.9, 0.999), eps=1e-8):
+    beta1, beta2 = betas
     theta, alpha = theta0, alpha0
     m, v, d_prev = np.zeros_like(theta0), np.zeros_like(theta0), np.zeros_like(theta0)
     thetas, alphas = [theta0], []
     for t in range(1, steps + 1):
         g = grad(theta)
-        alpha = alpha + beta * (g @ d_prev)
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g**2
-        d = (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        alpha = alpha + psi * (g @ d_prev)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        d = (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
         theta = theta - alpha * d
         d_prev = d
         thetas.append(theta)
@@ -574,10 +575,10 @@ assert np.allclose(alphas_a, res_a.history.lr)
 # ```{solution-end}
 # ```
 #
-# ```{exercise} How beta scales
+# ```{exercise} How the hyper-learning rate scales
 # :label: ex-hd-scale
 # Start the bowl from $10\,\theta_0$ instead of $\theta_0$. The best constant rate does not change (the
-# curvature is the same), but does $\beta = 10^{-6}$ still work from the too-small start? Which $\beta$ does,
+# curvature is the same), but does $\psi = 10^{-6}$ still work from the too-small start? Which $\psi$ does,
 # and why?
 # ```
 #
@@ -586,38 +587,38 @@ assert np.allclose(alphas_a, res_a.history.lr)
 # ```
 #
 # All gradients are ten times larger, so $g_k\cdot g_{k-1}$ is a hundred times larger, and so is every change
-# of the rate. With $\beta = 10^{-6}$ the first update throws the rate to about $1.4$, far beyond the
+# of the rate. With $\psi = 10^{-6}$ the first update throws the rate to about $1.4$, far beyond the
 # stability limit $2/L = 0.02$, and `minimize` stops the run as diverged after its second step (the
-# rising-loss check). Dividing $\beta$ by 100 restores the original run exactly (scaled by 10), because on
-# a quadratic with minimum 0 the whole SGD-HD trajectory is then just the original one scaled by 10. Both
-# runs here and the original one take all 1000 steps (`gtol=None`), so the trajectories can be compared
-# point by point.
+# rising-loss check). Dividing $\psi$ by 100 restores the original run exactly (scaled by 10), because on
+# a quadratic with minimum 0 the whole SGD-HD trajectory is then just the original one scaled by 10. All
+# runs pass `gtol=None`, so the rescued run takes all 1000 steps, like the original one, and the two
+# trajectories can be compared point by point.
 
 # %%
 far = 10 * theta0
 target_far = 1e-6 * bowl.value(far)
 far_runs = {
-    beta: minimize(
-        bowl, far, SGDHD(lr=small_q, hyper_lr=beta), max_steps=MAX_STEPS, gtol=None
+    psi: minimize(
+        bowl, far, SGDHD(lr=small_q, hyper_lr=psi), max_steps=MAX_STEPS, gtol=None
     )
-    for beta in (BETA_Q, BETA_Q / 100)
+    for psi in (PSI_Q, PSI_Q / 100)
 }
-for beta, r in far_runs.items():
+for psi, r in far_runs.items():
     n_steps = steps_to(r.history.loss, target_far)
     print(
-        f"beta = {beta:.0e}: {r.status} after {r.n_steps} steps, "
+        f"psi = {psi:.0e}: {r.status} after {r.n_steps} steps, "
         f"steps to target {n_steps}"
     )
-jump = far_runs[BETA_Q].history.lr[1]
-print(f"beta = 1e-06: rate used by the second step {jump:.2g} (2/L = {2 / bowl.L:.2g})")
+jump = far_runs[PSI_Q].history.lr[1]
+print(f"psi = 1e-06: rate used by the second step {jump:.2g} (2/L = {2 / bowl.L:.2g})")
 original = results_q["SGD-HD from too small"].history.x
 print(
-    "with beta / 100 the trajectory is 10 x the original one:",
-    np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original),
+    "with psi / 100 the trajectory is 10 x the original one:",
+    np.allclose(far_runs[PSI_Q / 100].history.x, 10 * original),
 )
-assert far_runs[BETA_Q].status == "diverged" and far_runs[BETA_Q].n_steps == 2
-assert "(rising-loss check)" in far_runs[BETA_Q].message and 1.3 < jump < 1.5
-assert np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original)
+assert far_runs[PSI_Q].status == "diverged" and far_runs[PSI_Q].n_steps == 2
+assert "(rising-loss check)" in far_runs[PSI_Q].message and 1.3 < jump < 1.5
+assert np.allclose(far_runs[PSI_Q / 100].history.x, 10 * original)
 
 # %% [markdown]
 # ```{solution-end}
@@ -645,10 +646,10 @@ assert np.allclose(far_runs[BETA_Q / 100].history.x, 10 * original)
 #
 # It is linear in $\alpha$ (the loss after the step is a parabola in $\alpha$) and vanishes at
 # $\alpha^\star = \|g_{k-1}\|^2 / (g_{k-1}^\top A g_{k-1})$, the exact line-search step along $-g_{k-1}$. One
-# update $\alpha \leftarrow \alpha - \beta\,\partial f/\partial\alpha$ is a gradient step on that parabola,
+# update $\alpha \leftarrow \alpha - \psi\,\partial f/\partial\alpha$ is a gradient step on that parabola,
 # whose curvature is $g_{k-1}^\top A g_{k-1}$: it moves $\alpha$ towards $\alpha^\star$ by the fraction
-# $\beta\, g_{k-1}^\top A g_{k-1}$ of the distance, and overshoots when that fraction exceeds one (diverges
-# beyond two). The fraction grows with the squared size of the gradient, which is why $\beta$ has to shrink
+# $\psi\, g_{k-1}^\top A g_{k-1}$ of the distance, and overshoots when that fraction exceeds one (diverges
+# beyond two). The fraction grows with the squared size of the gradient, which is why $\psi$ has to shrink
 # as the gradients grow (exercise 3), and why the rate stops moving as they fade.
 
 # %%
@@ -663,16 +664,16 @@ hg_star = -bowl.grad(theta0 - alpha_star * g_prev) @ g_prev
 print(f"exact line-search rate alpha* = {alpha_star:.4f} (1/L = {1 / bowl.L:.4f})")
 zero = abs(hg_star) < 1e-10 * (g_prev @ g_prev)
 print(f"hypergradient at alpha* is zero to 1e-10 of |g|^2: {zero}")
-fractions = {beta: beta * curv for beta in (1e-7, 1e-6, 3e-6)}
+fractions = {psi: psi * curv for psi in (1e-7, 1e-6, 3e-6)}
 print("fraction of the way to alpha* at the start: "
-      + ", ".join(f"beta = {b:.0e}: {v:.2f}" for b, v in fractions.items()))
+      + ", ".join(f"psi = {p:.0e}: {v:.2f}" for p, v in fractions.items()))
 assert zero and fractions[1e-7] < 1 < fractions[1e-6] < 2 < fractions[3e-6]
 
 # %% [markdown]
 # The formula agrees with the two gradients at every rate tried, and the hypergradient vanishes at the
-# exact line-search step. At the start, $\beta = 10^{-6}$ moves the rate slightly more than all the way to
+# exact line-search step. At the start, $\psi = 10^{-6}$ moves the rate slightly more than all the way to
 # $\alpha^\star$ (a fraction of about $1.1$): that is the jump from $0.0001$ to about $0.014$ in the first
-# updates. $\beta = 3\times10^{-6}$ gives a fraction beyond two, and indeed the $\beta$ scan saw those runs
+# updates. $\psi = 3\times10^{-6}$ gives a fraction beyond two, and indeed the $\psi$ scan saw those runs
 # fail from both starts. As the gradients shrink, the fraction falls, and the rate stops moving.
 #
 # ```{solution-end}
