@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "book" / "_static"
 PDF_NAME = "gradient-descent-tested.pdf"
 KATEX_DIST = ROOT / ".venv" / "katex" / "node_modules" / "katex" / "dist"
+COLAB_BRANCH = "colab"  # = tools/colab_notebooks.BRANCH, where the workflow publishes the Colab copies
 BUILD_INFO: dict[str, Any] = {}  # what configure() found: repository, commit, version, date
 REPO_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
 
@@ -187,6 +188,17 @@ def header_buttons(app: Any, pagename: str, templatename: str, context: dict, do
         kept.append({"type": "link", "url": pdf, "text": "book (PDF)", "icon": "fas fa-file-pdf",
                      "tooltip": "The whole book as a PDF", "label": "download-book-pdf-button"})
         group["buttons"] = kept
+    # Colab opens the copy with the install cell, which the publishing workflow pushes to the colab
+    # branch (tools/colab_notebooks.py), not the committed notebook
+    repo = BUILD_INFO.get("repository")
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []) if isinstance(group, dict) else []:
+            url = button.get("url", "")
+            if repo and url.startswith("https://colab.research.google.com/github/"):
+                prefix = f"https://colab.research.google.com/github/{repo}/blob/"
+                if url.startswith(prefix):
+                    path = url[len(prefix):].split("/", 1)[1]
+                    button["url"] = f"{prefix}{COLAB_BRANCH}/{path}"
     theme = context.get("theme_extra_footer") or ""
     if "{pdf}" in theme:
         context["theme_extra_footer"] = theme.replace("{pdf}", pdf)
@@ -468,6 +480,15 @@ def after_build(app: Any, exception: Exception | None) -> None:
         bundler.page(page)
     bundler.write()
     (outdir / "_static" / "book-build.json").write_text(json.dumps(BUILD_INFO, indent=1))
+    if BUILD_INFO.get("repository"):  # the Colab copies (tools/colab_notebooks.py), beside html/
+        import sys
+
+        sys.path.insert(0, str(ROOT / "tools"))
+        import colab_notebooks
+
+        branch = os.environ.get("BOOK_BRANCH", "main")
+        written = colab_notebooks.write_copies(outdir.parent / "colab", BUILD_INFO["repository"], branch)
+        LOGGER.info(f"book_site: {len(written)} Colab notebooks in {outdir.parent / 'colab'}")
 
 
 # --------------------------------------------------------------------------- bibliography labels
