@@ -42,13 +42,14 @@ print("gdlearn", gdlearn.__version__)
 #
 # We write $D$ for the number of layers (the depth) and $j$ for a layer's index, as everywhere in the book
 # ({doc}`../notation`). A fully connected layer $j$ computes $z_j = h_{j-1} W_j + b_j$ and
-# $h_j = \phi(z_j)$, with $h_0$ the input. Write $\delta_j = \partial f / \partial z_j$ for the error
-# signal that backpropagation carries down ($f$ is the loss). The chain rule gives one step down the
+# $h_j = \phi(z_j)$, with $h_0$ the input. Write $e_j = \partial f / \partial z_j$ for the error
+# signal that backpropagation carries down ($f$ is the loss; many texts write $\delta_j$, a letter this book
+# keeps for the Huber threshold). The chain rule gives one step down the
 # network,
 #
 # $$
-# \delta_{j-1} = \left(\delta_j W_j^\top\right) \odot \phi'(z_{j-1}),
-# \qquad \frac{\partial f}{\partial W_j} = h_{j-1}^\top \delta_j ,
+# e_{j-1} = \left(e_j W_j^\top\right) \odot \phi'(z_{j-1}),
+# \qquad \frac{\partial f}{\partial W_j} = h_{j-1}^\top e_j ,
 # $$
 #
 # and so, for one example (a row vector), the signal at layer $1$ of a $D$-layer network is a product of
@@ -56,9 +57,9 @@ print("gdlearn", gdlearn.__version__)
 #
 # $$
 # \begin{aligned}
-# \delta_1 &= \delta_D \prod_{j=D}^{2} W_j^\top S_{j-1},
+# e_1 &= e_D \prod_{j=D}^{2} W_j^\top S_{j-1},
 # \qquad S_{j} = \operatorname{diag}\bigl(\phi'(z_{j})\bigr), \\
-# \|\delta_1\| &\le \|\delta_D\| \prod_{j=2}^{D} \|W_j\|\,\max_i |\phi'(z_{j-1,i})| .
+# \|e_1\| &\le \|e_D\| \prod_{j=2}^{D} \|W_j\|\,\max_i |\phi'(z_{j-1,i})| .
 # \end{aligned}
 # $$
 #
@@ -225,9 +226,9 @@ assert all(0.1 < g[0] < 10 for g in grad_norm.values())
 # When an occasional gradient is huge, a cheap fix is to cap it before the step. There are two common
 # ways, and they differ in what they keep:
 #
-# - **by value**: $\tilde g_i = \min(\max(g_i, -c), c)$ for every coordinate. The large entries are cut
+# - **by value**: $\tilde g_i = \min(\max(g_i, -C), C)$ for every coordinate. The large entries are cut
 #   and the small ones kept, so the *direction* changes.
-# - **by norm**: $\tilde g = g \cdot \min\left(1, c / \|g\|\right)$. The whole vector is shrunk, so the
+# - **by norm**: $\tilde g = g \cdot \min\left(1, C / \|g\|\right)$. The whole vector is shrunk, so the
 #   direction is exactly kept {cite:p}`pascanu2013`.
 #
 # Our test problem is a deep chain in miniature: ten scalar weights whose product should equal one,
@@ -252,12 +253,12 @@ def chain_grad(w):
     return (p - 1.0) * p / w
 
 
-def clip_by_value(g, c):
-    return np.clip(g, -c, c)
+def clip_by_value(g, cap):
+    return np.clip(g, -cap, cap)
 
 
-def clip_by_norm(g, c):
-    return g * min(1.0, c / np.linalg.norm(g))
+def clip_by_norm(g, cap):
+    return g * min(1.0, cap / np.linalg.norm(g))
 
 
 def cosine(a, b):
@@ -312,15 +313,15 @@ print(
 # useless point; `plain.x_best` keeps the best point seen, the one after the first step.
 #
 # A fair contest between the two clippings gives both the same cap on the length of the step. Clipping
-# by norm at $c$ leaves a gradient of norm at most $c$; clipping by value at $c$ leaves one of norm up to
-# $c\sqrt{d}$, here $d = 10$ weights. So for a cap $s$ on the gradient norm we compare `clip_norm=s` with
-# `clip_value=s/sqrt(10)`: at the start every coordinate is clipped, and both steps then have length
-# exactly $0.01\,s$. For each run we print the number of steps to convergence and the length of the path
+# by norm at $C$ leaves a gradient of norm at most $C$; clipping by value at $C$ leaves one of norm up to
+# $C\sqrt{d}$, here $d = 10$ weights. So for a cap $C$ on the gradient norm we compare `clip_norm=C` with
+# `clip_value=C/sqrt(10)`: at the start every coordinate is clipped, and both steps then have length
+# exactly $0.01\,C$. For each run we print the number of steps to convergence and the length of the path
 # walked, the sum of the step lengths.
 
 # %%
 n_w = w0.size
-header = f"{'cap s':>5} | {'by norm: steps':>14} {'path':>6} | "
+header = f"{'cap C':>5} | {'by norm: steps':>14} {'path':>6} | "
 print(header + f"{'by value: steps':>15} {'path':>6}")
 contest = {}
 for cap in (0.3, 1.0, 3.0):
@@ -398,20 +399,21 @@ assert np.isinf(big_exp) and np.isnan(nan) and np.isneginf(cases["log(0)"])
 # increases" never stops on a NaN loss, and one NaN in the parameters spreads to everything computed from
 # them. The fix is to test `np.isfinite` explicitly.
 #
-# Here is a loss written the naive way, $f(x) = \log(1 + e^{x^2})$, which is fine on paper. Its gradient
-# is $2x\, e^{x^2} / (1 + e^{x^2})$, and once $x^2 > 709$ the exponential overflows, the loss becomes
-# `inf` and the gradient `inf / inf = nan`. With a learning rate of $3$ the gradient is about $2x$ for
-# $|x| \gtrsim 2$, so each step maps $x$ to about $-5x$, and that happens within three steps:
+# Here is a loss written the naive way, $f(\theta) = \log(1 + e^{\theta^2})$, which is fine on paper. Its
+# gradient is $2\theta\, e^{\theta^2} / (1 + e^{\theta^2})$, and once $\theta^2 > 709$ the exponential
+# overflows, the loss becomes `inf` and the gradient `inf / inf = nan`. With a learning rate of $3$ the
+# gradient is about $2\theta$ for $|\theta| \gtrsim 2$, so each step maps $\theta$ to about $-5\theta$, and
+# that happens within three steps:
 
 
 # %%
-def naive_value(x):
-    return float(np.log(1.0 + np.exp(x[0] ** 2)))
+def naive_value(theta):
+    return float(np.log(1.0 + np.exp(theta[0] ** 2)))
 
 
-def naive_grad(x):
-    e = np.exp(x[0] ** 2)
-    return np.array([2.0 * x[0] * e / (1.0 + e)])
+def naive_grad(theta):
+    e = np.exp(theta[0] ** 2)
+    return np.array([2.0 * theta[0] * e / (1.0 + e)])
 
 
 res = minimize((naive_value, naive_grad), np.array([1.0]), SGD(lr=3.0), max_steps=100)
@@ -448,17 +450,21 @@ assert res.x[0] ** 2 < 709 < (-5 * res.x[0]) ** 2
 # - the *rising-loss check*: the loss has risen more than $1000\, s$ above its start and sets a new high.
 #
 # The first check that fires stops the run with status `"diverged"`; the message names it and suggests a
-# smaller learning rate. `res.x` is the last accepted point and `res.x_best` the best one seen (here the
+# smaller learning rate or a gradient check (`gdlearn.check_grad`). `res.x` is the last accepted point and
+# `res.x_best` the best one seen (here the
 # start). This loss went from $287$ to `inf` in a single step, too fast for the other two checks, so the
 # non-finite check fired and `res.x` is the point after two accepted steps. The real cure for this loss is
-# a stable formula: `np.logaddexp(0, x**2)` computes the same function without ever forming $e^{x^2}$.
+# a stable formula: `np.logaddexp(0, theta**2)` computes the same function without ever forming
+# $e^{\theta^2}$.
 
 # %%
 with np.errstate(all="ignore"):
     print(
-        f"naive  log(1 + exp(x^2)) at x = 125: {float(np.log(1.0 + np.exp(125.0**2)))}"
+        "naive  log(1 + exp(theta^2)) at theta = 125:",
+        float(np.log(1.0 + np.exp(125.0**2))),
     )
-print(f"stable logaddexp(0, x^2)  at x = 125: {float(np.logaddexp(0.0, 125.0**2)):.1f}")
+stable = float(np.logaddexp(0.0, 125.0**2))
+print(f"stable logaddexp(0, theta^2)  at theta = 125: {stable:.1f}")
 assert np.isfinite(np.logaddexp(0.0, 125.0**2))
 
 # %% [markdown]
@@ -512,7 +518,7 @@ assert np.all(np.diff(values) < 0)
 #
 # ```{exercise} One large coordinate
 # :label: ex-vanish-clip
-# Take $g = (100, 1, 1)$ and clip it to $c = 1$ by value and by norm. Compute the angle between each result
+# Take $g = (100, 1, 1)$ and clip it to $C = 1$ by value and by norm. Compute the angle between each result
 # and $g$ in degrees. Which of the two sends the step mostly along the direction the gradient says is
 # steepest?
 # ```
@@ -568,9 +574,9 @@ assert 0.1 < g[0] / g[-1] < 10
 # ```{exercise} The gradient through D linear layers
 # :label: ex-vanish-linear
 # Take a network of $D$ linear layers ($\phi(z) = z$, no biases) whose weight matrices are
-# $W_j = c\, Q_j$, with $c > 0$ and each $Q_j$ orthogonal. Starting from the recursion
-# $\delta_{j-1} = (\delta_j W_j^\top) \odot \phi'(z_{j-1})$, derive $\|\delta_1\|$ in terms of
-# $\|\delta_D\|$, $c$ and $D$. For which $c$ does the first layer receive a signal as large as the last
+# $W_j = a\, Q_j$, with $a > 0$ and each $Q_j$ orthogonal. Starting from the recursion
+# $e_{j-1} = (e_j W_j^\top) \odot \phi'(z_{j-1})$, derive $\|e_1\|$ in terms of
+# $\|e_D\|$, $a$ and $D$. For which $a$ does the first layer receive a signal as large as the last
 # one? Check the formula numerically for $D = 12$ layers of width 16.
 # ```
 #
@@ -579,18 +585,18 @@ assert 0.1 < g[0] / g[-1] < 10
 # ```
 #
 # With $\phi(z) = z$ every $\phi'$ is $1$, so each factor $S_{j-1}$ is the identity and the recursion reads
-# $\delta_{j-1} = \delta_j W_j^\top = c\, \delta_j Q_j^\top$. An orthogonal matrix keeps the length of
-# every vector, $\|\delta_j Q_j^\top\| = \|\delta_j\|$, so each step down multiplies the norm by exactly
-# $c$:
+# $e_{j-1} = e_j W_j^\top = a\, e_j Q_j^\top$. An orthogonal matrix keeps the length of
+# every vector, $\|e_j Q_j^\top\| = \|e_j\|$, so each step down multiplies the norm by exactly
+# $a$:
 #
 # $$
-# \|\delta_{j-1}\| = c\,\|\delta_j\|
+# \|e_{j-1}\| = a\,\|e_j\|
 # \quad\Longrightarrow\quad
-# \|\delta_1\| = c^{D-1}\,\|\delta_D\| .
+# \|e_1\| = a^{D-1}\,\|e_D\| .
 # $$
 #
-# The gradient vanishes geometrically for $c < 1$, explodes for $c > 1$, and keeps its size only for
-# $c = 1$: the bound of the first section holds with equality here. (Orthogonal initialization of deep
+# The gradient vanishes geometrically for $a < 1$, explodes for $a > 1$, and keeps its size only for
+# $a = 1$: the bound of the first section holds with equality here. (Orthogonal initialization of deep
 # linear networks is built on this fact.) The check multiplies a random row vector through the $D - 1$
 # transposed matrices:
 
@@ -600,14 +606,14 @@ rng_lin = np.random.default_rng(SEED + 2)
 Qs = [
     np.linalg.qr(rng_lin.normal(size=(width_lin, width_lin)))[0] for _ in range(D_lin)
 ]
-delta_D = rng_lin.normal(size=width_lin)
-for c in (0.8, 1.0, 1.25):
-    delta = delta_D
+e_D = rng_lin.normal(size=width_lin)
+for a in (0.8, 1.0, 1.25):
+    e = e_D
     for j in range(D_lin, 1, -1):  # layers D, D - 1, ..., 2
-        delta = delta @ (c * Qs[j - 1]).T
-    ratio = np.linalg.norm(delta) / np.linalg.norm(delta_D)
-    predicted = c ** (D_lin - 1)
-    print(f"c = {c:4.2f}: |delta_1|/|delta_D| = {ratio:.4g}, c^(D-1) = {predicted:.4g}")
+        e = e @ (a * Qs[j - 1]).T
+    ratio = np.linalg.norm(e) / np.linalg.norm(e_D)
+    predicted = a ** (D_lin - 1)
+    print(f"a = {a:4.2f}: |e_1|/|e_D| = {ratio:.4g}, a^(D-1) = {predicted:.4g}")
     assert np.isclose(ratio, predicted, rtol=1e-10)
 
 # %% [markdown]
