@@ -211,8 +211,9 @@ def tune(workload: Workload, make: Callable[[float], Any], grid: Sequence[float]
     seeds : sequence of int
         Seeds of the tuning runs (keep them apart from the seeds that are reported).  Use an
         odd number: with ``cost="evals"`` a run is then cut as soon as it has spent more
-        evaluations than the best median so far, which cannot change the choice (a median
-        of an odd number of runs is one of them).
+        evaluations than the best median so far, and a setting's remaining seeds are skipped
+        once most of its runs have been cut; neither can change the choice (a median of an
+        odd number of runs is one of them).
     cost : {"evals", "steps"}, default "evals"
 
     Returns
@@ -232,10 +233,13 @@ def tune(workload: Workload, make: Callable[[float], Any], grid: Sequence[float]
     cut = len(seeds) % 2 == 1 and cost == "evals"
     for i, value in enumerate(grid):
         cap = np.median(costs[:i], axis=1).min(initial=np.inf) if cut else np.inf
+        costs[i], finals[i] = np.inf, np.inf
         for j, seed in enumerate(seeds):
             run = run_to_target(workload, make(value), np.random.default_rng(seed), cap)
             costs[i, j] = getattr(run, cost)
             finals[i, j] = run.final_score if np.isfinite(run.final_score) else np.inf
+            if np.sum(costs[i, :j + 1] > cap) > len(seeds) // 2:
+                break  # the median is already above the best one: skip the other seeds
     med = np.median(costs, axis=1)
     if np.isfinite(med).any():
         return grid[int(np.argmin(med))], costs

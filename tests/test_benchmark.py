@@ -192,3 +192,19 @@ def test_tune_falls_back_to_the_final_score():
     assert best == 0.9 and np.all(costs == INF)
     with pytest.raises(ValueError, match="cost"):
         tune(wl, lambda a: SGD(lr=a), [0.1], seeds=[0], cost="seconds")
+
+
+def test_cut_and_skip_do_not_change_the_choice_on_a_noisy_workload():
+    a = np.linspace(-1.0, 1.0, 8)
+    wl = Workload("noisy mean", init=lambda rng: rng.normal(size=1) + 3.0,
+                  grad=lambda x, idx: np.array([np.mean(x[0] - a[idx])]),
+                  value=lambda x, idx: 0.5 * float(np.mean((x[0] - a[idx]) ** 2)),
+                  score=lambda x: 0.5 * float(x[0] ** 2), target=0.05, budget=60,
+                  n_samples=8, batch_size=2)
+    grid = [0.05, 0.2, 0.5, 1.0, 2.5]
+    best, costs = tune(wl, lambda lr: SGD(lr=lr), grid, seeds=[0, 1, 2])
+    best_full, full = tune(wl, lambda lr: SGD(lr=lr), grid, seeds=[0, 1, 2], cost="steps")
+    assert best == best_full
+    i = grid.index(best)
+    assert np.array_equal(costs[i], full[i]) and np.isfinite(costs[i]).all()
+    assert np.all(np.median(costs, axis=1) >= np.median(costs[i]))
