@@ -407,6 +407,23 @@ def test_phone_navigation(browser, site_url: str, width: int) -> None:
         context.close()
 
 
+def test_escape_closes_the_chapter_list_without_leaving_a_tooltip(browser, site_url: str) -> None:
+    """Escape closes the ☰ drawer and gives the focus back to ☰, and no tooltip stays over the page."""
+    context, page = _phone(browser, 390)
+    try:
+        page.goto(site_url + "book/part3/momentum.html", wait_until="load")
+        page.wait_for_timeout(300)
+        page.locator(".primary-toggle:visible").tap()
+        page.locator("#pst-primary-sidebar-modal").wait_for(state="visible", timeout=5_000)
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(600)
+        assert not page.evaluate("document.getElementById('pst-primary-sidebar-modal').open")
+        visible = page.evaluate("[...document.querySelectorAll('.tooltip')].filter(t => t.offsetParent !== null).length")  # noqa: E501
+        assert visible == 0, f"{visible} tooltip(s) still shown after Escape"
+    finally:
+        context.close()
+
+
 def test_keyboard_focus_is_visible(page, site_url: str) -> None:
     page.goto(site_url + "book/part3/momentum.html", wait_until="load")
     targets = {

@@ -25,3 +25,18 @@
     window.addEventListener("resize", later);
   });
 })();
+
+// Closing the chapter list or the page contents (Escape, or a tap outside) gives the focus back to
+// the button that opened it, as it should; but that focus also shows the button's tooltip, which then
+// stays over the page. Hide tooltips that a closing drawer brought up.
+(function () {
+  function hideTooltips() {
+    document.querySelectorAll(".tooltip").forEach(function (tip) { tip.remove(); });
+  }
+  document.addEventListener("close", function (event) {
+    if (event.target && event.target.tagName === "DIALOG") {
+      setTimeout(hideTooltips, 0);
+      setTimeout(hideTooltips, 250);
+    }
+  }, true);
+})();
