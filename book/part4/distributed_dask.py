@@ -327,12 +327,12 @@ assert np.allclose(path_sync, reference.history.x)
 # of {cite:t}`zinkevich2010`. In between, one round does $E$ steps' worth of work for one round trip.
 #
 # Does repeating rounds reach $\theta^\star$? On our quadratic we can answer exactly. With
-# $A_s = I - \alpha H_s$ (where $H_s$ is the Hessian of $f_s$), $E$ local steps give
-# $\vartheta_s = \theta_s^\star + A_s^E(\theta_r - \theta_s^\star)$, so a round is an affine map and its
+# $M_s = I - \alpha H_s$ (where $H_s$ is the Hessian of $f_s$), $E$ local steps give
+# $\vartheta_s = \theta_s^\star + M_s^E(\theta_r - \theta_s^\star)$, so a round is an affine map and its
 # fixed point $\bar\theta_E$ solves
 #
 # $$
-# \Big(I - \sum_s \frac{n_s}{n} A_s^E\Big)\,\bar\theta_E = \sum_s \frac{n_s}{n}\big(I - A_s^E\big)\,\theta_s^\star .
+# \Big(I - \sum_s \frac{n_s}{n} M_s^E\Big)\,\bar\theta_E = \sum_s \frac{n_s}{n}\big(I - M_s^E\big)\,\theta_s^\star .
 # $$
 #
 # For $E = 1$ the equation reduces to $H\bar\theta_1 = \sum_s \frac{n_s}{n} H_s\theta_s^\star = X^\top y/n$,
@@ -376,13 +376,14 @@ assert np.isclose(gaps[-1], one_shot, rtol=1e-3)
 # data, as in federated learning on phones, it is much larger.)
 #
 # **SCAFFOLD** {cite:p}`karimireddy2020` removes the drift with *control variates*. Worker $s$ keeps an
-# estimate $c_s$ of its own gradient and the server keeps their weighted average $c$, an estimate of the
-# full gradient. Each local step uses $\nabla f_s(\vartheta) - c_s + c$ instead of $\nabla f_s(\vartheta)$:
+# estimate $\hat g_s$ of its own gradient and the server keeps their weighted average $\hat g$, an estimate
+# of the full gradient (the paper writes $c_s$ and $c$). Each local step uses
+# $\nabla f_s(\vartheta) - \hat g_s + \hat g$ instead of $\nabla f_s(\vartheta)$:
 # the worker's own bias is subtracted and the global direction added. In each round the worker also
-# computes its shard gradient at the round's starting point, $c_s \leftarrow \nabla f_s(\theta_r)$
-# ("option I" of the paper), and the server sets $c \leftarrow \sum_s \frac{n_s}{n} c_s$, which is
+# computes its shard gradient at the round's starting point, $\hat g_s \leftarrow \nabla f_s(\theta_r)$
+# ("option I" of the paper), and the server sets $\hat g \leftarrow \sum_s \frac{n_s}{n} \hat g_s$, which is
 # $\nabla f(\theta_r)$; both are used in the next round, so no extra round trip is needed. At
-# $\theta^\star$ with $c_s = \nabla f_s(\theta^\star)$ and $c = \nabla f(\theta^\star) = 0$, every local
+# $\theta^\star$ with $\hat g_s = \nabla f_s(\theta^\star)$ and $\hat g = \nabla f(\theta^\star) = 0$, every local
 # step stays put, so $\theta^\star$ is a fixed point whatever $E$.
 #
 # On the cluster each round is one task per worker, which runs the local steps of four runs side by
@@ -392,8 +393,8 @@ assert np.isclose(gaps[-1], one_shot, rtol=1e-3)
 # %%
 def local_training(Zs, thetas, steps, corrections, lr, nu):
     """On a worker: for each run j, steps[j] gradient steps on this shard from
-    thetas[j], each gradient shifted by corrections[j] (0 for FedAvg, c - c_s for
-    SCAFFOLD). Returns the local models and the shard gradients at thetas."""
+    thetas[j], each gradient shifted by corrections[j] (0 for FedAvg, g_hat - g_hat_s
+    for SCAFFOLD). Returns the local models and the shard gradients at thetas."""
     Xs, ys = Zs[:, :-1], Zs[:, -1]
 
     def grad(theta):
@@ -415,19 +416,19 @@ def federated(rounds, lr):
     steps = np.array([E for _, E in RUNS])
     scaffold = np.array([name == "SCAFFOLD" for name, _ in RUNS])[:, None]
     theta = np.zeros((len(RUNS), d))
-    c_s = np.zeros((len(workers), len(RUNS), d))  # one per worker and run
-    c = np.zeros((len(RUNS), d))
+    g_hat_s = np.zeros((len(workers), len(RUNS), d))  # one per worker and run
+    g_hat = np.zeros((len(RUNS), d))
     history = [theta]
     for _ in range(rounds):
-        shift = np.where(scaffold, c - c_s, 0.0)
+        shift = np.where(scaffold, g_hat - g_hat_s, 0.0)
         results = client.gather([
             client.submit(local_training, Zs, theta, steps, shift[s], lr, NU,
                           workers=[addr], pure=False)
             for s, (Zs, addr) in enumerate(zip(shards, workers, strict=True))])
         local = np.array([models for models, _ in results])  # shape (workers, runs, d)
-        c_s = np.where(scaffold, np.array([grads for _, grads in results]), 0.0)
+        g_hat_s = np.where(scaffold, np.array([grads for _, grads in results]), 0.0)
         theta = np.tensordot(weights, local, axes=1)  # size-weighted average
-        c = np.tensordot(weights, c_s, axes=1)
+        g_hat = np.tensordot(weights, g_hat_s, axes=1)
         history.append(theta)
     return np.array(history)
 
@@ -544,7 +545,10 @@ plt.show()
 # recurrence with $a = \alpha\lambda$:
 #
 # $$
-# e_{k+1} = e_k - a\, e_{k-\tau}, \qquad \text{characteristic polynomial} \quad z^{\tau+1} - z^{\tau} + a = 0 .
+# \begin{aligned}
+# &e_{k+1} = e_k - a\, e_{k-\tau}, \\
+# &\text{characteristic equation:}\quad z^{\tau+1} - z^{\tau} + a = 0 .
+# \end{aligned}
 # $$
 #
 # For small $a > 0$ all $\tau + 1$ roots lie inside the unit circle and the error shrinks. The iteration
@@ -622,14 +626,14 @@ for tau in TAUS:
 # learning rates (a geometric grid from $0.05/L$ to $2.2/L$, 2% apart) for up to 1000 steps and count the
 # steps until the excess loss falls below $10^{-3}$ of its starting value. We report the best stable rate
 # on the grid and also a common small rate, $0.1/L$, which is stable for every $\tau$ here. On a quadratic
-# the gradient is $\nabla f(\theta) = H\theta - b$ with $b = X^\top y/n$, so the scan updates all 190 runs
+# the gradient is $\nabla f(\theta) = H\theta - c$ with $c = X^\top y/n$, so the scan updates all 190 runs
 # at once with one small matrix product per step.
 
 # %%
 grid = 2.2 * 1.02 ** -np.arange(190.0)[::-1] / L
 ALPHA_SMALL = 0.1 / L
 TOL = 1e-3
-b = X.T @ y / n
+c = X.T @ y / n
 
 
 def steps_to_target(tau, lrs, steps=1000):
@@ -639,7 +643,7 @@ def steps_to_target(tau, lrs, steps=1000):
     reached = np.full(len(lrs), -1)
     with np.errstate(all="ignore"):
         for k in range(steps):
-            W = W - lrs * (H @ past[max(k - tau, 0)] - b[:, None])  # grad: H theta - b
+            W = W - lrs * (H @ past[max(k - tau, 0)] - c[:, None])  # grad: H theta - c
             past.append(W)
             E = W - theta_star[:, None]
             gap = 0.5 * np.sum(E * (H @ E), axis=0)
@@ -649,7 +653,7 @@ def steps_to_target(tau, lrs, steps=1000):
 
 # the quadratic forms of the gradient and of the loss gap agree with the model
 E0 = np.array([0.3, -0.2] + [0.1] * (d - 2))
-assert np.allclose(H @ E0 - b, model.grad(E0))
+assert np.allclose(H @ E0 - c, model.grad(E0))
 assert np.isclose(0.5 * E0 @ H @ E0, model.value(theta_star + E0) - f_star)
 
 table = {}
@@ -923,24 +927,24 @@ assert n_break_even > 100 * n
 # graph, serializing it, and several dependent messages through the
 # scheduler, not arithmetic. (How many milliseconds depends on the load of the machine; even an empty
 # task's round trip costs a few.) A simple model makes this quantitative. Let one step on
-# one machine cost $c\,n$ seconds ($c$ per row, from the big-array timing), and one distributed step over
-# $m$ workers
+# one machine cost $t_1 n$ seconds ($t_1$ per row, from the big-array timing), and one distributed step
+# over $m$ workers
 #
 # $$
-# T_m(n) = \ell + \frac{c\,n}{m} + \frac{2\, m\cdot 8d}{B},
+# T_m(n) = t_0 + \frac{t_1 n}{m} + \frac{2\, m\cdot 8d}{R},
 # $$
 #
-# with $\ell$ the fixed cost of a step (measured: the 2-worker cluster step, whose arithmetic is negligible)
-# and $B$ the bandwidth into the server, which receives $m$ gradients and sends $m$ parameter vectors of $8d$
-# bytes each. We do not measure $B$; on the loopback device it is several GB/s, between machines
-# 1–100 Gbit/s. Distributing pays when $T_m(n) < c\,n$, that is beyond
+# with $t_0$ the fixed cost of a step (measured: the 2-worker cluster step, whose arithmetic is negligible)
+# and $R$ the bandwidth (bytes per second) into the server, which receives $m$ gradients and sends $m$
+# parameter vectors of $8d$ bytes each. We do not measure $R$; on the loopback device it is several GB/s,
+# between machines 1–100 Gbit/s. Distributing pays when $T_m(n) < t_1 n$, that is beyond
 #
 # $$
-# n^\ast = \frac{\ell + 16\,m d/B}{c\,(1 - 1/m)} .
+# n^\ast = \frac{t_0 + 16\,m d/R}{t_1 (1 - 1/m)} .
 # $$
 #
-# With $d = 10$ the bandwidth term is nanoseconds and $n^\ast \approx 2\ell/c$ for two workers: with
-# $\ell$ of milliseconds and $c$ of nanoseconds per row, the data would need millions of rows, thousands
+# With $d = 10$ the bandwidth term is nanoseconds and $n^\ast \approx 2t_0/t_1$ for two workers: with
+# $t_0$ of milliseconds and $t_1$ of nanoseconds per row, the data would need millions of rows, thousands
 # of times our 442, before two workers beat one (the cell after the table asserts at least 100 times). (We have not run that size here:
 # the model's prediction is the printed number above, not a measurement.) The model also says what the
 # alternatives buy: $E$ local steps per round divide the latency per step by $E$ (at the price of drift),
@@ -1083,8 +1087,8 @@ assert np.isclose(alpha_max_bisection(3), pred, rtol=1e-6) and r95 < 1 < r105
 # :class: dropdown
 # ```
 #
-# Write $z = 1 - \varepsilon$. The equation becomes $\varepsilon (1-\varepsilon)^\tau = a$, so
-# $\varepsilon \approx a (1 + \tau \varepsilon) \approx a + \tau a^2$. The root is $1 - a - \tau a^2$: a
+# Write $z = 1 - \eta$. The equation becomes $\eta (1-\eta)^\tau = a$, so
+# $\eta \approx a (1 + \tau \eta) \approx a + \tau a^2$. The root is $1 - a - \tau a^2$: a
 # little smaller than $1 - a$, so the slowest direction shrinks slightly faster the larger $\tau$ is. (For
 # the fast directions, where $a$ is not small, the delay does the opposite and eventually destabilizes
 # them.) This is the simplest case of the observation of {cite:t}`mitliagkas2016` that asynchrony acts like
@@ -1113,8 +1117,8 @@ for tau in TAUS:
 # :label: ex-dist-little
 # A parameter server starts $m$ gradient tasks at version 0, applies results one at a time in any order,
 # and after each of the first $K - m$ updates sends a new task to the worker that delivered; the last $m$
-# updates send nothing. A task that read version $v$ and is applied as update $u$ (so the version goes from
-# $u - 1$ to $u$) has staleness $u - 1 - v$. Show that the staleness of the $K$ updates sums to
+# updates send nothing. A task that read version $p$ and is applied as update $u$ (so the version goes from
+# $u - 1$ to $u$) has staleness $u - 1 - p$. Show that the staleness of the $K$ updates sums to
 # $K(m-1) - m(m-1)/2$, whatever the order of arrivals.
 # ```
 #
@@ -1122,14 +1126,14 @@ for tau in TAUS:
 # :class: dropdown
 # ```
 #
-# Count, for each task, the update intervals during which it is in flight: a task that read $v$ and is
-# applied as update $u$ is in flight during the intervals $v+1, \dots, u$ (interval $i$ ends with update
-# $i$), that is $u - v$ of them. Now count the same pairs (task, interval) the other way, by interval: during
+# Count, for each task, the update intervals during which it is in flight: a task that read $p$ and is
+# applied as update $u$ is in flight during the intervals $p+1, \dots, u$ (interval $i$ ends with update
+# $i$), that is $u - p$ of them. Now count the same pairs (task, interval) the other way, by interval: during
 # each of the intervals $1, \dots, K-m+1$ exactly $m$ tasks are in flight (every delivery is replaced at
 # once), and during the last $m - 1$ intervals $m - 1, m - 2, \dots, 1$. So
 #
 # $$
-# \sum_{\text{tasks}} (u - v) = m(K - m + 1) + \frac{m(m-1)}{2},
+# \sum_{\text{tasks}} (u - p) = m(K - m + 1) + \frac{m(m-1)}{2},
 # $$
 #
 # and subtracting 1 per task gives the total staleness $K(m-1) - m(m-1)/2$. This is Little's law of queueing
