@@ -13,13 +13,15 @@
 # After this chapter you can
 # - write the full-batch, single-sample and minibatch gradients and explain why the last two are unbiased;
 # - organise training in epochs of shuffled minibatches, and say what goes wrong without shuffling;
-# - predict the variance of a minibatch gradient, $\frac{\sigma^2}{b}\cdot\frac{n-b}{n-1}$, and measure it;
+# - predict the variance of a minibatch gradient, $\frac{\operatorname{Var}(\nabla f_i)}{B}\cdot\frac{n-B}{n-1}$, and measure it;
 # - compare batch sizes fairly, by the number of per-example gradients needed to reach a target loss;
 # - state the Robbins–Monro conditions on the step sizes and show what happens when they fail.
 # ```
 #
-# The symbols follow the book's {doc}`../notation`: $\theta$ are the parameters, $f$ the training loss, $\alpha$ the step size, $b$
-# the batch size and $B$ the set of examples in a batch, $\nu$ the strength of the L2 penalty.
+# The symbols follow the book's {doc}`../notation`: $\theta$ are the parameters, $f$ the training loss, $\alpha$ the step size, $B$
+# the batch size and $\mathcal{B}$ the set of examples in a batch, $\nu$ the strength of the L2 penalty,
+# $\sigma$ the logistic sigmoid, and $d$ the number of parameters. The noise of a stochastic gradient $g$ is
+# measured by its variance $\operatorname{Var}(g) = \mathbb{E}\,\|g - \nabla f\|^2$.
 
 # %%
 import matplotlib.pyplot as plt
@@ -63,16 +65,16 @@ rng = np.random.default_rng(SEED)
 data = load_breast_cancer()
 X = add_bias(standardize(data.data)[0])
 y = data.target
-n, p = X.shape
-LAMBDA = 0.01
-model = LogisticRegression(X, y, l2=LAMBDA)
+n, d = X.shape
+NU = 0.01  # the L2 strength nu
+model = LogisticRegression(X, y, l2=NU)
 
-newton = minimize(model, np.zeros(p), Newton(), max_steps=50, gtol=1e-12)
+newton = minimize(model, np.zeros(d), Newton(), max_steps=50, gtol=1e-12)
 w_star = newton.x
 J_star = newton.fun
-J_0 = model.value(np.zeros(p))
+J_0 = model.value(np.zeros(d))
 print(
-    f"n = {n} tumours, p = {p} parameters (30 features and the intercept), "
+    f"n = {n} tumours, d = {d} parameters (30 features and the intercept), "
     f"{np.mean(y):.1%} benign"
 )
 print(
@@ -85,12 +87,12 @@ print(
 )
 print(
     f"smallest Hessian eigenvalue at theta*: "
-    f"{np.linalg.eigvalsh(model.hess(w_star)).min():.4f} (nu = {LAMBDA})"
+    f"{np.linalg.eigvalsh(model.hess(w_star)).min():.4f} (nu = {NU})"
 )
 
 # %%
 assert newton.converged and np.linalg.norm(model.grad(w_star)) < 1e-10
-assert np.linalg.eigvalsh(model.hess(w_star)).min() >= LAMBDA
+assert np.linalg.eigvalsh(model.hess(w_star)).min() >= NU
 
 
 # %% [markdown]
@@ -107,10 +109,12 @@ assert np.linalg.eigvalsh(model.hess(w_star)).min() >= LAMBDA
 #
 # - **batch** (full-batch) gradient descent: $g_k = \nabla f(\theta)$, all $n$ examples per step;
 # - **stochastic** gradient descent (SGD) in its original form: $g_k = \nabla f_i(\theta)$ for one random example $i$;
-# - **minibatch** SGD: $g_k = g_B(\theta) = \frac1b\sum_{i\in B} \nabla f_i(\theta)$ for a random set $B$ of
-#   $b$ examples.
+# - **minibatch** SGD: $g_k = g_{\mathcal{B}}(\theta) = \frac1B\sum_{i\in\mathcal{B}} \nabla f_i(\theta)$ for a random
+#   set $\mathcal{B}$ of $B$ examples.
 #
-# If every example is equally likely to be in the batch, the expectation of $g_B$ is the full gradient:
+# As everywhere in the book, $g_k$ is the gradient the step uses, whether exact or stochastic.
+#
+# If every example is equally likely to be in the batch, the expectation of $g_{\mathcal{B}}$ is the full gradient:
 # the stochastic gradient is **unbiased**, and only its noise distinguishes it from the real thing. Written out
 # for a minibatch of rows `idx`, the gradient is one line; we check it against `gdlearn` and against centred
 # differences of the minibatch loss.
@@ -120,10 +124,10 @@ assert np.linalg.eigvalsh(model.hess(w_star)).min() >= LAMBDA
 def minibatch_grad(w, idx):
     """Mean gradient of the logistic loss over the rows idx, plus the whole L2 term."""
     Xb, yb = X[idx], y[idx]
-    return Xb.T @ (sigmoid(Xb @ w) - yb) / len(idx) + LAMBDA * w
+    return Xb.T @ (sigmoid(Xb @ w) - yb) / len(idx) + NU * w
 
 
-w_test = rng.normal(size=p) * 0.1
+w_test = rng.normal(size=d) * 0.1
 idx = rng.choice(n, size=32, replace=False)
 print(
     "same as gdlearn's model.grad(w, idx):",
@@ -142,12 +146,12 @@ assert (
 # the angle to the full gradient measures how good a direction each one is:
 
 # %%
-w0 = np.zeros(p)
+w0 = np.zeros(d)
 g_full = model.grad(w0)
 
 
-def cosine(a, b):
-    return a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+def cosine(u, v):
+    return u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
 
 
 for name, size in [
@@ -174,7 +178,7 @@ for name, size in [
 # %%
 all_single = np.mean([minibatch_grad(w_test, np.array([i])) for i in range(n)], axis=0)
 epoch = minibatches(n, 32, rng)
-weighted = sum(len(b) * minibatch_grad(w_test, b) for b in epoch) / n
+weighted = sum(len(batch) * minibatch_grad(w_test, batch) for batch in epoch) / n
 print(
     "mean of the n single-example gradients equals the full gradient:",
     np.allclose(all_single, model.grad(w_test)),
@@ -192,12 +196,12 @@ assert np.allclose(all_single, model.grad(w_test)) and np.allclose(
 #
 # In practice minibatches are not drawn independently. Each **epoch** shuffles the example indices once and
 # cuts the permutation into consecutive batches, so every example is used exactly once per epoch (sampling
-# *without* replacement). `gdlearn.data.minibatches` does this; with $n = 10$ and $b = 4$ the last batch holds
+# *without* replacement). `gdlearn.data.minibatches` does this; with $n = 10$ and $B = 4$ the last batch holds
 # the two left over:
 
 # %%
 for e in range(2):
-    print(f"epoch {e}:", [b.tolist() for b in minibatches(10, 4, rng)])
+    print(f"epoch {e}:", [batch.tolist() for batch in minibatches(10, 4, rng)])
 
 # %% [markdown]
 # Why shuffle, when the data are already in some order? Because the order may not be random. Suppose the file
@@ -208,11 +212,11 @@ for e in range(2):
 
 # %%
 order = np.argsort(y, kind="stable")
-model_sorted = LogisticRegression(X[order], y[order], l2=LAMBDA)
+model_sorted = LogisticRegression(X[order], y[order], l2=NU)
 for shuffle in (False, True):
     r = fit(
         model_sorted,
-        np.zeros(p),
+        np.zeros(d),
         SGD(lr=0.3),
         epochs=5,
         batch_size=8,
@@ -254,11 +258,11 @@ def sgd_from_scratch(w, lr, batch_size, epochs, rng):
 
 
 path = sgd_from_scratch(
-    np.zeros(p), lr=0.3, batch_size=8, epochs=3, rng=np.random.default_rng(SEED)
+    np.zeros(d), lr=0.3, batch_size=8, epochs=3, rng=np.random.default_rng(SEED)
 )
 res = fit(
     model,
-    np.zeros(p),
+    np.zeros(d),
     SGD(lr=0.3),
     epochs=3,
     batch_size=8,
@@ -278,30 +282,34 @@ assert np.allclose(res.history.x, path)
 # %% [markdown]
 # ## The noise of a stochastic gradient
 #
-# How noisy is $g_B$? Let $\bar g = \nabla f(\theta)$ and let
-# $\sigma^2 = \frac1n\sum_i \|\nabla f_i - \bar g\|^2$ be the spread of the per-example gradients around it (the
-# total variance, summed over the $p$ coordinates). If the $b$ examples were drawn independently *with*
-# replacement, the variance of their mean would be $\sigma^2/b$. Drawn *without* replacement, as within an
-# epoch, the classical result of survey sampling adds the finite-population factor:
+# How noisy is $g_{\mathcal{B}}$? Let $\bar g = \nabla f(\theta)$, and let
+# $\operatorname{Var}(\nabla f_i) = \frac1n\sum_{i=1}^n \|\nabla f_i - \bar g\|^2$ be the variance of the gradient of
+# one example drawn at random, that is, the spread of the per-example gradients around $\bar g$ (the total
+# variance, summed over the $d$ coordinates). If the $B$ examples were drawn independently *with*
+# replacement, the variance of their mean would be $\operatorname{Var}(\nabla f_i)/B$. Drawn *without*
+# replacement, as within an epoch, the classical result of survey sampling adds the finite-population factor:
 #
 # $$
-# \mathbb E\,\|g_B - \bar g\|^2 = \frac{\sigma^2}{b}\cdot\frac{n - b}{n - 1} .
+# \begin{aligned}
+# \operatorname{Var}(g_{\mathcal{B}}) &= \mathbb E\,\|g_{\mathcal{B}} - \bar g\|^2 \\
+#   &= \frac{\operatorname{Var}(\nabla f_i)}{B}\cdot\frac{n - B}{n - 1} .
+# \end{aligned}
 # $$
 #
-# The factor is close to 1 for $b \ll n$ and reaches 0 at $b = n$, where the "sample" is the whole data set and
+# The factor is close to 1 for $B \ll n$ and reaches 0 at $B = n$, where the "sample" is the whole data set and
 # there is no noise at all. We measure the variance at the minimizer $\theta^\star$, where the full gradient is zero,
-# so the minibatch gradient is pure noise; this is the noise SGD still feels when it has arrived. For each $b$ we
+# so the minibatch gradient is pure noise; this is the noise SGD still feels when it has arrived. For each $B$ we
 # draw 1000 minibatches (without replacement) and compare the mean squared deviation with the formula. The
 # standard error of each measured mean follows from the spread of the 1000 draws.
 
 # %%
-G = X * (sigmoid(X @ w_star) - y)[:, None] + LAMBDA * w_star  # row i: g_i(w*)
+G = X * (sigmoid(X @ w_star) - y)[:, None] + NU * w_star  # row i: grad f_i(w*)
 g_bar = G.mean(axis=0)
-sigma2 = np.mean(np.sum((G - g_bar) ** 2, axis=1))
+var1 = np.mean(np.sum((G - g_bar) ** 2, axis=1))  # Var(grad f_i)
 print(
     f"full gradient at theta* is zero (norm < 1e-10): "
     f"{np.linalg.norm(g_bar) < 1e-10};  "
-    f"sigma^2 = {sigma2:.4f}"
+    f"Var(grad f_i) = {var1:.4f}"
 )
 
 R = 1000
@@ -317,12 +325,12 @@ for B in batch_sizes:
     measured.append(sq.mean())
     std_err.append(sq.std(ddof=1) / np.sqrt(R))
 measured, std_err, bs = np.array(measured), np.array(std_err), np.array(batch_sizes)
-theory = sigma2 / bs * (n - bs) / (n - 1)
-with_repl = sigma2 / bs
+theory = var1 / bs * (n - bs) / (n - 1)
+with_repl = var1 / bs
 
 print(
-    f"{'b':>4} {'measured':>10} {'theory':>10} {'ratio':>7} {'+/- s.e.':>9} "
-    f"{'sigma^2/b':>10}"
+    f"{'B':>4} {'measured':>10} {'theory':>10} {'ratio':>7} {'+/- s.e.':>9} "
+    f"{'Var/B':>10}"
 )
 for B, m_, t_, s_, w_ in zip(
     batch_sizes, measured, theory, std_err, with_repl, strict=True
@@ -336,20 +344,25 @@ assert abs(z_repl[-1]) > 10  # at B = 512 the with-replacement formula is far of
 
 # %% [markdown]
 # Every measured ratio is within a few standard errors of 1 (the `assert` allows 4). The last column shows why
-# the finite-population factor matters: for $b = 512$ out of $n = 569$ the with-replacement formula
-# $\sigma^2/b$ predicts about ten times the noise that is actually there. For small batches both formulas
+# the finite-population factor matters: for $B = 512$ out of $n = 569$ the with-replacement formula
+# $\operatorname{Var}(\nabla f_i)/B$ predicts about ten times the noise that is actually there. For small batches both formulas
 # agree, and the rule of thumb is the familiar one: **the standard deviation of the gradient noise falls like
 # $1/\sqrt{B}$**, so quadrupling the batch only halves the noise, while it quadruples the cost of a step.
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.2))
 grid_b = np.arange(1, n)
-ax.loglog(grid_b, sigma2 / grid_b, "C1--", label=r"with replacement: $\sigma^2/b$")
 ax.loglog(
     grid_b,
-    sigma2 / grid_b * (n - grid_b) / (n - 1),
+    var1 / grid_b,
+    "C1--",
+    label=r"with replacement: $\mathrm{Var}(\nabla f_i)/B$",
+)
+ax.loglog(
+    grid_b,
+    var1 / grid_b * (n - grid_b) / (n - 1),
     "C0-",
-    label=r"without replacement: $\frac{\sigma^2}{b}\,\frac{n-b}{n-1}$",
+    label=r"without replacement: $\frac{\mathrm{Var}(\nabla f_i)}{B}\,\frac{n-B}{n-1}$",
 )
 ax.errorbar(
     bs,
@@ -360,8 +373,8 @@ ax.errorbar(
     capsize=3,
     label="measured (1000 draws, 2 s.e.)",
 )
-ax.set_xlabel("batch size b")
-ax.set_ylabel(r"$\mathbb{E}\,\|g_B - \nabla f\|^2$ at $\theta^\star$")
+ax.set_xlabel("batch size B")
+ax.set_ylabel(r"$\mathbb{E}\,\|g_{\mathcal{B}} - \nabla f\|^2$ at $\theta^\star$")
 ax.set_title("Variance of the minibatch gradient")
 ax.legend()
 plt.show()
@@ -382,7 +395,7 @@ plt.show()
 # Each batch size gets its own learning rate, the best of five rates spaced by a factor of about 3 (as the sweep
 # shows, the best rate grows with the batch size). To keep the search cheap, a run stops as soon
 # as it has used more gradients than the best rate found so far for that batch size. The full-data loss is
-# checked after every 32 examples' worth of updates (after every update for $b \ge 32$).
+# checked after every 32 examples' worth of updates (after every update for $B \ge 32$).
 
 # %%
 TARGET = J_star + 0.01 * (J_0 - J_star)
@@ -410,7 +423,7 @@ def evals_to_target(B, lr, seed, limit=BUDGET):
 
     fit(
         model,
-        np.zeros(p),
+        np.zeros(d),
         SGD(lr=lr),
         epochs=-(-limit // n),
         batch_size=B,
@@ -423,7 +436,7 @@ def evals_to_target(B, lr, seed, limit=BUDGET):
 
 batch_list = [1, 8, 32, n]
 best_rate = {}
-print(f"{'b':>4} " + " ".join(f"{'lr=' + str(lr):>9}" for lr in RATES))
+print(f"{'B':>4} " + " ".join(f"{'lr=' + str(lr):>9}" for lr in RATES))
 for B in batch_list:
     best, cells = BUDGET, []
     for lr in RATES:
@@ -446,7 +459,7 @@ for B in batch_list:
     evals_by_seed[B] = np.array([evals_to_target(B, best_rate[B], s) for s in seeds])
     cost[B] = np.median(evals_by_seed[B])
 print(
-    f"{'b':>4} {'best lr':>8} {'median evals':>13} {'range over seeds':>17} "
+    f"{'B':>4} {'best lr':>8} {'median evals':>13} {'range over seeds':>17} "
     f"{'epochs':>7} {'updates':>8} "
     f"{'full batch / B':>15}"
 )
@@ -480,7 +493,7 @@ for B in batch_list:
     every = max(1, -(-n // B) // 16)  # about 16 evaluations per epoch
     r = fit(
         model,
-        np.zeros(p),
+        np.zeros(d),
         SGD(lr=best_rate[B]),
         epochs=epochs,
         batch_size=B,
@@ -497,7 +510,7 @@ def excess_cell(v):
     return f"{v:9.1e}" if v >= 1e-9 else f"{'< 1e-9':>9}"
 
 
-print(f"{'b':>4}  excess loss after 5, 10, 20 and 200 epochs")
+print(f"{'B':>4}  excess loss after 5, 10, 20 and 200 epochs")
 for B in batch_list:
     x_ev, excess = curves[B]
     row = [
@@ -512,7 +525,7 @@ assert curves[n][1][-1] < stochastic_floor / 10 and curves[n][1][-1] < 1e-9
 fig, ax = plt.subplots(figsize=(7, 4.5))
 styles = [("C3", "-", "o"), ("C1", "--", "s"), ("C2", "-.", "^"), ("C0", ":", "D")]
 for B, (color, ls, mk) in zip(batch_list, styles, strict=True):
-    label = "full batch" if B == n else f"b = {B}"
+    label = "full batch" if B == n else f"B = {B}"
     x_ev, excess = curves[B]
     ax.loglog(
         x_ev[1:],
@@ -545,8 +558,9 @@ plt.show()
 #
 # ## Robbins–Monro: why the step size must shrink
 #
-# With a constant step $\alpha$, SGD near the minimum keeps taking steps of typical size $\alpha\,\sigma$ in
-# random directions, because the gradient noise does not vanish at $\theta^\star$ (we measured $\sigma^2$ there). The
+# With a constant step $\alpha$, SGD near the minimum keeps taking steps of typical size
+# $\alpha\sqrt{\operatorname{Var}(g_k)}$ in random directions, because the gradient noise does not vanish at
+# $\theta^\star$ (we measured its variance there). The
 # iterates settle into a cloud around $\theta^\star$ whose size shrinks with $\alpha$ but never reaches zero: a
 # **noise floor**. {cite:t}`robbins1951` showed that a stochastic approximation scheme converges when the
 # step sizes satisfy
@@ -556,7 +570,7 @@ plt.show()
 # $$
 #
 # The first condition lets the iterates travel any distance (the steps never become too small too soon);
-# the second makes the accumulated noise, whose variance adds up like $\sum \alpha_k^2 \sigma^2$, finite. A
+# the second makes the accumulated noise, whose variance adds up like $\sum \alpha_k^2 \operatorname{Var}(g_k)$, finite. A
 # constant step fails the second condition. The schedule
 #
 # $$
@@ -575,7 +589,7 @@ distance = {}
 for name, lr in [("constant", ALPHA0), ("decaying", InverseTimeDecay(ALPHA0, 1.0, T))]:
     r = fit(
         model,
-        np.zeros(p),
+        np.zeros(d),
         SGD(lr=lr),
         epochs=EPOCHS,
         batch_size=B_RM,
@@ -626,7 +640,7 @@ ax.loglog(
 )
 ax.set_xlabel("epoch")
 ax.set_ylabel(r"distance to the minimizer $\|\theta - \theta^\star\|$")
-ax.set_title("Minibatch SGD (b = 8): constant vs decaying step")
+ax.set_title("Minibatch SGD (B = 8): constant vs decaying step")
 ax.legend()
 plt.show()
 
@@ -647,8 +661,9 @@ plt.show()
 #   it only by noise. One epoch of shuffled minibatches uses every example exactly once.
 # - Shuffle every epoch: on label-sorted data without shuffling, SGD ended with an excess loss several times
 #   larger.
-# - The minibatch gradient's variance is $\frac{\sigma^2}{b}\frac{n-b}{n-1}$ (measured within sampling error for
-#   $b$ from 1 to 512): the noise's standard deviation falls like $1/\sqrt b$, and vanishes at $b = n$.
+# - The minibatch gradient's variance is $\frac{\operatorname{Var}(\nabla f_i)}{B}\frac{n-B}{n-1}$ (measured within sampling
+#   error for $B$ from 1 to 512): the noise's standard deviation falls like $1/\sqrt B$, and vanishes at
+#   $B = n$.
 # - Counted in per-example gradients, small batches reached a 1 % target on the breast cancer data about 14 to 16
 #   times sooner than the full batch; with a constant step they then stall at a noise floor, which the full batch
 #   passes after enough epochs.
@@ -687,7 +702,7 @@ print(
 )
 r = fit(
     model,
-    np.zeros(p),
+    np.zeros(d),
     SGD(lr=too_fast),
     epochs=EPOCHS,
     batch_size=B_RM,
@@ -715,14 +730,15 @@ assert d_fast[40] / d_fast[20] > distance["decaying"][40] / distance["decaying"]
 # ```{exercise} Sampling with replacement
 # :label: bsm-replacement
 # Draw minibatches *with* replacement (`rng.choice(n, B, replace=True)`) and measure the variance at $\theta^\star$
-# for $b = 256$ and $b = 512$. Which formula does it follow now?
+# for $B = 256$ and $B = 512$. Which formula does it follow now?
 # ```
 #
 # ```{solution-start} bsm-replacement
 # :class: dropdown
 # ```
 #
-# With replacement the $b$ draws are independent, so the variance of their mean is exactly $\sigma^2/b$, with no
+# With replacement the $B$ draws are independent, so the variance of their mean is exactly
+# $\operatorname{Var}(\nabla f_i)/B$, with no
 # finite-population factor: even a "batch" as large as the data set is noisy, because it repeats some examples
 # and misses others.
 
@@ -736,11 +752,11 @@ for B in (256, 512):
     )
     se = sq.std(ddof=1) / np.sqrt(R)
     print(
-        f"b = {B}: measured {sq.mean():.5f} +/- {se:.5f}, "
-        f"sigma^2/b = {sigma2 / B:.5f}, "
-        f"without-replacement formula {sigma2 / B * (n - B) / (n - 1):.5f}"
+        f"B = {B}: measured {sq.mean():.5f} +/- {se:.5f}, "
+        f"Var/B = {var1 / B:.5f}, "
+        f"without-replacement formula {var1 / B * (n - B) / (n - 1):.5f}"
     )
-    assert abs(sq.mean() - sigma2 / B) < 4 * se
+    assert abs(sq.mean() - var1 / B) < 4 * se
 
 # %% [markdown]
 # ```{solution-end}
@@ -748,8 +764,8 @@ for B in (256, 512):
 #
 # ```{exercise} Noise far from the minimum
 # :label: bsm-noise-start
-# Measure $\sigma^2$ at the starting point $\theta = 0$ instead of at $\theta^\star$, and check the $1/b$ law there for
-# $b = 16$. Is the gradient noisier at the start or at the end of training? Compare the noise with the squared
+# Measure the per-example variance $\operatorname{Var}(\nabla f_i)$ at the starting point $\theta = 0$ instead of at
+# $\theta^\star$, and check the $1/B$ law there for $B = 16$. Is the gradient noisier at the start or at the end of training? Compare the noise with the squared
 # length of the full gradient at both points.
 # ```
 #
@@ -761,7 +777,7 @@ for B in (256, 512):
 G0 = (
     X * (sigmoid(X @ w0) - y)[:, None]
 )  # per-example gradients at w = 0 (the L2 term is 0 there)
-sigma2_0 = np.mean(np.sum((G0 - G0.mean(axis=0)) ** 2, axis=1))
+var1_0 = np.mean(np.sum((G0 - G0.mean(axis=0)) ** 2, axis=1))
 sq = np.array(
     [
         np.sum(
@@ -771,10 +787,10 @@ sq = np.array(
     ]
 )
 se = sq.std(ddof=1) / np.sqrt(R)
-theory_0 = sigma2_0 / 16 * (n - 16) / (n - 1)
-print(f"sigma^2 at theta = 0: {sigma2_0:.4f}  (at theta*: {sigma2:.4f})")
+theory_0 = var1_0 / 16 * (n - 16) / (n - 1)
+print(f"Var(grad f_i) at theta = 0: {var1_0:.4f}  (at theta*: {var1:.4f})")
 print(
-    f"b = 16 at theta = 0: measured {sq.mean():.5f}, theory {theory_0:.5f}, ratio "
+    f"B = 16 at theta = 0: measured {sq.mean():.5f}, theory {theory_0:.5f}, ratio "
     f"{sq.mean() / theory_0:.3f} "
     f"+/- {se / theory_0:.3f}"
 )
@@ -782,24 +798,24 @@ signal_0 = np.sum(G0.mean(axis=0) ** 2)
 print(
     f"|full gradient|^2 at theta = 0: {signal_0:.4f}, i.e. {signal_0 / theory_0:.1f} "
     f"times "
-    f"the b = 16 noise"
+    f"the B = 16 noise"
     f" (at theta* it is 0)"
 )
 print(
-    f"gradient noise scale sigma^2 / |full gradient|^2 at theta = 0: "
-    f"{sigma2_0 / signal_0:.2f}"
+    f"gradient noise scale Var(grad f_i) / |full gradient|^2 at theta = 0: "
+    f"{var1_0 / signal_0:.2f}"
 )
 
 # %%
 assert abs(sq.mean() - theory_0) < 4 * se
-assert sigma2_0 > 20 * sigma2 and signal_0 > 3 * theory_0
+assert var1_0 > 20 * var1 and signal_0 > 3 * theory_0
 
 # %% [markdown]
-# The $1/b$ law holds at $\theta = 0$ too, and the per-example spread there is more than twenty times larger than at
+# The $1/B$ law holds at $\theta = 0$ too, and the per-example spread there is more than twenty times larger than at
 # the minimum: the gradient is noisier at the start. But what matters is noise relative to signal. At $\theta = 0$
 # the full gradient is long, several times longer (in squared length) than the noise of a minibatch of 16, so a
 # noisy step still points downhill. At $\theta^\star$ the full gradient is zero and the minibatch gradient is nothing
-# but noise: that is why the constant-step runs above stalled. The ratio $\sigma^2/\|\nabla f\|^2$ printed last is
+# but noise: that is why the constant-step runs above stalled. The ratio $\operatorname{Var}(\nabla f_i)/\|\nabla f\|^2$ printed last is
 # what {cite:t}`mccandlish2018` call the (simple) gradient noise scale: batches much smaller than it are
 # dominated by noise, and batches much larger than it waste gradients on a direction already known, so it
 # predicts the largest useful batch size, here a few examples at the start and ever more as training approaches
