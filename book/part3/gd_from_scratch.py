@@ -21,9 +21,10 @@
 #   standardizing the features cuts that number by orders of magnitude.
 # ```
 #
-# The symbols follow the book's {doc}`../notation`: $\theta$ are the parameters, $f$ the training loss over $n$ examples
-# with data $X$ and targets $y$, $\alpha$ the step size, $H$ the Hessian with eigenvalues $\lambda_i$, and $L$, $\mu$, $\kappa = L/\mu$
-# its largest eigenvalue, its smallest and their ratio.
+# The symbols follow the book's {doc}`../notation`: $\theta$ are the parameters ($d$ of them, the intercept $b$
+# and one weight per feature), $f$ the training loss over $n$ examples with data $X$ and targets $y$, $\alpha$
+# the step size, $H$ the Hessian with eigenvalues $\lambda_i$ and unit eigenvectors $q_i$, and $L$, $\mu$,
+# $\kappa = L/\mu$ its largest eigenvalue, its smallest and their ratio.
 
 # %%
 import matplotlib.pyplot as plt
@@ -53,9 +54,10 @@ rng = np.random.default_rng(SEED)
 # %%
 data = load_diabetes(scaled=False)
 X_raw, y = data.data, data.target
-n, d = X_raw.shape
+n, p = X_raw.shape  # p features
+d = p + 1  # parameters: the intercept and one weight per feature
 print(
-    f"n = {n} patients, d = {d} measurements, target from {y.min():.0f} to "
+    f"n = {n} patients, p = {p} measurements, target from {y.min():.0f} to "
     f"{y.max():.0f}"
 )
 print(f"{'feature':>8} {'mean':>9} {'std':>9}")
@@ -72,8 +74,10 @@ for name, m, s in zip(
 # The model predicts progression as a weighted sum of the measurements plus a constant,
 #
 # $$
-# \hat y_i = \theta_0 + \theta_1 x_{i1} + \dots + \theta_d x_{id} = \tilde x_i^\top \theta ,
-# \qquad \tilde x_i = (1, x_{i1}, \dots, x_{id}) ,
+# \begin{aligned}
+# \hat y_i &= b + \theta_1 x_{i1} + \dots + \theta_p x_{ip} = \tilde x_i^\top \theta , \\
+# \tilde x_i &= (1, x_{i1}, \dots, x_{ip}) , \qquad \theta = (b, \theta_1, \dots, \theta_p) ,
+# \end{aligned}
 # $$
 #
 # and the loss is half the mean squared error,
@@ -82,12 +86,14 @@ for name, m, s in zip(
 # f(\theta) = \frac{1}{2n} \sum_{i=1}^n \left(\tilde x_i^\top \theta - y_i\right)^2 = \frac{1}{2n}\,\|X\theta - y\|^2 ,
 # $$
 #
-# where the matrix $X$ stacks the rows $\tilde x_i^\top$: a first column of ones, then the $d$ measurements.
+# where the matrix $X$ stacks the rows $\tilde x_i^\top$: a first column of ones, then the $p$ measurements,
+# so $\theta$ has $d = p + 1$ entries, the intercept (bias) $b$ first.
 # `gdlearn.data.add_bias` prepends that column.
 #
 # ## The gradient, derived
 #
-# Differentiate one term of the sum with respect to one parameter $\theta_j$. By the chain rule,
+# Differentiate one term of the sum with respect to one entry $\theta_j$ of $\theta$ (the matching entry
+# $\tilde x_{ij}$ of $\tilde x_i$ is 1 for the intercept). By the chain rule,
 # $\partial (\tilde x_i^\top\theta - y_i)^2 / \partial \theta_j = 2\,(\tilde x_i^\top\theta - y_i)\,\tilde x_{ij}$, so
 #
 # $$
@@ -103,13 +109,13 @@ for name, m, s in zip(
 #
 # The same result comes out of matrix calculus in one line: expanding,
 # $f(\theta) = \frac{1}{2n}\left(\theta^\top X^\top X\,\theta - 2\,\theta^\top X^\top y + y^\top y\right)$, and
-# $\nabla_\theta(\theta^\top A\theta) = 2A\theta$ for symmetric $A$, $\nabla_\theta(\theta^\top b) = b$, so
+# $\nabla_\theta(\theta^\top A\theta) = 2A\theta$ for symmetric $A$, $\nabla_\theta(\theta^\top c) = c$, so
 # $\nabla f = \frac1n (X^\top X\theta - X^\top y)$. Differentiating once more gives the Hessian
 # $\nabla^2 f = X^\top X / n$ (Hessians and their eigenvalues are introduced in the second-order sections of
 # {doc}`../part2/derivatives_and_gradients`), a constant matrix: $f$ is an exact quadratic, which is what makes this chapter's
 # predictions exact.
 #
-# In code the loss and the gradient are one line each. The shapes matter: `theta` has shape `(d + 1,)`
+# In code the loss and the gradient are one line each. The shapes matter: `theta` has shape `(d,)`
 # and `y` shape `(n,)`, so the residual `X @ theta - y` has shape `(n,)`.
 
 # %%
@@ -127,7 +133,7 @@ def grad(theta, X, y):
     return X.T @ (X @ theta - y) / len(y)
 
 
-print("X:", X.shape, " y:", y.shape, " residual:", (X @ np.zeros(d + 1) - y).shape)
+print("X:", X.shape, " y:", y.shape, " residual:", (X @ np.zeros(d) - y).shape)
 
 # %% [markdown]
 # A formula derived by hand deserves a test. `gdlearn.gradcheck.check_grad` compares it with centred
@@ -136,7 +142,7 @@ print("X:", X.shape, " y:", y.shape, " residual:", (X @ np.zeros(d + 1) - y).sha
 # flipped (the residual written as $y - X\theta$) and one without the factor $1/n$.
 
 # %%
-theta_test = rng.normal(size=d + 1)
+theta_test = rng.normal(size=d)
 
 
 def f(t):
@@ -195,14 +201,14 @@ print("shape of X @ theta - y_column:", (X @ theta_test - y_column).shape)
 #
 # ## The bias column
 #
-# The column of ones gives the model its intercept $\theta_0$. Without it the prediction is forced to be 0
+# The column of ones gives the model its intercept $b$. Without it the prediction is forced to be 0
 # when all features are 0. How much that costs depends on the features. If they are centred (mean 0, as
 # after standardizing), the intercept is orthogonal to every other column and its best value is the mean
 # target $\bar y$. Dropping it then raises the least loss by exactly
 # $\tfrac12 \bar y^2$: every prediction is off by the missing $\bar y$ on average.
 
 # %%
-Xs_feat, mu, sigma = standardize(X_raw)  # columns with mean 0 and standard deviation 1
+Xs_feat, x_mean, x_std = standardize(X_raw)  # columns with mean 0 and std 1
 Xs = add_bias(Xs_feat)
 
 
@@ -240,7 +246,7 @@ assert J_raw_nobias > J_bias
 # X^\top X\,\theta^\star = X^\top y ,
 # $$
 #
-# a $(d+1) \times (d+1)$ linear system. Solving it directly is fine for eleven parameters, but it squares the
+# a $d \times d$ linear system. Solving it directly is fine for eleven parameters, but it squares the
 # condition number of $X$, which costs digits when the columns are badly scaled. `np.linalg.lstsq` solves the
 # least-squares problem from $X$ itself (by a singular value decomposition) and is the numerically safer
 # choice {cite}`higham2002`. Here both agree:
@@ -276,7 +282,7 @@ H_std = Xs.T @ Xs / n
 L_std = np.linalg.eigvalsh(H_std).max()
 alpha = 1.0 / L_std
 
-theta = np.zeros(d + 1)
+theta = np.zeros(d)
 path = [theta]
 g = Xs.T @ (Xs @ theta - y) / n  # the gradient derived above
 while np.linalg.norm(g) >= 1e-8 and len(path) <= 20_000:
@@ -295,13 +301,14 @@ assert err_gd < 1e-5
 
 # %% [markdown]
 # Gradient descent lands on the least-squares answer to within $10^{-5}$. Because standardizing is only a
-# change of units, the same fitted model can be written back in raw units, $w_j = \theta_j / \sigma_j$ and
-# $w_0 = \theta_0 - \sum_j \theta_j \mu_j / \sigma_j$, and it must equal the raw least-squares solution:
+# change of units, the same fitted model can be written back in raw units, weight $\theta_j / s_j$ on
+# feature $j$ and intercept $b - \sum_j \theta_j \bar x_j / s_j$, where $\bar x_j$ and $s_j$ are the mean and the
+# standard deviation of feature $j$; it must equal the raw least-squares solution:
 
 # %%
-w_raw = theta[1:] / sigma
-w0_raw = theta[0] - np.sum(theta[1:] * mu / sigma)
-theta_back = np.concatenate([[w0_raw], w_raw])
+weights_raw = theta[1:] / x_std
+b_raw = theta[0] - np.sum(theta[1:] * x_mean / x_std)
+theta_back = np.concatenate([[b_raw], weights_raw])
 print(f"{'':>9} {'GD (std, mapped back)':>22} {'lstsq on raw X':>15}")
 for name, a, b in zip(
     ["intercept", *data.feature_names], theta_back, theta_star_raw, strict=True
@@ -320,7 +327,7 @@ assert np.allclose(theta_back, theta_star_raw, rtol=1e-4, atol=1e-4)
 
 # %%
 model_std = LinearRegression(Xs, y)
-res = minimize(model_std, np.zeros(d + 1), SGD(lr=alpha), max_steps=1000, gtol=None)
+res = minimize(model_std, np.zeros(d), SGD(lr=alpha), max_steps=1000, gtol=None)
 print(
     res.status, "after", res.n_steps, "steps; history.x has shape", res.history.x.shape
 )
@@ -334,12 +341,13 @@ assert np.allclose(res.history.x, path[:1001])
 # ## Feature scaling and the number of steps
 #
 # Now run the same method, with the same rule $\alpha = 1/L$, on the raw features. To see what to expect,
-# write the error in the eigenvectors $v_i$ of $H$ (eigenvalues $\lambda_i$). Because $\nabla f(\theta) =
-# H(\theta - \theta^\star)$, one step multiplies the error's component along $v_i$ by $1 - \alpha\lambda_i$.
-# With $c = V^\top(\theta_0 - \theta^\star)$ the excess loss after $k$ steps is exactly
+# write the error in the unit eigenvectors $q_i$ of $H$ (eigenvalues $\lambda_i$). Because $\nabla f(\theta) =
+# H(\theta - \theta^\star)$, one step multiplies the error's component along $q_i$ by $1 - \alpha\lambda_i$.
+# Starting from $\theta_0$, the excess loss after $k$ steps is exactly
 #
 # $$
-# f(\theta_k) - f^\star = \frac12 \sum_i \lambda_i \,(1 - \alpha\lambda_i)^{2k}\, c_i^2 .
+# f(\theta_k) - f^\star = \frac12 \sum_i \lambda_i \,(1 - \alpha\lambda_i)^{2k}
+#   \big(q_i^\top(\theta_0 - \theta^\star)\big)^2 .
 # $$
 #
 # With $\alpha = 1/L$ the largest eigenvalue's component vanishes at once, and the smallest, $\mu$, shrinks by
@@ -390,9 +398,9 @@ def gap_formula(A, steps):
     eigenvalues."""
     lam, Q = np.linalg.eigh(A.T @ A / len(y))
     t_star = np.linalg.lstsq(A, y, rcond=None)[0]
-    c = Q.T @ (np.zeros(A.shape[1]) - t_star)
+    err0 = Q.T @ (np.zeros(A.shape[1]) - t_star)  # components along the q_i
     shrink = (1.0 - lam / lam.max()) ** 2
-    excess = 0.5 * np.array([np.sum(lam * shrink**k * c**2) for k in steps])
+    excess = 0.5 * np.array([np.sum(lam * shrink**k * err0**2) for k in steps])
     return excess / loss(t_star, A, y)
 
 
@@ -416,7 +424,7 @@ for name, A in [("raw", X), ("standardized", Xs)]:
     L_ = np.linalg.eigvalsh(mdl.hess()).max()
     r = minimize(
         mdl,
-        np.zeros(d + 1),
+        np.zeros(d),
         SGD(lr=1.0 / L_),
         max_steps=K,
         gtol=None,  # all K steps: the measured curve is compared step by step
@@ -452,8 +460,18 @@ ax.semilogy(
 ax.semilogy(
     steps, runs["standardized"], color="C0", label="standardized features (measured)"
 )
-ax.semilogy(steps, gap_formula(X, steps), "k:", lw=1.5, label="eigenvalue formula")
-ax.semilogy(steps, gap_formula(Xs, steps), "k:", lw=1.5)
+every = steps[::100]  # the formula as markers, so the measured line styles stay visible
+ax.semilogy(
+    every, gap_formula(X, every), "ko", mfc="none", ms=6, label="eigenvalue formula"
+)
+ax.semilogy(every, gap_formula(Xs, every), "ko", mfc="none", ms=6)
+ax.annotate("raw", (1500, runs["raw"][1500]), xytext=(0, 8), textcoords="offset points")
+ax.annotate(
+    "standardized",
+    (1000, runs["standardized"][1000]),
+    xytext=(6, 6),
+    textcoords="offset points",
+)
 ax.axhline(TOL, color="grey", lw=0.8, ls="--", label="tolerance $10^{-3}$")
 ax.set_ylim(1e-7, 20)
 ax.set_xlabel("gradient descent step k")
@@ -464,11 +482,11 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows the relative excess loss on a log scale against the step number for 2000 steps of
-# gradient descent. On raw features (dash-dotted) it drops below 1 in the first steps and then creeps down, still
-# near 0.2 after 2000 steps; on standardized features (solid) it falls in a straight line after a quick first
-# drop, crossing the dashed tolerance line at 10 to the minus 3 near step 500 and reaching about 10 to the
-# minus 6 by the end. Dotted black curves, computed from the eigenvalues alone, lie exactly on both measured
-# curves.*
+# gradient descent, each curve labelled on the plot. On raw features (dash-dotted) it drops below 1 in the
+# first steps and then creeps down, still near 0.2 after 2000 steps; on standardized features (solid) it falls
+# in a straight line after a quick first drop, crossing the dashed tolerance line at 10 to the minus 3 near
+# step 500 and reaching about 10 to the minus 6 by the end. Open black circles every 100 steps, computed from
+# the eigenvalues alone, lie exactly on both measured curves.*
 #
 # Two more lessons hide in this picture. First, the loss can look converged long before the parameters
 # are: on standardized data the loss was within 0.1 % after 484 steps, but the loop above ran about 8,260 steps
@@ -513,8 +531,8 @@ plt.show()
 
 # %%
 wrong = (lambda t: loss(t, Xs, y), lambda t: Xs.T @ (Xs @ t - y))
-res_wrong = minimize(wrong, np.zeros(d + 1), SGD(lr=1.0 / L_std), max_steps=100)
-print(res_wrong.status, "-", res_wrong.message)
+res_wrong = minimize(wrong, np.zeros(d), SGD(lr=1.0 / L_std), max_steps=100)
+print(res_wrong.status, "-", res_wrong.message.split(";")[0])  # without the advice
 assert res_wrong.status == "diverged" and res_wrong.n_steps == 1
 assert "rising-loss check" in res_wrong.message
 
@@ -543,10 +561,10 @@ assert "rising-loss check" in res_wrong.message
 
 # %%
 J_star_std = model_std.value(theta_star_std)
-print(f"f* = {J_star_std:.4f}, f(0) = {model_std.value(np.zeros(d + 1)):.0f}")
+print(f"f* = {J_star_std:.4f}, f(0) = {model_std.value(np.zeros(d)):.0f}")
 edge = {}
 for factor in (1.9, 2.1):
-    r = minimize(model_std, np.zeros(d + 1), SGD(lr=factor / L_std), max_steps=300)
+    r = minimize(model_std, np.zeros(d), SGD(lr=factor / L_std), max_steps=300)
     edge[factor] = r
     final = f"{r.fun:.4g}" if r.status != "diverged" else f"{r.fun:.1e}"
     print(
