@@ -73,7 +73,7 @@ assert spread < 1e-8
 # ## Zeros and the symmetry problem
 #
 # Take a network with one hidden layer, $h = \tanh(XW_1 + b_1)$ and output $z = hW_2 + b_2$, and start
-# every weight at the same value $c$. Then every hidden unit computes the same function of the input, so
+# every weight at one and the same value. Then every hidden unit computes the same function of the input, so
 # the columns of $h$ are equal. Backpropagation gives hidden unit $u$ the gradient
 #
 # $$
@@ -83,7 +83,7 @@ assert spread < 1e-8
 #
 # where $e = \partial f/\partial z$. Every ingredient is the same for all $u$, so every unit receives
 # the same update and the units are still equal after the step, and after every later step. The network
-# has thirty-two hidden units on paper and **one** in effect. With $c = 0$ it is worse still: $h = 0$
+# has thirty-two hidden units on paper and **one** in effect. If that value is 0 it is worse still: $h = 0$
 # and $W_2 = 0$ make both gradients zero, and only the output bias ever moves.
 #
 # We test it on two interleaved spirals, a data set no straight line can separate, with thirty-two tanh
@@ -143,21 +143,21 @@ print(
 #
 # Consider one layer of a deep network, $z = hW$ with $h$ the previous layer's activations ($n_{\text{in}}$
 # of them) and $W$ of shape $(n_{\text{in}}, n_{\text{out}})$ with independent entries of mean 0 and
-# variance $\sigma_w^2$, independent of $h$. Each pre-activation is a sum of $n_{\text{in}}$ independent
+# variance $s_w^2$ (standard deviation $s_w$), independent of $h$. Each pre-activation is a sum of $n_{\text{in}}$ independent
 # terms of mean zero, so
 #
 # $$
 # \operatorname{Var}(z_u) = \sum_{i=1}^{n_{\text{in}}} \operatorname{Var}(h_i W_{iu})
-#   = n_{\text{in}}\, \sigma_w^2\, \mathbb{E}[h_i^2] .
+#   = n_{\text{in}}\, s_w^2\, \mathbb{E}[h_i^2] .
 # $$
 #
-# The layer multiplies the signal's second moment by $n_{\text{in}}\sigma_w^2$ (and then the activation
+# The layer multiplies the signal's second moment by $n_{\text{in}}s_w^2$ (and then the activation
 # $\phi$ changes it once more). Over $D$ layers these factors multiply. With $n_{\text{in}} = 100$:
 #
-# - $\sigma_w = 0.01$ gives $n_{\text{in}}\sigma_w^2 = 0.01$: the standard deviation shrinks about tenfold
+# - $s_w = 0.01$ gives $n_{\text{in}}s_w^2 = 0.01$: the standard deviation shrinks about tenfold
 #   per layer, and after 20 layers it is around $10^{-20}$. Every unit outputs practically zero, and the
 #   gradients with respect to the weights, which are proportional to those outputs, vanish with them.
-# - $\sigma_w = 1$ gives $n_{\text{in}}\sigma_w^2 = 100$: the pre-activations are ten times larger than
+# - $s_w = 1$ gives $n_{\text{in}}s_w^2 = 100$: the pre-activations are ten times larger than
 #   their input. A ReLU network passes that on and explodes; a tanh network **saturates**: almost every
 #   unit sits at $\pm1$, where $\tanh' \approx 0$.
 #
@@ -167,17 +167,17 @@ print(
 #
 # **Forward.** For $\tanh$ near the origin, $\tanh(z) \approx z$, so $\mathbb{E}[h^2] \approx
 # \operatorname{Var}(z)$ of the previous layer, and the variance is preserved when
-# $n_{\text{in}}\sigma_w^2 = 1$, that is $\sigma_w^2 = 1/n_{\text{in}}$ (LeCun's rule {cite:p}`lecun1998`).
+# $n_{\text{in}}s_w^2 = 1$, that is $s_w^2 = 1/n_{\text{in}}$ (LeCun's rule {cite:p}`lecun1998`).
 #
 # **Backward.** Backpropagation runs the same computation in reverse: $e_{\text{prev}} = (e
 # W^\top)\odot\phi'(z_{\text{prev}})$ is a sum over the $n_{\text{out}}$ units of the layer above, so with
 # $\phi' \approx 1$
 #
 # $$
-# \operatorname{Var}(e_{\text{prev}}) = n_{\text{out}}\,\sigma_w^2\,\operatorname{Var}(e),
+# \operatorname{Var}(e_{\text{prev}}) = n_{\text{out}}\,s_w^2\,\operatorname{Var}(e),
 # $$
 #
-# and the gradients keep their size when $\sigma_w^2 = 1/n_{\text{out}}$.
+# and the gradients keep their size when $s_w^2 = 1/n_{\text{out}}$.
 #
 # Both conditions hold only when $n_{\text{in}} = n_{\text{out}}$. {cite:t}`glorot2010` proposed the
 # compromise, their harmonic mean,
@@ -199,7 +199,7 @@ print(
 # \operatorname{Var}(W) = \frac{2}{n_{\text{in}}} \qquad\text{(He/Kaiming)} .
 # $$
 #
-# Xavier's rule under ReLU, with $n_{\text{in}} = n_{\text{out}} = n$, gives $n\sigma_w^2 = 1$ and keeps that
+# Xavier's rule under ReLU, with $n_{\text{in}} = n_{\text{out}}$, gives $n_{\text{in}}s_w^2 = 1$ and keeps that
 # factor $\frac12$: the second moment halves per layer, the standard deviation shrinks by $\sqrt2$, and
 # after $D$ more layers it has fallen by $2^{-D/2}$ (about $1/724$ for $D = 19$).
 #
@@ -219,11 +219,13 @@ assert np.isclose(init.he_uniform(shape, rng).var(), 2 / 300, rtol=0.03)
 # ### A prediction for every layer
 #
 # The one-layer formula turns into a recursion. If the pre-activations of layer $j$ are roughly Gaussian
-# with variance $v_j$ (a sum of many independent terms), then
+# with variance $s_j^2$ (a sum of many independent terms), then in a network of equal widths $n_{\text{in}}$
 #
 # $$
-# v_{j+1} = n\,\sigma_w^2\;\mathbb{E}_{z\sim N(0,1)}\!\big[\phi(\sqrt{v_j}\,z)^2\big],
-# \qquad v_1 = n\,\sigma_w^2\,\mathbb{E}[x^2],
+# \begin{aligned}
+# s_{j+1}^2 &= n_{\text{in}}\,s_w^2\;\mathbb{E}_{z\sim N(0,1)}\!\big[\phi(s_j z)^2\big], \\
+# s_1^2 &= n_{\text{in}}\,s_w^2\,\mathbb{E}[x^2],
+# \end{aligned}
 # $$
 #
 # a one-dimensional map that predicts the standard deviation of every layer's activations without running
@@ -344,8 +346,8 @@ assert worst < np.log10(2)
 #
 # Two entries deserve a second look. **Xavier under tanh** does not hold the standard deviation constant
 # either: it decays from about 0.6 to about 0.17. The derivation assumed $\tanh(z)\approx z$, but
-# $\tanh(z)^2 \approx z^2 - \tfrac23 z^4$, so with $n\sigma_w^2 = 1$ the recursion is $v_{j+1} \approx v_j -
-# 2v_j^2$ and $v_j$ falls like $1/(2j)$: slowly, as a power law instead of exponentially. (This is why
+# $\tanh(z)^2 \approx z^2 - \tfrac23 z^4$, so with $n_{\text{in}}s_w^2 = 1$ the recursion is
+# $s_{j+1}^2 \approx s_j^2 - 2s_j^4$ and $s_j^2$ falls like $1/(2j)$: slowly, as a power law instead of exponentially. (This is why
 # PyTorch's recommended gain for tanh is $5/3$: a slightly larger scale balances the contraction.) **He
 # under tanh** settles at a fixed point of the recursion, near 0.55.
 #
@@ -434,7 +436,7 @@ plt.show()
 # several hundred times lower.*
 #
 # - With **large tanh weights** the gradient grows by orders of magnitude towards the input layers: each
-#   step back multiplies by $\sqrt{n}\,\sigma_w = 10$ and by $\tanh'$, which is small but not small enough.
+#   step back multiplies by $\sqrt{n_{\text{out}}}\,s_w = 10$ and by $\tanh'$, which is small but not small enough.
 #   The first layers would take enormous steps while the saturated units barely respond.
 # - With **small weights** all gradients are between $10^{-24}$ and $10^{-19}$: nothing would move.
 # - With **Xavier under ReLU** the gradient norms are flat across layers, yet several hundred times smaller
@@ -467,7 +469,7 @@ assert np.all(grads["relu", "small N(0, 0.01²)"] < 1e-15) and np.all(
 #
 # Matching the *average* variance is not the whole story. {cite:t}`saxe2014` studied deep *linear*
 # networks, $h_D = x W_1 W_2 \cdots W_D$, where the variance argument is exact. With Gaussian
-# $W_j$ of variance $1/n$ the product preserves the length of a typical input on average, but its singular
+# $W_j$ of variance $1/n_{\text{in}}$ the product preserves the length of a typical input on average, but its singular
 # values spread apart with depth: a few directions grow, most shrink. A random **orthogonal** matrix has
 # every singular value equal to 1, and so does any product of them, so every direction is passed on
 # unchanged. (`gdlearn.init.orthogonal` draws one from the QR decomposition of a Gaussian matrix.)
@@ -551,14 +553,21 @@ for name, res in runs.items():
     label = name + (" (diverged)" if res.status == "diverged" else "")
     style = {
         "small N(0, 0.01²)": ":",
-        "large N(0, 1)": "x-",
+        "large N(0, 1)": "-.",
         "Xavier": "--",
         "He": "-",
     }[name]
-    ax.semilogy(np.arange(len(loss)), loss, style, color=colors[name], label=label)
-ax.axhline(
-    np.log(3), color="gray", ls=(0, (1, 3)), lw=1.5, label="ln 3 (uniform guess)"
-)
+    ax.semilogy(  # the marker shapes of the figures above, one every 25 steps
+        np.arange(len(loss)),
+        loss,
+        linestyle=style,
+        marker=markers[name],
+        markevery=25,
+        ms=6,
+        color=colors[name],
+        label=label,
+    )
+ax.axhline(np.log(3), color="gray", ls=(0, (1, 3)), lw=1, label="ln 3 (uniform guess)")
 ax.set_xlabel("step")
 ax.set_ylabel("training loss (cross-entropy, log scale)")
 ax.set_title("Six-layer ReLU network on three spirals, four initializations")
@@ -566,11 +575,12 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# *The figure shows the training loss against the step on a log axis for the four initializations. Small
-# weights (dotted line) stay flat on the grey line at ln 3 for all 300 steps. Large weights are two
-# crosses: the loss jumps from about 1600 to above ten million in one step and the run stops. Xavier
-# (dashed) and He (solid) both fall by several orders of magnitude: He steadily from the start, Xavier
-# later and with a spike back above ln 3 near step 50.*
+# *The figure shows the training loss against the step on a log axis for the four initializations, with
+# the marker shapes of the figures above. Small weights (dotted line, downward triangles) stay flat on the
+# thin grey line at ln 3 for all 300 steps. Large weights are two upward triangles joined by a dash-dotted
+# line: the loss jumps from about 1600 to above ten million in one step and the run stops. Xavier (dashed,
+# squares) and He (solid, circles) both fall by several orders of magnitude: He steadily from the start,
+# Xavier later and with a spike back above ln 3 near step 50.*
 #
 # The table and the picture agree with the diagnosis at step zero:
 
@@ -628,8 +638,8 @@ print(
 #   whether training works at all.
 # - **Equal weights** (zeros or any constant) make hidden units identical forever: their gradients are equal,
 #   so the network has one unit per layer in effect. Random weights break the symmetry; biases may start at zero.
-# - One layer multiplies the second moment of its input by $n_{\text{in}}\sigma_w^2$ (forward) and of its
-#   error signal by $n_{\text{out}}\sigma_w^2$ (backward); over $D$ layers these factors compound, so a
+# - One layer multiplies the second moment of its input by $n_{\text{in}}s_w^2$ (forward) and of its
+#   error signal by $n_{\text{out}}s_w^2$ (backward); over $D$ layers these factors compound, so a
 #   scale slightly off makes the signal vanish or explode.
 # - **Xavier/Glorot**, $\operatorname{Var}(W) = 2/(n_{\text{in}} + n_{\text{out}})$, balances both directions for
 #   tanh-like units; **He/Kaiming**, $\operatorname{Var}(W) = 2/n_{\text{in}}$, adds the factor 2 that ReLU
@@ -641,19 +651,19 @@ print(
 #
 # ```{exercise} Find the right scale by experiment
 # :label: ex-init-scale
-# For the 20-layer ReLU network of width 100 above, find the weight standard deviation $\sigma$ for which the
+# For the 20-layer ReLU network of width 100 above, find the weight standard deviation $s_w$ for which the
 # standard deviation of the activations at layer 20 equals the one at layer 1, without any theory. Hint: a
-# ReLU network without biases is *positively homogeneous*: multiplying every weight by $c > 0$ multiplies
-# layer $j$'s activations by $c^j$. Compare your $\sigma$ with He's $\sqrt{2/100}$.
+# ReLU network without biases is *positively homogeneous*: multiplying every weight by a factor $t > 0$
+# multiplies layer $j$'s activations by $t^j$. Compare your $s_w$ with He's $\sqrt{2/100}$.
 # ```
 #
 # ```{solution-start} ex-init-scale
 # :class: dropdown
 # ```
 #
-# Draw standard normal weights once ($\sigma = 1$), measure the ratio $r(1)$ of the standard deviations at
-# layers 20 and 1, and use homogeneity: $r(\sigma) = \sigma^{19} r(1)$, so $r(\sigma) = 1$ at $\sigma =
-# r(1)^{-1/19}$.
+# Draw standard normal weights once ($s_w = 1$), measure the ratio $r(1)$ of the standard deviations at
+# layers 20 and 1, and use homogeneity: $r(s_w) = s_w^{19} r(1)$, so $r(s_w) = 1$ at
+# $s_w = r(1)^{-1/19}$.
 
 # %%
 relu_net = MLP(
@@ -663,18 +673,18 @@ params_unit = relu_net.init(
     np.random.default_rng(1), scheme=init.get_initializer("normal", std=1.0)
 )
 s_unit = np.array([h.std() for h in relu_net.activations(params_unit)[:-1]])
-sigma_star = (s_unit[19] / s_unit[0]) ** (-1 / 19)
+s_star = (s_unit[19] / s_unit[0]) ** (-1 / 19)
 print(
-    f"sigma that keeps the std constant: {sigma_star:.4f};  He: sqrt(2/100) = "
+    f"s_w that keeps the std constant: {s_star:.4f};  He: sqrt(2/100) = "
     f"{np.sqrt(2 / WIDTH):.4f}"
 )
 check = relu_net.init(
-    np.random.default_rng(1), scheme=init.get_initializer("normal", std=sigma_star)
+    np.random.default_rng(1), scheme=init.get_initializer("normal", std=s_star)
 )
 s_check = np.array([h.std() for h in relu_net.activations(check)[:-1]])
-print(f"with that sigma: std at layer 20 / layer 1 = {s_check[19] / s_check[0]:.4f}")
+print(f"with that s_w: std at layer 20 / layer 1 = {s_check[19] / s_check[0]:.4f}")
 assert np.isclose(s_check[19] / s_check[0], 1.0)
-assert abs(sigma_star / np.sqrt(2 / WIDTH) - 1) < 0.05
+assert abs(s_star / np.sqrt(2 / WIDTH) - 1) < 0.05
 
 
 # %% [markdown]
@@ -742,7 +752,7 @@ assert needed[1e-3] > needed[1e-1] > 0 and needed[1e-3] > 2 * xavier_steps
 #
 # ```{exercise} Uniform or normal?
 # :label: ex-init-uniform
-# Xavier's uniform version draws from $U[-b, b]$ with $b = \sqrt{6/(n_{\text{in}}+n_{\text{out}})}$. Show that its
+# Xavier's uniform version draws from $U[-a, a]$ with $a = \sqrt{6/(n_{\text{in}}+n_{\text{out}})}$. Show that its
 # variance is $2/(n_{\text{in}}+n_{\text{out}})$, and check on the 20-layer tanh network that `xavier_uniform`
 # gives the standard deviation the recursion predicts at layer 20.
 # ```
@@ -751,7 +761,7 @@ assert needed[1e-3] > needed[1e-1] > 0 and needed[1e-3] > 2 * xavier_steps
 # :class: dropdown
 # ```
 #
-# The variance of $U[-b, b]$ is $b^2/3 = 6/(3(n_{\text{in}}+n_{\text{out}})) = 2/(n_{\text{in}}+n_{\text{out}})$,
+# The variance of $U[-a, a]$ is $a^2/3 = 6/(3(n_{\text{in}}+n_{\text{out}})) = 2/(n_{\text{in}}+n_{\text{out}})$,
 # the same as Xavier's normal version. Only the variance enters the recursion, so the prediction is the same.
 
 # %%
