@@ -17,7 +17,7 @@
 # - classify a critical point as a minimum, maximum or saddle from the eigenvalues of its Hessian;
 # - draw the basins of attraction of gradient descent and explain why the start decides the result;
 # - show that a small gradient does not mean a minimum, and escape a saddle with noise;
-# - predict the success rate of $m$ random restarts, $1 - (1-p)^m$, and measure it;
+# - predict the success rate of $R$ random restarts, $1 - (1-p)^R$, and measure it;
 # - say what is known about local minima and saddle points in high-dimensional losses, and cite it.
 # ```
 
@@ -45,7 +45,7 @@ print("gdlearn", gdlearn.__version__)
 # ## Critical points and what the Hessian says about them
 #
 # A point where the gradient vanishes, $\nabla f(\theta^\star) = 0$, is a **critical point**. Near it
-# $f(\theta^\star + p) \approx f(\theta^\star) + \tfrac12 p^\top H p$ with $H = \nabla^2 f(\theta^\star)$,
+# $f(\theta^\star + u) \approx f(\theta^\star) + \tfrac12 u^\top H u$ for a small step $u$, with $H = \nabla^2 f(\theta^\star)$,
 # so the eigenvalues $\lambda_i$ of the Hessian decide what kind of point it is (the Taylor model, the
 # optimality conditions and the eigen-decomposition are introduced in
 # {doc}`../part2/derivatives_and_gradients`):
@@ -192,6 +192,9 @@ for i, m in enumerate(minima):
         xytext=(-30, 12),
         fontsize=11,
     )
+ax.contour(  # the borders between basins, so that no region is told apart by hue alone
+    GX, GY, basin.reshape(N, N), levels=[0.5, 1.5, 2.5], colors="k", linewidths=2.5
+)
 ax.set_xlabel("$x$")
 ax.set_ylabel("$y$")
 ax.set_title("Himmelblau: which minimum gradient descent reaches from each start")
@@ -199,8 +202,8 @@ ax.legend(loc="lower left", framealpha=0.9)
 plt.show()
 
 # %% [markdown]
-# *The figure shows the square from -5 to 5 in both coordinates divided into four shaded regions, one per minimum, with
-# contour lines of Himmelblau's function on top. Red stars mark the four minima, one inside each region;
+# *The figure shows the square from -5 to 5 in both coordinates divided by thick black borders into four
+# shaded regions, one per minimum, with thin contour lines of Himmelblau's function on top. Red stars mark the four minima, one inside each region;
 # black crosses mark the four saddle points, which sit on the borders between regions; a black triangle
 # marks the local maximum near the centre, where all four regions meet. Each minimum is labelled with the
 # number of grid starts that reached it.*
@@ -296,6 +299,8 @@ for i, (x0, res) in enumerate(camel_runs.items()):
         markevery=10,
         linewidth=2,
     )
+ax.set_xlabel("$x$")
+ax.set_ylabel("$y$")
 ax.set_title("Six-hump camel: gradient descent from six starts")
 ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=10)
 plt.show()
@@ -472,7 +477,7 @@ plt.show()
 # The fix that theory suggests is simple. {cite:t}`ge2015` showed that noisy stochastic gradient descent
 # escapes strict saddle points (those with a negative Hessian eigenvalue) in polynomial time, and
 # {cite:t}`jin2017` that plain gradient descent with an occasional random kick does so with only a
-# logarithmic dependence on the dimension: *whenever the gradient is small, add a small random perturbation
+# polylogarithmic dependence on the dimension: *whenever the gradient is small, add a small random perturbation
 # and keep going*. If the point was a minimum, the walker returns to it; if it was a saddle, it leaves. A
 # few lines implement it:
 
@@ -556,15 +561,17 @@ assert abs(bump_runs[0.9].x[0]) < 1e-3  # heavy ball goes through
 fig, ax = plt.subplots(figsize=(7, 4))
 xs = np.linspace(-2.5, 5.5, 400)
 ax.plot(xs, [bump_f([x]) for x in xs], color="k", lw=1, label="f(x)")
-for beta, color, marker in [(0.0, "C3", "o"), (0.9, "C0", ".")]:
+for beta, color, marker, size in [(0.0, "C3", "s", 8), (0.9, "C0", ".", 5)]:
     path = bump_runs[beta].history.x[:120, 0]
     ax.plot(
         path,
         [bump_f([x]) for x in path],
         marker,
         color=color,
-        ms=5,
-        alpha=0.7,
+        mfc="none" if beta == 0 else color,  # open squares against small filled dots
+        mew=1.5,
+        ms=size,
+        alpha=0.8,
         label=f"{'GD' if beta == 0 else 'heavy ball, beta = 0.9'}: first 120 iterates",
     )
 ax.set_xlabel("x")
@@ -576,7 +583,7 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows the curve f(x), a parabola with a small dip near x = 2, and two sets of iterates
-# started at x = 5. Gradient descent (large circles) slides down and piles up in the dip near x = 1.88.
+# started at x = 5. Gradient descent (large open squares) slides down and piles up in the dip near x = 1.88.
 # Heavy ball with momentum 0.9 (small dots) shoots through the dip, overshoots to negative x, and
 # oscillates into the global minimum at x = 0.*
 #
@@ -588,15 +595,15 @@ plt.show()
 # ## Random restarts
 #
 # If one run finds the global minimum with probability $p$ (the fraction of starts, under the start
-# distribution, that lie in a global basin), then $m$ independent runs, keeping the best, all miss it with
-# probability $(1-p)^m$:
+# distribution, that lie in a global basin), then $R$ independent runs, keeping the best, all miss it with
+# probability $(1-p)^R$:
 #
 # $$
-# P(\text{success with } m \text{ restarts}) = 1 - (1 - p)^m .
+# P(\text{success with } R \text{ restarts}) = 1 - (1 - p)^R .
 # $$
 #
 # We estimate $p$ for the six-hump camel from 10,000 uniform starts, then run 1,000 independent trials of
-# $m = 1, \dots, 10$ restarts each (10,000 more starts) and compare the measured success rates with the formula.
+# $R = 1, \dots, 10$ restarts each (10,000 more starts) and compare the measured success rates with the formula.
 
 
 # %%
@@ -614,7 +621,7 @@ measured = np.array([hits[:, :k].any(axis=1).mean() for k in ks])
 formula = 1 - (1 - p_hat) ** ks
 stderr = np.sqrt(formula * (1 - formula) / TRIALS)
 print(f"p (one start reaches a global minimum) = {p_hat:.3f}")
-print(" m | measured | 1-(1-p)^m")
+print(" R | measured | 1-(1-p)^R")
 for k, m, q in zip(ks, measured, formula, strict=True):
     print(f"{k:2d} | {m:8.3f} | {q:9.3f}")
 assert np.all(np.abs(measured - formula) < 4 * stderr + 1e-3)
@@ -629,9 +636,9 @@ ax.errorbar(
     capsize=3,
     label="measured (1,000 trials, ±2 s.e.)",
 )
-ax.plot(ks, formula, "-", label=f"$1-(1-p)^m$, p = {p_hat:.3f}")
-ax.set_xlabel("number of restarts m")
-ax.set_ylabel("P(best of k runs is a global minimum)")
+ax.plot(ks, formula, "-", label=f"$1-(1-p)^R$, p = {p_hat:.3f}")
+ax.set_xlabel("number of restarts R")
+ax.set_ylabel("P(best of R runs is a global minimum)")
 ax.set_title("Random restarts on the six-hump camel")
 ax.set_ylim(0, 1.05)
 ax.legend(loc="lower right")
@@ -639,16 +646,16 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows the success probability against the number of restarts, from 1 to 10: measured rates as
-# dots with error bars lie on or near the curve one minus (1 - p) to the power m, which rises from about 0.6 at one restart to
+# dots with error bars lie on or near the curve one minus (1 - p) to the power R, which rises from about 0.6 at one restart to
 # nearly 1 at six and more.*
 #
 # The formula fits because the restarts are independent. It also says what restarts cost: to succeed with
-# probability $1 - \eta$ one needs $m \ge \ln\eta / \ln(1-p)$ runs, which is cheap when $p$ is a sizeable
+# probability $1 - \eta$ one needs $R \ge \ln\eta / \ln(1-p)$ runs, which is cheap when $p$ is a sizeable
 # fraction and hopeless when $p$ is tiny. Rastrigin's function shows the second case.
 #
 # ### Rastrigin's egg box
 #
-# $f(x) = 10d + \sum_i \big(x_i^2 - 10\cos(2\pi x_i)\big)$ adds ripples to a bowl: every point near the integer
+# $f(\theta) = 10d + \sum_i \big(\theta_i^2 - 10\cos(2\pi \theta_i)\big)$ adds ripples to a bowl: every point near the integer
 # lattice is a local minimum. In two dimensions on $[-5.12, 5.12]^2$ we run gradient descent from 2,000 random
 # starts (step $0.002$, safely below $2/L$ with $L = 2 + 40\pi^2 \approx 397$) and count the distinct minima reached.
 
@@ -699,7 +706,7 @@ assert len(cells) == 121 and 0 < p_rast < 0.02
 #   For a critical point to be a minimum *every* one of the $d$ Hessian eigenvalues must be positive; if
 #   they behaved like those of a random symmetric matrix, that would be rarer than any exponential in
 #   $d$: for Gaussian random matrices random-matrix theory gives a probability that falls like
-#   $e^{-c d^2}$.
+#   $e^{-\text{const}\cdot d^2}$.
 # - **Local minima are mostly good.** {cite:t}`choromanska2015` related the loss of a simplified deep
 #   network to a spin-glass model and found that for large networks the local minima concentrate in a
 #   narrow band of low loss, while poor minima are far more common in small networks.
@@ -731,7 +738,7 @@ assert factors[0] < factors[1] < factors[2] and p_min[-1] < 1e-3
 # Half the eigenvalues are negative on average, and the chance that all are positive collapses with the
 # size: one in two for $d = 1$, about one in seven for $d = 2$, about one in four hundred for $d = 4$, and
 # below one in a thousand from $d = 5$ on. Each extra dimension divides the probability by a *growing*
-# factor, so the decay is faster than exponential, as the $e^{-c d^2}$ law says. Real Hessians are not random
+# factor, so the decay is faster than exponential, as the $e^{-\text{const}\cdot d^2}$ law says. Real Hessians are not random
 # matrices, so this is an argument about *typical* critical points, not a proof; it is the intuition
 # behind Dauphin et al.'s measurements.
 #
@@ -805,10 +812,11 @@ assert np.all(final[32][500] < 0.01) and np.all(gnorm[32][500] < 1e-3)
 #   basins meet along curves through the saddles; on the six-hump camel a start in the wrong basin ends in a
 #   local minimum, whatever the learning rate or optimizer.
 # - **A small gradient does not mean a minimum.** Started on a saddle's stable manifold, gradient descent
-#   converges to the saddle and the gradient-norm test reports success; tiny noise escapes in about
-#   $\ln(1/\varepsilon)/\ln(1 + \alpha|\lambda_{\min}|)$ steps, but a loose tolerance can stop the run first.
+#   converges to the saddle and the gradient-norm test reports success; a start $|y_0|$ off that manifold
+#   escapes in about $\ln(1/|y_0|)/\ln(1 + \alpha|\lambda_{\min}|)$ steps, but a loose tolerance can stop the
+#   run first.
 # - **Momentum** can carry the iterate over a small dip on the way down, not out of a large basin.
-# - $m$ **random restarts** succeed with probability $1 - (1-p)^m$; that is cheap when $p$ is large and
+# - $R$ **random restarts** succeed with probability $1 - (1-p)^R$; that is cheap when $p$ is large and
 #   hopeless for egg-box functions such as Rastrigin's.
 # - In high-dimensional losses saddles outnumber local minima, most local minima of large networks have
 #   similar loss, and noise helps escape saddles.
@@ -826,15 +834,15 @@ assert np.all(final[32][500] < 0.01) and np.all(gnorm[32][500] < 1e-3)
 # :class: dropdown
 # ```
 #
-# Heavy ball keeps a velocity per start: $v \leftarrow \beta v + \nabla f$, $x \leftarrow x - \alpha v$
+# Heavy ball keeps a momentum buffer per start: $m \leftarrow \beta m + \nabla f$, then a step of $-\alpha m$
 # (the form `SGD(momentum=0.9)` uses). With $\alpha = 0.01$ and $\beta = 0.9$ the effective step would be
 # $0.1$, and starts in the steep corners of the square would diverge.
 
 # %%
-P, V = starts.copy(), np.zeros_like(starts)
+P, M = starts.copy(), np.zeros_like(starts)  # points and momentum buffers
 for _ in range(1500):
-    V = 0.9 * V + himmelblau_grad(P)
-    P = P - 0.001 * V
+    M = 0.9 * M + himmelblau_grad(P)
+    P = P - 0.001 * M
 dist_m = np.linalg.norm(P.T[:, None, :] - minima[None], axis=2)
 basin_m = np.where(dist_m.min(axis=1) < 1e-6, dist_m.argmin(axis=1), -1)
 for i in range(4):
@@ -860,9 +868,9 @@ assert np.all(basin_m >= 0) and 0 < changed < 0.5
 #
 # ```{exercise} Escape time against noise
 # :label: ex-lm-escape
-# On the saddle $x^2 - y^2 + y^4/4$ with $\alpha = 0.1$, start at $(1, \varepsilon)$ for
-# $\varepsilon = 10^{-4}, 10^{-8}, 10^{-12}$ and count the steps until $f < -0.5$. Compare with
-# $\ln(1/\varepsilon)/\ln(1.2)$.
+# On the saddle $x^2 - y^2 + y^4/4$ with $\alpha = 0.1$, start at $(1, y_0)$ for
+# $y_0 = 10^{-4}, 10^{-8}, 10^{-12}$ and count the steps until $f < -0.5$. Compare with
+# $\ln(1/y_0)/\ln(1.2)$.
 # ```
 #
 # ```{solution-start} ex-lm-escape
@@ -870,16 +878,16 @@ assert np.all(basin_m >= 0) and 0 < changed < 0.5
 # ```
 
 # %%
-for eps in [1e-4, 1e-8, 1e-12]:
-    start = np.array([1.0, eps])  # gtol=None: the count must not stop at the saddle
+for y0 in [1e-4, 1e-8, 1e-12]:
+    start = np.array([1.0, y0])  # gtol=None: the count must not stop at the saddle
     run = minimize(saddle, start, SGD(lr=ALPHA), max_steps=2000, gtol=None)
     steps = int(np.argmax(run.history.loss < -0.5))
-    estimate = np.log(1 / eps) / np.log(1.2)
-    print(f"eps = {eps:.0e}: {steps:4d} steps, estimate {estimate:6.1f}")
+    estimate = np.log(1 / y0) / np.log(1.2)
+    print(f"y0 = {y0:.0e}: {steps:4d} steps, estimate {estimate:6.1f}")
     assert abs(steps - estimate) < 10
 
 # %% [markdown]
-# Each factor $10^{4}$ less noise costs about $\ln(10^4)/\ln 1.2 \approx 50$ more steps: escape time grows
+# Each factor $10^{4}$ less offset costs about $\ln(10^4)/\ln 1.2 \approx 50$ more steps: escape time grows
 # only logarithmically in the noise, which is why tiny perturbations suffice.
 #
 # ```{solution-end}
@@ -896,13 +904,13 @@ for eps in [1e-4, 1e-8, 1e-12]:
 # ```
 
 # %%
-k_needed = int(np.ceil(np.log(1e-3) / np.log(1 - p_hat)))
+r_needed = int(np.ceil(np.log(1e-3) / np.log(1 - p_hat)))
 trial_hits = reached_global(
-    camel_starts(1000 * k_needed, np.random.default_rng(1))
-).reshape(1000, k_needed)
+    camel_starts(1000 * r_needed, np.random.default_rng(1))
+).reshape(1000, r_needed)
 rate = trial_hits.any(axis=1).mean()
 print(
-    f"k = {k_needed} restarts; predicted {1 - (1 - p_hat) ** k_needed:.4f}, measured "
+    f"R = {r_needed} restarts; predicted {1 - (1 - p_hat) ** r_needed:.4f}, measured "
     f"{rate:.3f}"
 )
 assert rate >= 0.99
