@@ -724,8 +724,8 @@ assert off_line.fun < -0.24
 # - the *blow-up check*: the loss exceeds $10^{12} s$;
 # - the *rising-loss check*: the loss has risen more than $1000 s$ above its start and sets a new high.
 #
-# The first check that fires stops the run with status `"diverged"`. The message names the check and
-# suggests a smaller learning rate; `x` is the last accepted point and `x_best` the best one seen. In the
+# The first check that fires stops the run with status `"diverged"`. The message names the check (printed
+# below) and then suggests a smaller learning rate; `x` is the last accepted point and `x_best` the best one seen. In the
 # third case the loss itself is already infinite at the first evaluation.
 
 # %%
@@ -733,7 +733,7 @@ assert off_line.fun < -0.24
 too_big = minimize(bowl10, x0, SGD(lr=0.25), max_steps=300)
 clipped = minimize(bowl10, x0, SGD(lr=0.25), max_steps=300, clip_norm=1.0)
 smaller = minimize(bowl10, x0, SGD(lr=0.1), max_steps=300, gtol=1e-8)
-print(f"1. lr 0.25           : {too_big.status}, {too_big.message}")
+print(f"1. lr 0.25           : {too_big.status}, {too_big.message.split(';')[0]}")
 print(f"   lr 0.25, clipped  : {clipped.status}, "
       f"loss after 300 steps {clipped.fun:.3f}")
 print(f"   lr 0.1            : {smaller.status} after {smaller.n_steps} steps")
@@ -743,7 +743,8 @@ wall = (lambda x: float(x[0] ** 4 / 4 + x[0] ** 2 / 2), lambda x: x**3 + x)
 unclipped = minimize(wall, np.array([5.0]), SGD(lr=0.1), max_steps=300, gtol=1e-8)
 with_clip = minimize(wall, np.array([5.0]), SGD(lr=0.1), max_steps=300, gtol=1e-8,
                      clip_norm=1.0)
-print(f"2. steep wall        : {unclipped.status}, {unclipped.message}")
+wall_check = unclipped.message.split(";")[0]  # the check, without the advice
+print(f"2. steep wall        : {unclipped.status}, {wall_check}")
 print(f"   clipped to norm 1 : {with_clip.status} after {with_clip.n_steps} steps, "
       f"|x| below 1e-8: {abs(with_clip.x[0]) < 1e-8}")
 
@@ -1068,13 +1069,13 @@ assert learned.fun < 0.2 * plain.fun and hd.alpha > 100 * 0.001
 
 # %% [markdown]
 # The hypergradient raised the rate from 0.001 to a useful value on its own, and the loss after 100 steps
-# is several times lower than with the rate left where it started. The catch: the hypergradient step
-# `hyper_lr` is a new hyper-parameter, and not a forgiving one. The rate moves by `hyper_lr` times
-# $g_k \cdot g_{k-1}$, which scales with the squared size of the gradients, so a good value depends on
+# is several times lower than with the rate left where it started. The catch: the hypergradient learning
+# rate $\psi$ (`hyper_lr`) is a new hyper-parameter, and not a forgiving one. The rate moves by
+# $\psi\, g_k \cdot g_{k-1}$, which scales with the squared size of the gradients, so a good value depends on
 # the problem: {doc}`../part4/hypergradient` needs $10^{-6}$ on a quadratic bowl and $3$ on a logistic
 # regression, and on the bowl only values within a factor of about ten of each other work from both a too
 # small and a too large starting rate. Hypergradient descent replaces the search for a learning rate by
-# a search for `hyper_lr`, which is easier only when the scale of the gradients is known.
+# a search for $\psi$, which is easier only when the scale of the gradients is known.
 #
 # ## Key points
 #
