@@ -46,7 +46,7 @@ rng = np.random.default_rng(SEED)
 # %% [markdown]
 # Most examples share one small regression problem: $n = 50$ points with $y = 2 + 3x$ plus Gaussian noise
 # of standard deviation 0.2, the
-# model $\hat y = \theta_0 + \theta_1 x$ and the loss $f(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ with
+# model $\hat y = b + \theta_1 x$ with $\theta = (b, \theta_1)$ (intercept and slope) and the loss $f(\theta) = \frac{1}{2n}\|X\theta - y\|^2$ with
 # gradient $\nabla f(\theta) = \frac1n X^\top(X\theta - y)$, where $X$ has a column of ones and a column of
 # $x$ values. The reference answer is the least-squares solution from `np.linalg.lstsq`. The symbols
 # follow the book's {doc}`../notation`.
@@ -235,7 +235,7 @@ assert history[10] > history[0] and not np.isfinite(history[-1])
 
 # %%
 res = minimize((loss, grad_wrong_sign), np.zeros(2), SGD(lr=0.5), max_steps=400)
-print(res.status, "|", res.message)
+print(res.status, "|", res.message.split(";")[0])  # the check, without the advice
 print(f"last accepted point ({res.x[0]:.1f}, {res.x[1]:.1f}), best point {res.x_best}")
 res_small = minimize((loss, grad_wrong_sign), np.zeros(2), SGD(lr=0.05), max_steps=2000)
 print("ten times smaller rate:", res_small.status, "| before step 100:",
@@ -253,8 +253,8 @@ assert 690 < first_bad - res.n_steps < 700
 # %% [markdown]
 # The rising-loss check fires at step 7, almost 700 steps before the hand-written loop above met its
 # first `inf`. `res.x` is the last accepted point and `res.x_best` the best one, here the start. The
-# message's advice, a smaller learning rate, is the usual cure for divergence but not for this one: with a
-# flipped sign every rate climbs, and a rate ten times smaller only delays the stop.
+# message goes on to advise a smaller learning rate, the usual cure for divergence but not for this one:
+# with a flipped sign every rate climbs, and a rate ten times smaller only delays the stop.
 
 # %% [markdown]
 # **The check.** A gradient checker compares the analytic gradient with centred differences of the loss
@@ -415,7 +415,7 @@ assert callable(gradient) and np.allclose(theta, theta_star, atol=1e-6)
 # ## A per-sample gradient of the wrong form
 #
 # *In the stochastic-gradient listings of article 004, whose per-example update has no input row and an
-# extra factor $1/m$.*
+# extra factor of one over the number of examples.*
 #
 # Stochastic gradient descent (SGD) updates with the gradient of one example's loss
 # $\ell_i(\theta) = \tfrac12 (x_i^\top\theta - y_i)^2$, which is $(x_i^\top\theta - y_i)\,x_i$: the residual
@@ -461,7 +461,7 @@ print(f"{'lstsq':<13} -> {theta_star}")
 # %% [markdown]
 # The correct version lands within a few thousandths of the least-squares answer. Without the input row,
 # both parameters receive the same update, so they stay equal forever, and the run settles where the
-# residuals average to zero along that line: at $\theta_0 = \theta_1 = \bar y / (1 + \bar x)$. With the
+# residuals average to zero along that line: at $b = \theta_1 = \bar y / (1 + \bar x)$. With the
 # extra $1/n$ the rate is effectively 50 times smaller and the run is still far from the answer.
 
 # %%
@@ -501,7 +501,7 @@ assert np.allclose(sample_grad(theta_test, i), model.grad(theta_test, idx=idx_i)
 #
 # *In the listing of article 001, which fits $y = 3x$ plus noise with mean $0.5$ by a single weight.*
 #
-# A model $\hat y = \theta_1 x$ without the constant $\theta_0$ must pass through the origin. If the data do
+# A model $\hat y = \theta_1 x$ without the intercept $b$ must pass through the origin. If the data do
 # not, no amount of training helps: gradient descent converges, to the best line through the origin.
 
 # %%
@@ -516,7 +516,7 @@ assert fit_no_bias.converged and fit_no_bias.fun > 10 * fit_bias.fun
 # %% [markdown]
 # Both runs report `converged`: the optimizer did its job, the model was wrong. **The check** uses a fact of
 # least squares: when the model has an intercept, the residuals at the optimum average exactly zero (that is
-# the normal equation for $\theta_0$). A residual mean far from zero means the intercept is missing or
+# the normal equation for $b$). A residual mean far from zero means the intercept is missing or
 # unconverged:
 
 # %%
@@ -558,7 +558,7 @@ for name, A in (("raw", X_raw), ("standardized", X_std)):
           f"condition number {eig.max() / eig.min():.3g}")
 raw_run = minimize(LinearRegression(X_raw, price), np.zeros(3), SGD(lr=0.5),
                    max_steps=1000)
-print("raw features, lr 0.5:", raw_run.status, "|", raw_run.message)
+print("raw features, lr 0.5:", raw_run.status, "|", raw_run.message.split(";")[0])
 
 # %%
 assert raw_run.status == "diverged" and "(blow-up check)" in raw_run.message
@@ -587,9 +587,9 @@ except AssertionError as err:
 
 # %% [markdown]
 # **The fix.** Standardize the features (mean 0, standard deviation 1), train, and convert the weights back
-# to the raw units: a weight $\theta_j$ on the standardized feature $(x_j - m_j)/s_j$, with $m_j$ and $s_j$
-# the feature's mean and standard deviation, is the weight $\theta_j/s_j$ on $x_j$, and the intercept
-# absorbs $-\sum_j \theta_j m_j/s_j$.
+# to the raw units: a weight $\theta_j$ on the standardized feature $(x_j - \bar x_j)/s_j$, with $\bar x_j$ and
+# $s_j$ the feature's mean and standard deviation, is the weight $\theta_j/s_j$ on $x_j$, and the intercept
+# absorbs $-\sum_j \theta_j \bar x_j/s_j$.
 
 # %%
 std_run = minimize(LinearRegression(X_std, price), np.zeros(3), SGD(lr=0.5),
@@ -760,8 +760,16 @@ assert np.all(np.diff(recorded) < 0) and np.allclose(np.array(history), referenc
 # :class: dropdown
 # ```
 #
-# The true gradient is twice the one supplied, so with $a = n/2$ the relative error is
-# $\|a - n\| / (\|a\| + \|n\|) = \tfrac12 / \tfrac32 = 1/3$. The direction is right, so gradient descent still
+# The true gradient is twice the one supplied. `check_grad` compares the supplied gradient
+# $g_{\mathrm{a}} = \tfrac12\nabla f$ with centred differences $g_{\mathrm{num}} \approx \nabla f$, so its
+# relative error is
+#
+# $$
+# \frac{\|g_{\mathrm{a}} - g_{\mathrm{num}}\|}{\|g_{\mathrm{a}}\| + \|g_{\mathrm{num}}\|}
+#   = \frac{1/2}{3/2} = \frac13 .
+# $$
+#
+# The direction is right, so gradient descent still
 # converges to the same minimizer, only with a step half as long as intended: the gradient check catches a
 # bug that the final answer does not reveal.
 
