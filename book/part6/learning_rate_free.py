@@ -86,8 +86,8 @@ def quadratic(seed, scale, dim=20, kappa=100.0):
 #
 # $G$ can be measured from the gradients a run sees (AdaGrad's denominator does it, see
 # {doc}`../part3/adaptive_methods`); $r^\star$ cannot, since it needs the answer. A step
-# $\alpha = c\,\alpha^\star$ that misjudges $r^\star$ by the factor $c$ has the bound
-# $\tfrac12(c + 1/c)\, r^\star G/\sqrt K$: the price grows linearly in the error, in either direction.
+# $\alpha = \gamma\,\alpha^\star$ that misjudges $r^\star$ by the factor $\gamma$ has the bound
+# $\tfrac12(\gamma + 1/\gamma)\, r^\star G/\sqrt K$: the price grows linearly in the error, in either direction.
 
 # %%
 factors = {c: (c + 1 / c) / 2 for c in (0.01, 0.1, 1.0, 10.0, 100.0)}
@@ -98,13 +98,13 @@ assert factors[1.0] == 1.0 and factors[100.0] == factors[0.01] > 50
 # %% [markdown]
 # ## A lower bound on $r^\star$ from the run
 #
-# Any run with steps along weights $\lambda_i \ge 0$ can bound $r^\star$ from below with what it has
+# Any run with steps along weights $\eta_i \ge 0$ can bound $r^\star$ from below with what it has
 # already seen. Collect
 #
 # $$
 # \begin{aligned}
-# s_k &= \sum_{i<k} \lambda_i g_i, \\
-# u_k &= \sum_{i<k} \lambda_i\, g_i^\top(\theta_0 - \theta_i) .
+# s_k &= \sum_{i<k} \eta_i g_i, \\
+# u_k &= \sum_{i<k} \eta_i\, g_i^\top(\theta_0 - \theta_i) .
 # \end{aligned}
 # $$
 #
@@ -113,8 +113,8 @@ assert factors[1.0] == 1.0 and factors[100.0] == factors[0.01] > 50
 #
 # $$
 # \begin{aligned}
-# 0 &\le \sum_{i<k} \lambda_i \bigl(f(\theta_i) - f^\star\bigr)
-#    \le \sum_{i<k} \lambda_i\, g_i^\top(\theta_i - \theta^\star) \\
+# 0 &\le \sum_{i<k} \eta_i \bigl(f(\theta_i) - f^\star\bigr)
+#    \le \sum_{i<k} \eta_i\, g_i^\top(\theta_i - \theta^\star) \\
 #   &= s_k^\top(\theta_0 - \theta^\star) - u_k
 #    \le \lVert s_k\rVert\, r^\star - u_k .
 # \end{aligned}
@@ -128,7 +128,7 @@ assert factors[1.0] == 1.0 and factors[100.0] == factors[0.01] > 50
 # per-coordinate steps are measured in $\ell_\infty$).
 #
 # The bound is only as good as the progress already made. Gradient descent with a fixed step and
-# $\lambda_i = \alpha$ on the quadratic ($r^\star = \lVert\theta^\star\rVert$, start at 0):
+# $\eta_i = \alpha$ on the quadratic ($r^\star = \lVert\theta^\star\rVert$, start at 0):
 
 # %%
 A, theta_star = quadratic(seed=0, scale=1.0)
@@ -172,10 +172,10 @@ assert bounds[1e-4][9] < 0.01 * r_star < 0.1 * r_star < bounds[1e-2][9]
 # \begin{aligned}
 # m_{k+1} &= \beta_1 m_k + (1-\beta_1)\,\hat r_k g_k, \\
 # v_{k+1} &= \beta_2 v_k + (1-\beta_2)\,\hat r_k^2 g_k^2, \\
-# \lambda_k &= (1 - \beta_3)\,\alpha_k \hat r_k^2, \\
+# \eta_k &= (1 - \beta_3)\,\alpha_k \hat r_k^2, \\
 # u_{k+1} &= \beta_3 u_k
-#   + \lambda_k\, g_k^\top(\theta_0 - \theta_k), \\
-# s_{k+1} &= \beta_3 s_k + \lambda_k\, g_k, \\
+#   + \eta_k\, g_k^\top(\theta_0 - \theta_k), \\
+# s_{k+1} &= \beta_3 s_k + \eta_k\, g_k, \\
 # \hat r_{k+1} &= \max\bigl(\hat r_k,\;
 #   u_{k+1} / \lVert s_{k+1}\rVert_1\bigr), \\
 # \theta_{k+1} &= \theta_k - \alpha_k \hat r_k\,
@@ -183,7 +183,7 @@ assert bounds[1e-4][9] < 0.01 * r_star < 0.1 * r_star < bounds[1e-2][9]
 # \end{aligned}
 # $$
 #
-# The sums are the bound's, with the weights $\lambda_i \propto \hat r_i^2$ and a slow decay
+# The sums are the bound's, with the weights $\eta_i \propto \hat r_i^2$ and a slow decay
 # $\beta_3$, which favour recent gradients (taken with larger steps); the bound above holds for any
 # nonnegative weights, so $\hat r_k \le \max(\hat r_0, \lVert\theta_0 - \theta^\star\rVert_\infty)$
 # for a convex $f$. Adam's direction $m/\sqrt v$ is unchanged by the factors $\hat r_k$ inside
@@ -558,7 +558,7 @@ assert all(d < 0.1 * moved for _, _, d, moved in net_rows)
 # ## Key points
 #
 # - For a convex $G$-Lipschitz function the best constant step is $r^\star/(G\sqrt K)$; misjudging
-#   $r^\star$ by a factor $c$ multiplies the guarantee by $(c + 1/c)/2$.
+#   $r^\star$ by a factor $\gamma$ multiplies the guarantee by $(\gamma + 1/\gamma)/2$.
 # - Convexity gives a lower bound computable from the run, $u_k/\lVert s_k\rVert \le r^\star$, for
 #   any nonnegative weights; with the $\ell_1$ norm it bounds the $\ell_\infty$ distance.
 # - D-Adaptation and Prodigy step with the running maximum of that bound, started deliberately
@@ -575,8 +575,8 @@ assert all(d < 0.1 * moved for _, _, d, moved in net_rows)
 # ```{exercise} The best constant step
 # :label: ex-lrf-best-step
 # From $\min_{k<K} f(\theta_k) - f^\star \le (r^\star)^2/(2\alpha K) + \alpha G^2/2$, derive the
-# best $\alpha$ and the bound it gives, and show that $\alpha = c\,\alpha^\star$ gives
-# $\tfrac12(c + 1/c)$ times that bound.
+# best $\alpha$ and the bound it gives, and show that $\alpha = \gamma\,\alpha^\star$ gives
+# $\tfrac12(\gamma + 1/\gamma)$ times that bound.
 # ```
 #
 # ```{solution-start} ex-lrf-best-step
@@ -585,8 +585,8 @@ assert all(d < 0.1 * moved for _, _, d, moved in net_rows)
 #
 # The right side $h(\alpha) = a/\alpha + b\alpha$ with $a = (r^\star)^2/(2K)$ and $b = G^2/2$ is
 # convex in $\alpha > 0$; $h'(\alpha) = -a/\alpha^2 + b = 0$ gives $\alpha^\star = \sqrt{a/b} =
-# r^\star/(G\sqrt K)$ and $h(\alpha^\star) = 2\sqrt{ab} = r^\star G/\sqrt K$. At $c\alpha^\star$,
-# $h = a/(c\alpha^\star) + bc\alpha^\star = \sqrt{ab}\,(1/c + c)$, which is $\tfrac12(c + 1/c)$
+# r^\star/(G\sqrt K)$ and $h(\alpha^\star) = 2\sqrt{ab} = r^\star G/\sqrt K$. At $\gamma\alpha^\star$,
+# $h = a/(\gamma\alpha^\star) + b\gamma\alpha^\star = \sqrt{ab}\,(1/\gamma + \gamma)$, which is $\tfrac12(\gamma + 1/\gamma)$
 # times $2\sqrt{ab}$. A check with numbers:
 
 # %%
@@ -603,9 +603,9 @@ print("best step r*/(G sqrt K) and bound r* G / sqrt K confirmed on a grid:", Tr
 #
 # ```{exercise} D-Adaptation's estimate for gradient descent
 # :label: ex-lrf-dadapt
-# For gradient descent with steps $\theta_{i+1} = \theta_i - \lambda_i g_i$ from $\theta_0$, show
+# For gradient descent with steps $\theta_{i+1} = \theta_i - \eta_i g_i$ from $\theta_0$, show
 # that $\theta_0 - \theta_k = s_k$ and that
-# $u_k = \tfrac12\bigl(\lVert s_k\rVert^2 - \sum_{i<k}\lambda_i^2\lVert g_i\rVert^2\bigr)$, so the
+# $u_k = \tfrac12\bigl(\lVert s_k\rVert^2 - \sum_{i<k}\eta_i^2\lVert g_i\rVert^2\bigr)$, so the
 # bound needs only $s_k$ and the sum of squared step lengths.
 # ```
 #
@@ -613,18 +613,18 @@ print("best step r*/(G sqrt K) and bound r* G / sqrt K confirmed on a grid:", Tr
 # :class: dropdown
 # ```
 #
-# Summing the steps gives $\theta_0 - \theta_k = \sum_{i<k}\lambda_i g_i = s_k$. Then
-# $u_k = \sum_{i<k}\lambda_i g_i^\top s_i$, and
+# Summing the steps gives $\theta_0 - \theta_k = \sum_{i<k}\eta_i g_i = s_k$. Then
+# $u_k = \sum_{i<k}\eta_i g_i^\top s_i$, and
 #
 # $$
 # \begin{aligned}
-# \lVert s_{i+1}\rVert^2 &= \lVert s_i + \lambda_i g_i\rVert^2 \\
-# &= \lVert s_i\rVert^2 + 2\lambda_i g_i^\top s_i
-#   + \lambda_i^2\lVert g_i\rVert^2 .
+# \lVert s_{i+1}\rVert^2 &= \lVert s_i + \eta_i g_i\rVert^2 \\
+# &= \lVert s_i\rVert^2 + 2\eta_i g_i^\top s_i
+#   + \eta_i^2\lVert g_i\rVert^2 .
 # \end{aligned}
 # $$
 #
-# Summing over $i < k$ with $s_0 = 0$: $\lVert s_k\rVert^2 = 2u_k + \sum_{i<k}\lambda_i^2
+# Summing over $i < k$ with $s_0 = 0$: $\lVert s_k\rVert^2 = 2u_k + \sum_{i<k}\eta_i^2
 # \lVert g_i\rVert^2$, which is the claim. This is the form in which {cite:t}`defazio2023` write
 # their estimate. Checked on the quadratic:
 
