@@ -13,10 +13,11 @@ XDIST  ?= -n 2 --dist loadfile
 # faster here). Set OMP_NUM_THREADS yourself to override; .ci/run also checks nbval with 2 threads.
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: help install book pdf test test-unit test-notebooks test-portable test-parity test-site lab notebooks serve bench clean lint
+.PHONY: help install book locales pdf test test-unit test-notebooks test-portable test-parity test-site lab notebooks serve bench clean lint
 
 help:
-	@echo "make book        build the website into _build/html (warnings are errors)"
+	@echo "make book        build the website into _build/html, English and (under zh/) Chinese (warnings are errors)"
+	@echo "make locales     update the Chinese edition's message catalogs (locales/zh_CN) from the English text"
 	@echo "make pdf         the whole book as one PDF: _build/pdf/gradient-descent-tested.pdf (also in _build/html)"
 	@echo "make test        run gdlearn's unit tests and re-run every notebook with nbval"
 	@echo "make test-portable  re-run every notebook with nbval as if on four other CPUs (OpenBLAS kernels,"
@@ -47,8 +48,19 @@ $(KATEX): | $(BIN)/python
 	mkdir -p $(VENV)/katex
 	npm install --prefix $(VENV)/katex --no-audit --no-fund --silent katex@0.16.22
 
+# Both editions: English at the root of _build/html, Chinese under _build/html/zh (tools/build_zh.py).
 book: $(STAMP) $(KATEX)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(BIN)/python tools/build_zh.py
+
+# The Chinese edition's message catalogs: extract every translatable message of the book (Sphinx's
+# gettext builder), then bring locales/zh_CN/LC_MESSAGES up to date (sphinx-intl: new messages come in
+# untranslated, changed ones fuzzy; tests/test_translation.py lists both until they are translated).
+locales: $(STAMP)
+	rm -rf _build/gettext
+	$(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output _build/gettext-build -q
+	mv _build/gettext-build/_build/gettext _build/gettext && rm -rf _build/gettext-build
+	$(BIN)/sphinx-intl update -p _build/gettext -l zh_CN -d locales -w 0
 
 # One HTML page of the whole book (reusing the HTML build), printed by headless Chromium.
 pdf: book

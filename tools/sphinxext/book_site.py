@@ -477,6 +477,8 @@ def after_build(app: Any, exception: Exception | None) -> None:
     for page in sorted(outdir.rglob("*.html")):
         if "_static" in page.parts or "_sources" in page.parts:
             continue
+        if page.relative_to(outdir).parts[0] == "zh":  # the Chinese edition, copied in by its own build
+            continue
         bundler.page(page)
     bundler.write()
     (outdir / "_static" / "book-build.json").write_text(json.dumps(BUILD_INFO, indent=1))

@@ -1,0 +1,55 @@
+"""The two editions of the book: English at the site's root, Chinese under ``zh/``.
+
+Every page gets a header link to the same page in the other edition ("中文" on an English page,
+"English" on a Chinese one). Both editions are built from the same sources and ``_toc.yml``, so the
+page exists in both; the link is relative, so the site works from any folder or host.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+ZH_DIR = "zh"
+
+
+def other_edition(pagename: str, language: str) -> tuple[str, str, str]:
+    """``(relative URL, link text, language tag)`` of the page ``pagename`` in the other edition."""
+    up = "../" * pagename.count("/")
+    if language.startswith("zh"):
+        return f"{up}../{pagename}.html", "English", "en"
+    return f"{up}{ZH_DIR}/{pagename}.html", "中文", "zh-CN"
+
+
+def switch_link(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    url, text, lang = other_edition(pagename, app.config.language or "en")
+    tooltip = "Read this page in English" if lang == "en" else "阅读本页的中文版"
+    context.setdefault("header_buttons", []).insert(0, {
+        "type": "link", "url": url, "text": text, "tooltip": tooltip, "icon": "",
+        "label": "language-switch-button",
+    })
+
+
+_SWITCH = re.compile(r'<a href="([^"]*)" target="_blank"(\s+class="btn btn-sm btn-language-switch-button)')
+
+
+def same_tab(app: Any, exception: Exception | None) -> None:
+    """The theme opens every header link in a new tab; the language switch replaces the page."""
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        return
+    lang = "en" if (app.config.language or "en").startswith("zh") else "zh-CN"
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        if page.relative_to(outdir).parts[0] in ("_static", "_sources", ZH_DIR):
+            continue
+        html = page.read_text(encoding="utf-8")
+        new = _SWITCH.sub(rf'<a href="\1" hreflang="{lang}" lang="{lang}"\2', html)
+        if new != html:
+            page.write_text(new, encoding="utf-8")
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("html-page-context", switch_link, priority=650)
+    app.connect("build-finished", same_tab, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
