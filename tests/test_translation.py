@@ -74,7 +74,7 @@ def test_translation_progress(report):
     assert not unlisted, f"complete pages to add to COMPLETE_PAGES: {unlisted}"
 
 
-@pytest.mark.parametrize("kind", ["formula", "reference", "term"])
+@pytest.mark.parametrize("kind", ["formula", "reference", "term", "markup"])
 def test_translations_keep_formulas_references_and_terms(report, kind):
     problems, _ = report
     lines = [str(p) for p in problems if p.kind == kind]

@@ -149,6 +149,10 @@ def check_message(page: str, msgid: str, msgstr: str, fuzzy: bool, terms: Iterab
     lost = formulas(msgid) - formulas(msgstr)
     if lost:
         out.append(Problem(page, "formula", msgid, f"changed or missing: {sorted(lost)[:3]}"))
+    if msgid.startswith("*") and msgid.endswith("*") and not (
+            msgstr.startswith("*") and msgstr.endswith("*")):
+        out.append(Problem(page, "markup", msgid, "a figure's description stays in *italics* "
+                                                  "(it becomes the numbered figure's caption)"))
     lost_refs = references(msgid) - references(msgstr)
     if lost_refs:
         out.append(Problem(page, "reference", msgid, f"missing: {sorted(lost_refs)[:3]}"))

@@ -63,7 +63,10 @@ class NumberFigures(SphinxTransform):
             figure = nodes.figure(classes=["book-figure"])
             output.replace_self(figure)
             figure += output
-            figure += nodes.caption("", "", *description.children[0].children)
+            caption = nodes.caption(description.rawsource, "", *description.children[0].children)
+            # the caption is the paragraph's message for translation (gettext reads the source)
+            caption.source, caption.line = description.source, description.line
+            figure += caption
             parent.remove(description)
             for name in names:
                 figure["names"].append(name)

@@ -3,6 +3,11 @@
 Every page gets a header link to the same page in the other edition ("中文" on an English page,
 "English" on a Chinese one). Both editions are built from the same sources and ``_toc.yml``, so the
 page exists in both; the link is relative, so the site works from any folder or host.
+
+What is not translated: code cells and their outputs (they are the same cells), and the API
+reference's docstrings, which autodoc takes from ``gdlearn``'s code: like the code, they are what
+``help(gdlearn.optim.Adam)`` prints, and a second copy of them in the catalogs would drift from the
+code. The API pages' own prose is translated.
 """
 
 from __future__ import annotations
@@ -11,7 +16,23 @@ import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+
 ZH_DIR = "zh"
+
+
+class KeepDocstringsEnglish(SphinxTransform):
+    """Mark the text of autodoc's entries (``desc`` nodes) as not translatable, before the i18n
+    transform (priority 20) and the gettext builder look at it."""
+
+    default_priority = 10
+
+    def apply(self, **kwargs: Any) -> None:
+        for desc in self.document.findall(addnodes.desc):
+            for node in desc.findall(nodes.TextElement):
+                node["translatable"] = False
 
 
 def other_edition(pagename: str, language: str) -> tuple[str, str, str]:
@@ -50,6 +71,7 @@ def same_tab(app: Any, exception: Exception | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
+    app.add_transform(KeepDocstringsEnglish)
     app.connect("html-page-context", switch_link, priority=650)
     app.connect("build-finished", same_tab, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
