@@ -16,6 +16,7 @@ optax and jax are not among the book's requirements: ``make test-parity`` instal
 
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -376,3 +377,110 @@ def test_ema_with_bias_correction_is_optax_ema_of_the_iterates(problem):
         x = opt.step(x, grad(x))
         theirs, state = tx.update(jnp.asarray(x), state)
         _assert_same_path(opt.eval_params(x)[None], np.asarray(theirs)[None])
+
+
+# -- Sign descent, Lion, NAdam, Muon (Part VI: steepest descent in other norms) -------------------
+from gdlearn.optim import Lion, Muon, NAdam, SignSGD, newton_schulz  # noqa: E402
+
+# Each gdlearn rule and the optax transformation with the same iterates; the comment is the mapping.
+NORM_PAIRS = {
+    # signSGD (Bernstein et al. 2018): theta - lr sign(g)
+    "signsgd": (lambda: SignSGD(lr=0.01), lambda: optax.sign_sgd(0.01)),
+    # signum: the sign of the moving average beta m + (1 - beta) g (optax: ema without debias)
+    "signum": (lambda: SignSGD(lr=0.01, momentum=0.9), lambda: optax.signum(0.01, beta=0.9)),
+    # Lion: betas = (b1, b2); optax's default weight_decay is 1e-3, gdlearn's (the authors') 0
+    "lion": (lambda: Lion(lr=0.01), lambda: optax.lion(0.01, weight_decay=0.0)),
+    # the decay lr * nu * theta, multiplied by the learning rate in both (the paper's rule)
+    "lion-weight-decay": (lambda: Lion(lr=0.01, betas=(0.8, 0.95), weight_decay=0.1),
+                          lambda: optax.lion(0.01, b1=0.8, b2=0.95, weight_decay=0.1)),
+    # optax.nadam has a constant momentum mu_k = b1: torch's schedule with momentum_decay = inf
+    "nadam-constant-momentum": (lambda: NAdam(lr=0.05, momentum_decay=math.inf),
+                                lambda: optax.nadam(0.05)),
+    # (lr = 0.01 reaches the logistic optimum, where m / sqrt(v) ~ sign(g) amplifies one-ulp
+    # differences after step 87, as for RMSProp above; lr = 0.005 stays away from it)
+    "nadam-constant-momentum-betas": (
+        lambda: NAdam(lr=0.005, betas=(0.5, 0.9), eps=1e-6, momentum_decay=math.inf),
+        lambda: optax.nadam(0.005, b1=0.5, b2=0.9, eps=1e-6)),
+}
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+@pytest.mark.parametrize("name", sorted(NORM_PAIRS))
+def test_sign_lion_nadam_same_iterates_as_optax(name, problem):
+    ours, theirs = NORM_PAIRS[name]
+    _assert_same_path(_run_gdlearn(ours(), PROBLEMS[problem]), _run_optax(theirs(), PROBLEMS[problem]))
+
+
+@pytest.mark.parametrize("problem", sorted(PROBLEMS))
+def test_nadam_momentum_schedule_is_the_difference(problem):
+    """At torch's default momentum_decay = 4e-3 the momentum starts at beta1 / 2: not optax's rule."""
+    ours = _run_gdlearn(NAdam(lr=0.05), PROBLEMS[problem])
+    theirs = _run_optax(optax.nadam(0.05), PROBLEMS[problem])
+    assert np.max(np.abs(ours - theirs)) > 1e-3
+
+
+def _muon_problem():
+    """Matrix least squares 1/(2n) ||X W + 1 b^T - Y||_F^2 with W of shape (6, 4), b of (4,)."""
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((40, 6))
+    Y = X @ rng.standard_normal((6, 4)) + 0.1 * rng.standard_normal((40, 4))
+
+    def grad(p):
+        r = X @ p["W"] + p["b"] - Y
+        return {"W": X.T @ r / len(X), "b": r.mean(axis=0)}
+
+    return grad, {"W": 0.1 * rng.standard_normal((6, 4)), "b": np.zeros(4)}
+
+
+def _muon_paths(ours, theirs, keys):
+    grad, start = _muon_problem()
+    p = {k: start[k] for k in keys}
+    q = {k: jnp.asarray(start[k]) for k in keys}
+    state = theirs.init(q)
+    update = jax.jit(theirs.update)  # optax's Muon, op by op, would take minutes
+    path_ours, path_theirs = [], []
+    for _ in range(STEPS):
+        p = ours.step(p, {k: v for k, v in grad({**start, **p}).items() if k in keys})
+        g = grad({**start, **{k: np.asarray(v) for k, v in q.items()}})
+        updates, state = update({k: jnp.asarray(g[k]) for k in keys}, state, q)
+        q = optax.apply_updates(q, updates)
+        path_ours.append(np.concatenate([p[k].ravel() for k in keys]))
+        path_theirs.append(np.concatenate([np.asarray(q[k]).ravel() for k in keys]))
+    return np.array(path_ours), np.array(path_theirs)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (4, 6), (5, 5), (30, 3)])
+def test_newton_schulz_against_optax(shape):
+    from optax.contrib._muon import orthogonalize_via_newton_schulz
+
+    M = np.random.default_rng(3).standard_normal(shape)
+    theirs = orthogonalize_via_newton_schulz(jnp.asarray(M), jnp.asarray((3.4445, -4.7750, 2.0315)),
+                                             5, eps=1e-8)
+    np.testing.assert_allclose(newton_schulz(M, eps=1e-8), np.asarray(theirs), rtol=0, atol=1e-13)
+
+
+# optax.contrib.muon(lr, beta=momentum, eps, weight_decay=nu, nesterov) on a 2-D parameter ==
+# Muon(bias_correction=True) (optax debiases the momentum; Jordan's reference code does not).
+# Both scale by sqrt(max(1, fan_out / fan_in)) with weights stored (fan_in, fan_out).
+@pytest.mark.parametrize("nesterov", [True, False])
+def test_muon_same_iterates_as_optax_on_a_matrix(nesterov):
+    ours = Muon(lr=0.02, nesterov=nesterov, bias_correction=True, eps=1e-8, weight_decay=0.1)
+    theirs = optax.contrib.muon(0.02, nesterov=nesterov, eps=1e-8, weight_decay=0.1)
+    _assert_same_path(*_muon_paths(ours, theirs, ["W"]))
+
+
+def test_muon_reference_rule_differs_from_optax():
+    """Without bias correction (the reference) the Nesterov mix of G_k and m_k differs early on."""
+    ours = Muon(lr=0.02, eps=1e-8)
+    theirs = optax.contrib.muon(0.02, eps=1e-8)
+    a, b = _muon_paths(ours, theirs, ["W"])
+    assert np.max(np.abs(a - b)) > 1e-5
+
+
+def test_muon_adamw_fallback_same_iterates_as_optax():
+    """optax's fallback for the bias b is AdamW with Nesterov momentum when nesterov=True, and
+    takes Muon's eps: with nesterov=False and adamw_eps=eps it is gdlearn's AdamW."""
+    ours = Muon(lr=0.02, nesterov=False, bias_correction=True, eps=1e-8, adamw_eps=1e-8,
+                adamw_betas=(0.9, 0.999), adamw_weight_decay=0.01)
+    theirs = optax.contrib.muon(0.02, nesterov=False, eps=1e-8, adam_weight_decay=0.01)
+    _assert_same_path(*_muon_paths(ours, theirs, ["W", "b"]))

@@ -24,11 +24,16 @@ from gdlearn.optim.armijo import ArmijoGD
 from gdlearn.optim.averaging import EMA, PolyakAveraging
 from gdlearn.optim.base import LearningRate, Optimizer, Schedule
 from gdlearn.optim.hypergradient import SGDHD, AdamHD
+from gdlearn.optim.lion import Lion
+from gdlearn.optim.muon import Muon
+from gdlearn.optim.nadam import NAdam
 from gdlearn.optim.newton import Newton
+from gdlearn.optim.orthogonalize import newton_schulz, orthogonalize_svd
 from gdlearn.optim.prodigy import Prodigy
 from gdlearn.optim.rmsprop import RMSProp
 from gdlearn.optim.schedule_free import ScheduleFreeAdamW, ScheduleFreeSGD
 from gdlearn.optim.sgd import SGD
+from gdlearn.optim.sign import SignSGD
 
 __all__ = [
     "Optimizer",
@@ -44,6 +49,12 @@ __all__ = [
     "SGDHD",
     "AdamHD",
     "ArmijoGD",
+    "SignSGD",
+    "Lion",
+    "NAdam",
+    "Muon",
+    "newton_schulz",
+    "orthogonalize_svd",
     "ScheduleFreeSGD",
     "ScheduleFreeAdamW",
     "PolyakAveraging",
