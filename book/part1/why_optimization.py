@@ -47,9 +47,10 @@ print("gdlearn", gdlearn.__version__)
 # \hat y = w\,x + b ,
 # $$
 #
-# with two knobs: the slope $w$ and the intercept $b$. We standardize BMI (mean 0,
-# standard deviation 1) so that $w$ reads as "progression per standard deviation of
-# BMI".
+# with two knobs: the slope $w$ and the intercept (bias) $b$. Together they are the
+# parameters, $\theta = (b, w)$ in the book's notation; in this chapter we call the two
+# coordinates by their names. We standardize BMI (mean 0, standard deviation 1) so
+# that $w$ reads as "progression per standard deviation of BMI".
 
 # %%
 data = load_diabetes()
@@ -155,11 +156,11 @@ assert np.isclose(model.value(np.array([b0, 40.0])), loss(40.0, b0))
 assert np.allclose(theta_star, np.linalg.lstsq(X, y, rcond=None)[0])
 
 # %%
-W, B = np.meshgrid(np.linspace(-100, 190, 200), np.linspace(-10, 280, 200))
-Z = 0.5 * np.mean((W[..., None] * x + B[..., None] - y) ** 2, axis=-1)
+Ws, Bs = np.meshgrid(np.linspace(-100, 190, 200), np.linspace(-10, 280, 200))
+Z = 0.5 * np.mean((Ws[..., None] * x + Bs[..., None] - y) ** 2, axis=-1)
 
 fig, ax = plt.subplots(figsize=(7, 6.5))
-cs = ax.contour(W, B, Z, levels=np.geomspace(Z.min(), Z.max(), 15), cmap="viridis")
+cs = ax.contour(Ws, Bs, Z, levels=np.geomspace(Z.min(), Z.max(), 15), cmap="viridis")
 ax.plot(w_star, b_star, "k*", ms=16, label="least-squares minimum")
 ax.set_aspect("equal")
 ax.set_xlabel("slope w")
@@ -178,7 +179,10 @@ plt.show()
 # BMI: with $\sum_i x_i = 0$ and $\sum_i x_i^2 = n$, expanding the square gives
 #
 # $$
-# f(w, b) = f(w^\star, b^\star) + \tfrac12 (w - w^\star)^2 + \tfrac12 (b - b^\star)^2 ,
+# \begin{aligned}
+# f(w, b) = f(w^\star, b^\star) &+ \tfrac12 (w - w^\star)^2 \\
+# &+ \tfrac12 (b - b^\star)^2 ,
+# \end{aligned}
 # $$
 #
 # half the squared distance to the minimum plus a constant. We check that identity at a
@@ -270,7 +274,7 @@ assert np.allclose(result.x, theta_star, atol=1e-4)
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 6.5))
-ax.contour(W, B, Z, levels=np.geomspace(Z.min(), Z.max(), 15), cmap="viridis")
+ax.contour(Ws, Bs, Z, levels=np.geomspace(Z.min(), Z.max(), 15), cmap="viridis")
 path = result.history.x
 ax.plot(path[:12, 1], path[:12, 0], "o-", color="C1",
         label="gradient descent, first 11 steps")
