@@ -36,7 +36,7 @@
 # The symbols follow the book's {doc}`../notation`: the point is $\theta \in
 # \mathbb{R}^d$ (also for the one-variable and two-variable examples, where it is
 # $\theta$ or $(\theta_1, \theta_2)$), the function $f(\theta)$, the Hessian $H$ with
-# eigenvalues $\lambda_i$ and eigenvectors $v_i$, data $x_i, X$ and targets $y_i$; the
+# eigenvalues $\lambda_i$ and eigenvectors $q_i$, data $x_i, X$ and targets $y_i$; the
 # L2 penalty strength is $\nu$, and machine epsilon is written
 # $\varepsilon_{\mathrm{mach}}$ to keep it apart from the stability constant
 # $\varepsilon$ of later chapters.
@@ -161,18 +161,20 @@ plt.show()
 # minima:
 #
 # $$
-# f(\theta_1, \theta_2) = (\theta_1^2 + \theta_2 - 11)^2 + (\theta_1 + \theta_2^2 - 7)^2
-# .
+# \begin{aligned}
+# f(\theta_1, \theta_2) = {}&(\theta_1^2 + \theta_2 - 11)^2 \\
+# &+ (\theta_1 + \theta_2^2 - 7)^2 .
+# \end{aligned}
 # $$
 #
 # The chain rule, applied to each square, gives
 #
 # $$
 # \begin{aligned}
-# \frac{\partial f}{\partial \theta_1} &= 4\theta_1\,(\theta_1^2 + \theta_2 - 11) +
-# 2\,(\theta_1 + \theta_2^2 - 7), \\
-# \frac{\partial f}{\partial \theta_2} &= 2\,(\theta_1^2 + \theta_2 - 11) +
-# 4\theta_2\,(\theta_1 + \theta_2^2 - 7).
+# \frac{\partial f}{\partial \theta_1} &= 4\theta_1\,(\theta_1^2 + \theta_2 - 11)
+# + 2\,(\theta_1 + \theta_2^2 - 7), \\
+# \frac{\partial f}{\partial \theta_2} &= 2\,(\theta_1^2 + \theta_2 - 11)
+# + 4\theta_2\,(\theta_1 + \theta_2^2 - 7).
 # \end{aligned}
 # $$
 #
@@ -323,8 +325,10 @@ assert abs(worst[0.01] / 0.01**2 - worst[0.001] / 0.001**2) < 0.05 * worst[0.001
 # $u$? That rate is the **directional derivative**
 #
 # $$
-# D_u f(\theta) = \lim_{t\to 0}\frac{f(\theta + t u) - f(\theta)}{t} = \nabla
-# f(\theta)\cdot u ,
+# \begin{aligned}
+# D_u f(\theta) &= \lim_{t\to 0}\frac{f(\theta + t u) - f(\theta)}{t} \\
+# &= \nabla f(\theta)\cdot u ,
+# \end{aligned}
 # $$
 #
 # where the second equality follows from the first-order Taylor expansion above with
@@ -395,14 +399,15 @@ assert abs(rate_star - np.linalg.norm(g)) < 1e-5
 # ## How small should h be?
 #
 # Taylor's theorem says how far the two standard difference quotients are from
-# $f'(\theta)$:
+# $f'(\theta)$, with $t_1$ some point between $\theta$ and $\theta + h$, and $t_2$ some
+# point between $\theta - h$ and $\theta + h$:
 #
 # $$
 # \begin{aligned}
 # \underbrace{\frac{f(\theta+h) - f(\theta)}{h}}_{\text{forward}} &= f'(\theta) +
-# \frac{h}{2} f''(\xi), \\
+# \frac{h}{2} f''(t_1), \\
 # \underbrace{\frac{f(\theta+h) - f(\theta-h)}{2h}}_{\text{centred}} &= f'(\theta) +
-# \frac{h^2}{6} f'''(\eta).
+# \frac{h^2}{6} f'''(t_2).
 # \end{aligned}
 # $$
 #
@@ -490,13 +495,13 @@ fig, ax = plt.subplots(figsize=(7, 5.5))
 ax.loglog(hs, err_fwd, "o-", color="C0", ms=5, label="forward difference (measured)")
 ax.loglog(hs, err_cen, "s-", color="C1", ms=5, label="centred difference (measured)")
 ax.loglog(hs, hs / 2 + 2 * eps / hs, color="C0", ls=":",
-          label=r"model $h/2 + 2\varepsilon/h$")
+          label=r"model $h/2 + 2\varepsilon_{\mathrm{mach}}/h$")
 ax.loglog(hs, hs**2 / 6 + eps / hs, color="C1", ls="-.",
-          label=r"model $h^2/6 + \varepsilon/h$")
+          label=r"model $h^2/6 + \varepsilon_{\mathrm{mach}}/h$")
 ax.axvline(theory["forward"], color="C0", lw=1.2, ls="--",
-           label=r"$\sqrt{\varepsilon}$")
+           label=r"$\sqrt{\varepsilon_{\mathrm{mach}}}$")
 ax.axvline(theory["centred"], color="C1", lw=1.2, ls=(0, (1, 2)),
-           label=r"$\varepsilon^{1/3}$")
+           label=r"$\varepsilon_{\mathrm{mach}}^{1/3}$")
 ax.set_ylim(1e-13, 1)
 ax.set_xlabel("step h")
 ax.set_ylabel("mean relative error")
@@ -566,12 +571,12 @@ def show(rel):
 # %% [markdown]
 # Our test subject is logistic regression on the Wisconsin breast-cancer data
 # {cite}`street1993`: 569 tumours, 30 standardized measurements plus an intercept, label
-# 1 for benign. With logits $z = Xw$ the loss with an L2 penalty is
+# 1 for benign. With logits $z = X\theta$ the loss with an L2 penalty is
 #
 # $$
 # \begin{aligned}
-# f(\theta) &= \frac1n\sum_{i=1}^{n}\big[\log(1 + e^{z_i}) - y_i z_i\big] +
-# \frac{\nu}{2}\|\theta\|^2, \\
+# f(\theta) &= \frac1n\sum_{i=1}^{n}\big[\log(1 + e^{z_i}) - y_i z_i\big] \\
+# &\quad + \frac{\nu}{2}\|\theta\|^2, \\
 # \nabla f(\theta) &= \frac1n X^\top\big(\sigma(z) - y\big) + \nu \theta ,
 # \end{aligned}
 # $$
@@ -589,39 +594,39 @@ nu = 0.1
 n_c = len(yc)
 
 
-def loss(w):
-    z = Xc @ w
-    return np.mean(np.logaddexp(0.0, z) - yc * z) + 0.5 * nu * (w @ w)
+def loss(theta):
+    z = Xc @ theta
+    return np.mean(np.logaddexp(0.0, z) - yc * z) + 0.5 * nu * (theta @ theta)
 
 
-def grad_correct(w):
-    return Xc.T @ (sigmoid(Xc @ w) - yc) / n_c + nu * w
+def grad_correct(theta):
+    return Xc.T @ (sigmoid(Xc @ theta) - yc) / n_c + nu * theta
 
 
-def grad_sign_error(w):
-    return Xc.T @ (yc - sigmoid(Xc @ w)) / n_c + nu * w
+def grad_sign_error(theta):
+    return Xc.T @ (yc - sigmoid(Xc @ theta)) / n_c + nu * theta
 
 
-def grad_penalty_twice(w):
-    return Xc.T @ (sigmoid(Xc @ w) - yc) / n_c + 2 * nu * w
+def grad_penalty_twice(theta):
+    return Xc.T @ (sigmoid(Xc @ theta) - yc) / n_c + 2 * nu * theta
 
 
 model = LogisticRegression(Xc, yc, l2=nu)
-w_rand = rng.normal(scale=0.1, size=Xc.shape[1])
+theta_rand = rng.normal(scale=0.1, size=Xc.shape[1])
 
 print(f"{'gradient':<18} {'at theta = 0':>22}   {'at a random theta':>26}")
 checks = {}
 for name, grad in [("correct", grad_correct), ("sign error", grad_sign_error),
                    ("penalty 2*nu*theta", grad_penalty_twice)]:
     at_zero = check_grad(loss, grad, np.zeros(Xc.shape[1]), tol=TOL)
-    at_rand = check_grad(loss, grad, w_rand, tol=TOL)
+    at_rand = check_grad(loss, grad, theta_rand, tol=TOL)
     checks[name] = (at_zero, at_rand)
     print(f"{name:<18} {show(at_zero.rel_error):>9} {reading(at_zero.rel_error):>12}   "
           f"{show(at_rand.rel_error):>9} {reading(at_rand.rel_error):>16}")
 
 # %%
-assert np.isclose(model.value(w_rand), loss(w_rand))        # our loss is gdlearn's
-assert np.allclose(model.grad(w_rand), grad_correct(w_rand))
+assert np.isclose(model.value(theta_rand), loss(theta_rand))   # our loss is gdlearn's
+assert np.allclose(model.grad(theta_rand), grad_correct(theta_rand))
 for at_zero, at_rand in checks.values():  # what `show` prints as "< 1e-8" is below it
     assert all(c.rel_error >= 1e-6 or c.rel_error < 1e-8 for c in (at_zero, at_rand))
 assert checks["correct"][1].passed and checks["correct"][1].rel_error < 1e-8
@@ -648,7 +653,7 @@ print(checks["sign error"][1].report())
 
 # %%
 calls = []
-numerical_grad(lambda w: calls.append(1) or loss(w), w_rand)
+numerical_grad(lambda theta: calls.append(1) or loss(theta), theta_rand)
 print(f"loss evaluations for one numerical gradient: {len(calls)}")
 assert len(calls) == 2 * Xc.shape[1]
 
@@ -719,15 +724,15 @@ assert not c_zero.passed
 # differentiation does not matter (Schwarz's theorem), so $H$ is **symmetric**. Along a
 # unit direction $u$ the second derivative of $t \mapsto f(\theta + t u)$ is $u^\top H
 # u$: the **curvature** of $f$ in that direction. For a quadratic $f(\theta) = \tfrac12
-# \theta^\top A \theta - b^\top\theta$ with symmetric $A$ the Hessian is $A$ itself, the
+# \theta^\top A \theta - c^\top\theta$ with symmetric $A$ the Hessian is $A$ itself, the
 # same at every point.
 #
 # Differentiating Himmelblau's two partial derivatives once more gives
 #
 # $$
 # H(\theta) = \begin{pmatrix}
-# 12\theta_1^2 + 4\theta_2 - 42 & 4\theta_1 + 4\theta_2 \\
-# 4\theta_1 + 4\theta_2 & 4\theta_1 + 12\theta_2^2 - 26
+# 12\theta_1^2 + 4\theta_2 - 42 & 4(\theta_1 + \theta_2) \\
+# 4(\theta_1 + \theta_2) & 4\theta_1 + 12\theta_2^2 - 26
 # \end{pmatrix}.
 # $$
 #
@@ -774,8 +779,10 @@ assert np.allclose(H_fd, H_fd.T, atol=1e-6)   # the differences are symmetric to
 # the Hessian gives a curved model, the **second-order Taylor expansion**
 #
 # $$
-# f(\theta + s) = f(\theta) + \nabla f(\theta)^\top s + \tfrac12\, s^\top H(\theta)\, s
-# + O(\|s\|^3).
+# \begin{aligned}
+# f(\theta + s) = f(\theta) &+ \nabla f(\theta)^\top s \\
+# &+ \tfrac12\, s^\top H(\theta)\, s + O(\|s\|^3).
+# \end{aligned}
 # $$
 #
 # The error of the linear model is $O(\|s\|^2)$ (its leading term is the curvature term
@@ -916,28 +923,32 @@ plt.show()
 # f = 0$). Take
 #
 # $$
-# f(\theta) = \tfrac12\, \theta^\top A \theta - b^\top \theta, \qquad
-# \nabla f(\theta) = A\theta - b, \qquad H = A,
+# \begin{aligned}
+# f(\theta) &= \tfrac12\, \theta^\top A \theta - c^\top \theta, \\
+# \nabla f(\theta) &= A\theta - c, \qquad H = A,
+# \end{aligned}
 # $$
 #
-# with $A$ symmetric and positive definite. The minimizer solves $A\theta^\star = b$. A
-# symmetric matrix has an **eigen-decomposition** $A = V \Lambda V^\top = \sum_i
-# \lambda_i v_i v_i^\top$: real eigenvalues $\lambda_1 \le \dots \le \lambda_d$ and
-# orthonormal eigenvectors $v_1, \dots, v_d$ (the columns of $V$), with $A v_i =
-# \lambda_i v_i$. In the coordinates $\zeta = V^\top(\theta - \theta^\star)$ along the
+# with $A$ symmetric and positive definite. The minimizer solves $A\theta^\star = c$. A
+# symmetric matrix has an **eigen-decomposition** $A = Q \Lambda Q^\top = \sum_i
+# \lambda_i q_i q_i^\top$: real eigenvalues $\lambda_1 \le \dots \le \lambda_d$ and
+# orthonormal eigenvectors $q_1, \dots, q_d$ (the columns of $Q$), with $A q_i =
+# \lambda_i q_i$. In the coordinates $\xi = Q^\top(\theta - \theta^\star)$ along the
 # eigenvectors the quadratic separates into one parabola per eigenvector:
 #
 # $$
-# f(\theta) - f(\theta^\star) = \tfrac12 (\theta - \theta^\star)^\top A (\theta -
-# \theta^\star)
-# = \tfrac12 \sum_{i=1}^{d} \lambda_i \zeta_i^2 .
+# \begin{aligned}
+# f(\theta) - f(\theta^\star)
+# &= \tfrac12 (\theta - \theta^\star)^\top A (\theta - \theta^\star) \\
+# &= \tfrac12 \sum_{i=1}^{d} \lambda_i \xi_i^2 .
+# \end{aligned}
 # $$
 #
 # Three consequences the rest of the book uses.
 #
 # - The **level set** $f(\theta) - f(\theta^\star) = \Delta f$ is an ellipse (an
 #   ellipsoid in $d$ dimensions) centred at $\theta^\star$, with its axes along the
-#   eigenvectors and semi-axis $\sqrt{2\Delta f/\lambda_i}$ along $v_i$: short across
+#   eigenvectors and semi-axis $\sqrt{2\Delta f/\lambda_i}$ along $q_i$: short across
 #   steep directions (large $\lambda_i$), long along flat ones. The ratio of the longest
 #   to the shortest axis is $\sqrt{\lambda_{\max}/\lambda_{\min}}$.
 # - The largest eigenvalue is the **smoothness constant** $L = \lambda_{\max}$: the
@@ -953,31 +964,31 @@ plt.show()
 
 # %%
 A = np.array([[5.0, 4.0], [4.0, 5.0]])
-b = np.array([1.0, -1.0])
-lam, V = np.linalg.eigh(A)        # ascending eigenvalues, eigenvectors in columns
-V = V * np.sign(V[0])             # an eigenvector's sign is arbitrary: first entry > 0
-theta_star = np.linalg.solve(A, b)
+c = np.array([1.0, -1.0])
+lam, Q = np.linalg.eigh(A)        # ascending eigenvalues, eigenvectors in columns
+Q = Q * np.sign(Q[0])             # an eigenvector's sign is arbitrary: first entry > 0
+theta_star = np.linalg.solve(A, c)
 L, mu = lam.max(), lam.min()
 print(f"eigenvalues lambda_min = mu = {mu:.4f}, lambda_max = L = {L:.4f}")
-print("eigenvectors (columns):\n", V)
+print("eigenvectors q_1, q_2 (the columns of Q):\n", Q)
 print(f"condition number kappa = L / mu = {L / mu:.4f}")
 print(f"minimizer theta* = {theta_star}")
 
 
 def quad(theta):
-    return 0.5 * theta @ A @ theta - b @ theta
+    return 0.5 * theta @ A @ theta - c @ theta
 
 
 level = 2.0                         # the level set f(theta) - f(theta*) = level
 semi = np.sqrt(2 * level / lam)
-ends = [theta_star + s * semi[i] * V[:, i] for i in (0, 1) for s in (1, -1)]
+ends = [theta_star + s * semi[i] * Q[:, i] for i in (0, 1) for s in (1, -1)]
 print("semi-axes sqrt(2 level / lambda):", semi)
 print("the four axis ends lie on the level set:",
       all(np.isclose(quad(e) - quad(theta_star), level) for e in ends))
 
 # %%
-assert np.allclose(A @ V, V * lam) and np.allclose(V.T @ V, np.eye(2))
-assert np.allclose(V @ np.diag(lam) @ V.T, A)
+assert np.allclose(A @ Q, Q * lam) and np.allclose(Q.T @ Q, np.eye(2))
+assert np.allclose(Q @ np.diag(lam) @ Q.T, A)
 assert np.allclose(lam, [1.0, 9.0]) and np.allclose(theta_star, [1.0, -1.0])
 assert all(np.isclose(quad(e) - quad(theta_star), level) for e in ends)
 # gdlearn's Quadratic is the same bowl: (theta - center)^T A (theta - center) / 2
@@ -989,19 +1000,19 @@ assert np.isclose(bowl.value(probe), quad(probe) - quad(theta_star))
 # %%
 t1, t2 = np.meshgrid(np.linspace(-2, 4, 300), np.linspace(-4, 2, 300))
 pts = np.stack([t1, t2], axis=-1)
-F_grid = 0.5 * np.einsum("...i,ij,...j->...", pts, A, pts) - pts @ b - quad(theta_star)
+F_grid = 0.5 * np.einsum("...i,ij,...j->...", pts, A, pts) - pts @ c - quad(theta_star)
 fig, ax = plt.subplots(figsize=(7, 7))
 ax.contour(t1, t2, F_grid, levels=[0.25, 0.5, 1, 4, 8, 12], colors="0.6", linewidths=1)
 ax.contour(t1, t2, F_grid, levels=[level], colors="k", linewidths=2.5)
 for i, (color, ls, name) in enumerate([("C0", "-", "flat"), ("C1", "--", "steep")]):
-    end = theta_star + semi[i] * V[:, i]
+    end = theta_star + semi[i] * Q[:, i]
     ax.annotate("", xy=end, xytext=theta_star,
                 arrowprops={"arrowstyle": "-|>", "color": color, "lw": 2.5, "ls": ls,
                             "mutation_scale": 20})
     ax.plot([], [], color=color, ls=ls,
-            label=f"eigenvector v{i + 1} ({name}, lambda = {lam[i]:.0f}), "
+            label=f"eigenvector q{'₁₂'[i]} ({name}, λ = {lam[i]:.0f}), "
                   f"semi-axis {semi[i]:.2f}")
-ax.plot(*theta_star, "k*", ms=14, ls="none", label="minimizer theta*")
+ax.plot(*theta_star, "k*", ms=14, ls="none", label="minimizer θ*")
 ax.plot([], [], color="k", lw=2.5, label=f"level set f - f* = {level:.0f}")
 ax.set_xlabel(r"$\theta_1$")
 ax.set_ylabel(r"$\theta_2$")
@@ -1019,7 +1030,7 @@ plt.show()
 # its short semi-axis: three times shorter, because the square root of the condition
 # number 9 is 3.*
 #
-# The curvature along $v_2$ is $\lambda_2 = 9$, nine times that along $v_1$, and the
+# The curvature along $q_2$ is $\lambda_2 = 9$, nine times that along $q_1$, and the
 # ellipse is $\sqrt{9} = 3$ times longer than wide. With $L = 9$, $\mu = 1$ and
 # $\kappa = 9$ this bowl is mildly conditioned; the bowl of the next section has
 # $\kappa$ near 100.
@@ -1038,8 +1049,8 @@ plt.show()
 # The **steepest-descent direction in $\|\cdot\|_P$** minimizes the linear model of the
 # change, $g^\top u$ with $g = \nabla f(\theta)$, over the ball $\|u\|_P \le 1$.
 #
-# *Derivation.* Let $P^{1/2}$ be the symmetric square root of $P$ (with $P = W \Lambda_P
-# W^\top$, take $P^{1/2} = W \Lambda_P^{1/2} W^\top$), and substitute $\tilde u =
+# *Derivation.* Let $P^{1/2}$ be the symmetric square root of $P$ (with $P = Q_P \Lambda_P
+# Q_P^\top$, take $P^{1/2} = Q_P \Lambda_P^{1/2} Q_P^\top$), and substitute $\tilde u =
 # P^{1/2} u$. Then $\|u\|_P^2 = u^\top P u = \|\tilde u\|^2$ and $g^\top u = (P^{-1/2}
 # g)^\top \tilde u$, so the problem becomes: minimize $(P^{-1/2} g)^\top \tilde u$ over
 # the Euclidean unit ball $\|\tilde u\| \le 1$. By Cauchy–Schwarz, $(P^{-1/2} g)^\top
@@ -1048,8 +1059,11 @@ plt.show()
 # u$,
 #
 # $$
-# u^\star = -\frac{P^{-1} g}{\|P^{-1/2} g\|} = -\frac{P^{-1} \nabla f(\theta)}
+# \begin{aligned}
+# u^\star &= -\frac{P^{-1} g}{\|P^{-1/2} g\|} \\
+# &= -\frac{P^{-1} \nabla f(\theta)}
 # {\sqrt{\nabla f(\theta)^\top P^{-1} \nabla f(\theta)}} ,
+# \end{aligned}
 # $$
 #
 # a direction along $-P^{-1}\nabla f$, normalized to $\|u^\star\|_P = 1$. Three choices
@@ -1059,7 +1073,7 @@ plt.show()
 #   descent**.
 # - $P = H$, the Hessian (where it is positive definite): $u^\star \propto -H^{-1}\nabla
 #   f$, **Newton's direction** ({doc}`../part3/newton`). On a quadratic it points
-#   exactly at the minimizer, since $-A^{-1}(A\theta - b) = \theta^\star - \theta$.
+#   exactly at the minimizer, since $-A^{-1}(A\theta - c) = \theta^\star - \theta$.
 # - $P$ diagonal, for instance $P = \operatorname{diag}(H)$: each coordinate's gradient
 #   is divided by its own scale, which is what feature scaling
 #   ({doc}`../part4/ill_conditioning`) and diagonal **preconditioning** do, and what
@@ -1097,7 +1111,7 @@ assert np.isclose(g_test @ d_best, -np.sqrt(g_test @ np.linalg.solve(P_test, g_t
 # %%
 A_ill = np.array([[1.0, 1.0], [1.0, 100.0]])
 lam_ill, V_ill = np.linalg.eigh(A_ill)
-theta_min = np.array([1.0, 1.0])        # the minimizer; b = A theta_min
+theta_min = np.array([1.0, 1.0])        # the minimizer; c = A theta_min
 A_ill_inv_sqrt = V_ill @ np.diag(lam_ill ** -0.5) @ V_ill.T
 phis = np.linspace(0, 2 * np.pi, 361)[:-1]
 starts = [theta_min + A_ill_inv_sqrt @ np.array([np.cos(p), np.sin(p)]) for p in phis]
@@ -1162,7 +1176,7 @@ assert all(np.isclose((s - theta_min) @ A_ill @ (s - theta_min), 1.0) for s in s
 # - At a local minimum $\nabla f = 0$ and $H$ is positive semidefinite (necessary);
 #   $\nabla f = 0$ with $H$ positive definite is sufficient. The signs of the Hessian's
 #   eigenvalues tell minima, maxima and saddle points apart.
-# - For a quadratic $\tfrac12\theta^\top A\theta - b^\top\theta$ the level sets are
+# - For a quadratic $\tfrac12\theta^\top A\theta - c^\top\theta$ the level sets are
 #   ellipses with axes along the eigenvectors of $A$ and semi-axes $\propto
 #   1/\sqrt{\lambda_i}$; $L = \lambda_{\max}$, $\mu = \lambda_{\min}$ and $\kappa =
 #   L/\mu$.
@@ -1262,20 +1276,20 @@ assert best_err["centred"] / cs_err[1e-20] > 1e3
 # ```
 
 # %%
-def directional_check(fun, grad, w, n_dirs=3, h=1e-6):
+def directional_check(fun, grad, theta, n_dirs=3, h=1e-6):
     worst = 0.0
     for _ in range(n_dirs):
-        u = rng.normal(size=w.shape)
+        u = rng.normal(size=theta.shape)
         u /= np.linalg.norm(u)
-        a = grad(w) @ u
-        num = (fun(w + h * u) - fun(w - h * u)) / (2 * h)
+        a = grad(theta) @ u
+        num = (fun(theta + h * u) - fun(theta - h * u)) / (2 * h)
         worst = max(worst, abs(a - num) / max(abs(a) + abs(num), 1e-12))
     return worst
 
 
 for name, grad in [("correct", grad_correct), ("sign error", grad_sign_error),
                    ("penalty 2*nu*theta", grad_penalty_twice)]:
-    rel = directional_check(loss, grad, w_rand)
+    rel = directional_check(loss, grad, theta_rand)
     print(f"{name:<18} worst relative error over 3 directions {show(rel):>7} "
           f"-> {reading(rel)}")
     assert (rel < 1e-8) == (name == "correct") and (rel < 1e-8 or rel >= 1e-6)
@@ -1307,10 +1321,17 @@ for name, grad in [("correct", grad_correct), ("sign error", grad_sign_error),
 # the term $i$ contributes $\sigma'(z_i)\, x_i x_i^\top$, and
 #
 # $$
-# \nabla^2 f(\theta) = \frac1n \sum_{i=1}^n S_{ii}\, x_i x_i^\top + \nu I
-# = \frac1n X^\top S X + \nu I, \qquad
-# S = \operatorname{diag}(S_{11}, \dots, S_{nn}), \quad S_{ii} = \sigma(z_i)\big(1 -
-# \sigma(z_i)\big).
+# \begin{aligned}
+# \nabla^2 f(\theta) &= \frac1n \sum_{i=1}^n S_{ii}\, x_i x_i^\top + \nu I \\
+# &= \frac1n X^\top S X + \nu I,
+# \end{aligned}
+# $$
+#
+# with the diagonal matrix $S = \operatorname{diag}(S_{11}, \dots, S_{nn})$ of the
+# weights
+#
+# $$
+# S_{ii} = \sigma(z_i)\big(1 - \sigma(z_i)\big).
 # $$
 #
 # For any $s$, $s^\top X^\top S X s = \sum_i S_{ii} (x_i^\top s)^2 \ge 0$ because every
@@ -1362,10 +1383,16 @@ assert eig.min() >= nu - 1e-12
 # From the gradient of the first exercise,
 #
 # $$
-# H(\theta) = \begin{pmatrix} 2 - 400\,(\theta_2 - \theta_1^2) + 800\,\theta_1^2
-# & -400\,\theta_1 \\
-# -400\,\theta_1 & 200 \end{pmatrix},
-# \qquad
+# \begin{aligned}
+# H(\theta) &= \begin{pmatrix} H_{11} & -400\,\theta_1 \\
+# -400\,\theta_1 & 200 \end{pmatrix}, \\
+# H_{11} &= 1200\,\theta_1^2 - 400\,\theta_2 + 2,
+# \end{aligned}
+# $$
+#
+# so that
+#
+# $$
 # H(1, 1) = \begin{pmatrix} 802 & -400 \\ -400 & 200 \end{pmatrix}.
 # $$
 #
@@ -1378,7 +1405,7 @@ assert eig.min() >= nu - 1e-12
 
 # %%
 def rosen_hess(t):
-    return np.array([[2 - 400 * (t[1] - t[0] ** 2) + 800 * t[0] ** 2, -400 * t[0]],
+    return np.array([[1200 * t[0] ** 2 - 400 * t[1] + 2, -400 * t[0]],
                      [-400 * t[0], 200.0]])
 
 
@@ -1404,7 +1431,7 @@ assert round(lam_r[1] / lam_r[0]) == 2508
 # :label: ex-dg-lagrange
 # Derive the steepest-descent direction in the norm $\|u\|_P$ a second way: minimize
 # $g^\top u$ subject to $u^\top P u = 1$ with a Lagrange multiplier. Then show that
-# gradient descent on the rescaled parameters $\phi = P^{1/2}\theta$ takes, in the
+# gradient descent on the rescaled parameters $\omega = P^{1/2}\theta$ takes, in the
 # original coordinates, the step $-\alpha P^{-1}\nabla f(\theta)$.
 # ```
 #
@@ -1416,9 +1443,10 @@ assert round(lam_r[1] / lam_r[0]) == 2508
 # \gamma P u = 0$, so $u = -P^{-1} g / \gamma$. The constraint fixes $\gamma^2 = g^\top
 # P^{-1} g$, and the sign that makes $g^\top u$ negative is $\gamma = +\sqrt{g^\top
 # P^{-1} g}$: $u = -P^{-1} g / \sqrt{g^\top P^{-1} g}$, as in the chapter. For the
-# second part, write $\tilde f(\phi) = f(P^{-1/2}\phi)$. The chain rule gives $\nabla
-# \tilde f(\phi) = P^{-1/2}\nabla f(\theta)$, so the step $\phi \leftarrow \phi - \alpha
-# \nabla\tilde f(\phi)$ moves $\theta = P^{-1/2}\phi$ by $-\alpha P^{-1/2} P^{-1/2}
+# second part, write $\tilde f(\omega) = f(P^{-1/2}\omega)$. The chain rule gives
+# $\nabla \tilde f(\omega) = P^{-1/2}\nabla f(\theta)$, so the step $\omega \leftarrow
+# \omega - \alpha \nabla\tilde f(\omega)$ moves $\theta = P^{-1/2}\omega$ by $-\alpha
+# P^{-1/2} P^{-1/2}
 # \nabla f(\theta) = -\alpha P^{-1} \nabla f(\theta)$. Preconditioning with $P$ *is*
 # gradient descent in rescaled coordinates. A numerical check with the ill-conditioned
 # quadratic of the chapter and $P = \operatorname{diag}(A)$:
@@ -1428,11 +1456,11 @@ P = np.diag(np.diag(A_ill))
 P_half_inv = np.diag(1 / np.sqrt(np.diag(A_ill)))
 theta = np.array([3.0, -2.0])
 grad_ill = lambda t: A_ill @ (t - theta_min)  # noqa: E731
-phi = np.sqrt(np.diag(A_ill)) * theta
-phi_next = phi - 0.1 * P_half_inv @ grad_ill(P_half_inv @ phi)   # GD on phi
+omega = np.sqrt(np.diag(A_ill)) * theta
+omega_next = omega - 0.1 * P_half_inv @ grad_ill(P_half_inv @ omega)  # GD on omega
 theta_next = theta - 0.1 * np.linalg.solve(P, grad_ill(theta))  # preconditioned GD
-print("the two steps agree:", np.allclose(P_half_inv @ phi_next, theta_next))
-assert np.allclose(P_half_inv @ phi_next, theta_next)
+print("the two steps agree:", np.allclose(P_half_inv @ omega_next, theta_next))
+assert np.allclose(P_half_inv @ omega_next, theta_next)
 
 # %% [markdown]
 # ```{solution-end}
