@@ -71,8 +71,8 @@ print("gdlearn", gdlearn.__version__)
 # {cite}`huber1964` is quadratic near zero and linear in the tails: its pull grows with the residual up to
 # $\delta$ and then stays there. The absolute loss has a kink at $r = 0$, where it has no derivative, only
 # a *subgradient*; Huber's loss is differentiable everywhere. (Its threshold is called $\delta$ here, as in
-# `torch.nn.HuberLoss(delta=...)`; it has nothing to do with the Newton damping $\delta$ of Part III.) We write the three penalties and their
-# derivatives and check the derivatives against centred differences at points away from the kink:
+# `torch.nn.HuberLoss(delta=...)`; in this book $\delta$ means nothing else.) We write the three penalties
+# and their derivatives and check the derivatives against centred differences at points away from the kink:
 
 # %%
 def mse(r):
@@ -282,15 +282,15 @@ plt.show()
 # \frac{\partial \ell}{\partial z} = \sigma(z) - y = p - y .
 # $$
 #
-# **Softmax.** With $K$ classes the model outputs a vector of logits $z \in \mathbb{R}^K$ and the
-# probabilities $p_k = e^{z_k} / \sum_j e^{z_j}$. For the true class $y$ (one-hot vector $\mathbf{y}$) the
+# **Softmax.** With $C$ classes the model outputs a vector of logits $z \in \mathbb{R}^C$ and the
+# probabilities $p_j = e^{z_j} / \sum_l e^{z_l}$. For the true class $y$ (one-hot vector $\mathbf{y}$) the
 # cross-entropy is
 #
 # $$
 # \begin{aligned}
-# \ell(z, y) &= -\log p_y = \log\sum_{j} e^{z_j} - z_y , \\
-# \frac{\partial \ell}{\partial z_k} &= \frac{e^{z_k}}{\sum_j e^{z_j}} - [k = y]
-#   = p_k - \mathbf{y}_k .
+# \ell(z, y) &= -\log p_y = \log\sum_{l} e^{z_l} - z_y , \\
+# \frac{\partial \ell}{\partial z_j} &= \frac{e^{z_j}}{\sum_l e^{z_l}} - [j = y]
+#   = p_j - \mathbf{y}_j .
 # \end{aligned}
 # $$
 #
@@ -382,10 +382,11 @@ with np.errstate(all="ignore"):
 #
 # - $\log(1 + e^z)$ is `np.logaddexp(0, z)`, which computes $\max(z, 0) + \log(1 + e^{-|z|})$: the
 #   exponent is never positive;
-# - $\log\sum_j e^{z_j} = m + \log\sum_j e^{z_j - m}$ with $m = \max_j z_j$ (the *log-sum-exp trick*):
+# - $\log\sum_j e^{z_j} = z_{\max} + \log\sum_j e^{z_j - z_{\max}}$ with $z_{\max} = \max_j z_j$ (the
+#   *log-sum-exp trick*):
 #   the largest term becomes $e^0 = 1$, so nothing overflows and the sum is at least 1, so the log is
 #   finite;
-# - the softmax is computed from $z - m$ for the same reason, and $\sigma$ from $e^{-|z|}$.
+# - the softmax is computed from $z - z_{\max}$ for the same reason, and $\sigma$ from $e^{-|z|}$.
 #
 # Here is the log-sum-exp trick in two lines, compared with `gdlearn`'s and SciPy's versions on logits
 # that overflow the naive formula:
@@ -454,14 +455,15 @@ assert np.isclose(soft.value(W_big), np.mean(softmax_ce(Z_d, yd)))
 # ## Which losses are convex?
 #
 # A function is **convex** when every chord lies on or above its graph,
-# $f(t a + (1-t) b) \le t f(a) + (1-t) f(b)$ for $t \in [0, 1]$; for a twice-differentiable function of one
+# $f(t \theta + (1-t) \theta') \le t f(\theta) + (1-t) f(\theta')$ for all $\theta, \theta'$ and $t \in [0, 1]$;
+# for a twice-differentiable function of one
 # variable, when $f'' \ge 0$ everywhere. Convexity matters because every local minimum of a convex function
 # is global, so gradient descent cannot get stuck {cite}`boyd2004`.
 #
 # - $\tfrac12 r^2$ ($\ell'' = 1$), $|r|$ (a V) and Huber's loss ($\ell'' \in \{0, 1\}$) are convex in $r$.
 # - Binary cross-entropy in the logit: $\ell''(z) = \sigma(z)(1 - \sigma(z)) > 0$. Softmax cross-entropy:
 #   its Hessian in $z$ is $\operatorname{diag}(p) - pp^\top$, which is positive semidefinite because
-#   $v^\top(\operatorname{diag}(p) - pp^\top)v = \sum_k p_k v_k^2 - (\sum_k p_k v_k)^2$ is a variance.
+#   $u^\top(\operatorname{diag}(p) - pp^\top)u = \sum_j p_j u_j^2 - (\sum_j p_j u_j)^2$ is a variance.
 # - A convex function of an affine function is convex. The residual $x^\top\theta - y$ and the logits
 #   $X\theta$ are affine in the weights, so **all of these losses are convex in the weights of a linear
 #   model**: linear, logistic and softmax regression have no spurious local minima.
@@ -504,30 +506,32 @@ print(f"logistic-regression Hessian at a random θ: eigenvalues from {eig_H[0]:.
 assert n_negative == 0 and flat_dir and eig_H[0] > 0
 
 # %% [markdown]
-# The one failure is deliberate. Putting a squared error on top of a sigmoid, $g(z) = \tfrac12(\sigma(z) - 1)^2$
+# The one failure is deliberate. Putting a squared error on top of a sigmoid, $h(z) = \tfrac12(\sigma(z) - 1)^2$
 # for a positive example, is a natural-looking loss that is **not convex**. Its derivatives are
 #
 # $$
-# g'(z) = -\sigma(z)\,(1 - \sigma(z))^2, \qquad
-# g''(z) = -\sigma(z)\,(1 - \sigma(z))^2\,\big(1 - 3\sigma(z)\big),
+# \begin{aligned}
+# h'(z) &= -\sigma(z)\,(1 - \sigma(z))^2, \\
+# h''(z) &= -\sigma(z)\,(1 - \sigma(z))^2\,\big(1 - 3\sigma(z)\big),
+# \end{aligned}
 # $$
 #
-# so $g''$ changes sign where $\sigma(z) = \tfrac13$, at $z = -\ln 2 \approx -0.693$. We locate the sign
-# change from second differences of $g$ alone:
+# so $h''$ changes sign where $\sigma(z) = \tfrac13$, at $z = -\ln 2 \approx -0.693$. We locate the sign
+# change from second differences of $h$ alone:
 
 # %%
 zg = np.linspace(-6, 6, 1201)
 step = zg[1] - zg[0]
-g2 = (sigmoid_mse(zg + step) - 2 * sigmoid_mse(zg) + sigmoid_mse(zg - step)) / step**2
-flip = np.nonzero(np.sign(g2[:-1]) != np.sign(g2[1:]))[0]
-at = {z0: g2[np.argmin(np.abs(zg - z0))] for z0 in (-4, 2)}
-print(f"g'' at z = -4: {at[-4]:+.4f}   g'' at z = 2: {at[2]:+.4f}")
-print(f"g'' changes sign between z = {zg[flip[0]]:.2f} and z = {zg[flip[0] + 1]:.2f}; "
+h2 = (sigmoid_mse(zg + step) - 2 * sigmoid_mse(zg) + sigmoid_mse(zg - step)) / step**2
+flip = np.nonzero(np.sign(h2[:-1]) != np.sign(h2[1:]))[0]
+at = {z0: h2[np.argmin(np.abs(zg - z0))] for z0 in (-4, 2)}
+print(f"h'' at z = -4: {at[-4]:+.4f}   h'' at z = 2: {at[2]:+.4f}")
+print(f"h'' changes sign between z = {zg[flip[0]]:.2f} and z = {zg[flip[0] + 1]:.2f}; "
       f"-ln 2 = {-np.log(2):.4f}")
 assert len(flip) == 1 and zg[flip[0]] <= -np.log(2) <= zg[flip[0] + 1]
 
 # %% [markdown]
-# For very negative $z$, a confidently wrong prediction, $g$ is concave and almost flat: its gradient
+# For very negative $z$, a confidently wrong prediction, $h$ is concave and almost flat: its gradient
 # $-\sigma(1-\sigma)^2 \approx -e^{z}$ vanishes, so gradient descent barely moves exactly when the model is
 # most wrong. Cross-entropy's gradient there is $\sigma(z) - 1 \approx -1$: the worse the prediction, the
 # stronger the pull. That is the practical reason classifiers are trained with cross-entropy.
@@ -542,7 +546,7 @@ ax1.set_ylabel("loss")
 ax1.legend()
 ax2.plot(zg, sigmoid(zg) * (1 - sigmoid(zg)),
          label=r"cross-entropy: $\sigma(1-\sigma)$")
-ax2.plot(zg, g2, label="squared error (second differences)")
+ax2.plot(zg, h2, label="squared error (second differences)")
 ax2.axhline(0, color="k", lw=0.8)
 ax2.axvline(-np.log(2), color="0.3", ls=":", label=r"$z = -\ln 2$")
 ax2.set_title("Second derivatives: only the squared error goes negative")
@@ -563,8 +567,8 @@ plt.show()
 #
 # Convexity and $p - y$ in action: gradient descent on the breast-cancer data (binary cross-entropy, 31
 # weights) and on Fisher's iris flowers {cite}`fisher1936` (softmax cross-entropy; 4 standardized measurements plus an
-# intercept, 3 species, so 5 × 3 weights), both starting from zero, where every probability is $1/K$ and
-# the loss is $\ln K$.
+# intercept, 3 species, so 5 × 3 weights), both starting from zero, where every probability is $1/C$ and
+# the loss is $\ln C$.
 
 # %%
 iris = load_iris()
