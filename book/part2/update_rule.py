@@ -53,13 +53,13 @@ rng = np.random.default_rng(SEED)
 # penalty for moving far from where the model is trustworthy,
 #
 # $$
-# \Delta^\star = \arg\min_\Delta \; f(\theta) + g^\top \Delta + \frac{1}{2\alpha}\|\Delta\|^2 ,
+# \Delta^\star = \arg\min_\Delta \Big( f(\theta) + g^\top \Delta + \frac{1}{2\alpha}\|\Delta\|^2 \Big),
 # $$
 #
 # set the derivative $g + \Delta/\alpha$ to zero, and out comes $\Delta^\star = -\alpha g$: the gradient step
 #
 # $$
-# \theta_{k+1} = \theta_k - \alpha\,\nabla f(\theta_k), \qquad g_k = \nabla f(\theta_k).
+# \theta_{k+1} = \theta_k - \alpha\, g_k, \qquad g_k = \nabla f(\theta_k).
 # $$
 #
 # The learning rate $\alpha$ is the inverse of the curvature the model *pretends* the loss has. If the true
@@ -70,7 +70,8 @@ rng = np.random.default_rng(SEED)
 # ### The descent lemma
 #
 # Make "curves up no faster than" precise. A function is **$L$-smooth** when its gradient is $L$-Lipschitz,
-# $\|\nabla f(a) - \nabla f(b)\| \le L\|a - b\|$. For a twice-differentiable $f$ this says that every eigenvalue
+# $\|\nabla f(\theta) - \nabla f(\theta')\| \le L\|\theta - \theta'\|$ for all $\theta, \theta'$. For a
+# twice-differentiable $f$ this says that every eigenvalue
 # $\lambda_i$ of the Hessian $H = \nabla^2 f(\theta)$ lies in $[-L, L]$ at every point: the loss may curve
 # neither up nor down faster than $L$ (the Hessian, its eigenvalues and the second-order Taylor expansion are
 # introduced in {ref}`dg-hessian` and {ref}`dg-taylor2`). The descent lemma needs only half of that, the upper side
@@ -128,15 +129,19 @@ assert np.allclose(ours, theirs)
 # $$
 #
 # The Hessian of this $f$ is $A$ at every point. Write its eigen-decomposition (see the primer
-# {ref}`dg-eigen`) $A = V \operatorname{diag}(\lambda_1, \dots, \lambda_d) V^\top$ and expand the error in the
-# eigenvectors, $e_k = \sum_i c_{k,i} v_i$. Because $(I - \alpha A) v_i = (1 - \alpha\lambda_i) v_i$, each
-# coordinate evolves on its own:
+# {ref}`dg-eigen`) $A = Q \Lambda Q^\top$, $\Lambda = \operatorname{diag}(\lambda_1, \dots, \lambda_d)$, and expand
+# the error in the eigenvectors $q_i$ (the columns of $Q$), $e_k = \sum_i \xi_{k,i}\, q_i$ with
+# $\xi_{k,i} = q_i^\top e_k$. Because $(I - \alpha A) q_i = (1 - \alpha\lambda_i) q_i$, each coordinate evolves
+# on its own:
 #
 # $$
-# c_{k+1,i} = (1 - \alpha\lambda_i)\, c_{k,i}, \qquad c_{k,i} = (1 - \alpha\lambda_i)^k c_{0,i}.
+# \begin{aligned}
+# \xi_{k+1,i} &= (1 - \alpha\lambda_i)\, \xi_{k,i}, \\
+# \xi_{k,i} &= (1 - \alpha\lambda_i)^k\, \xi_{0,i}.
+# \end{aligned}
 # $$
 #
-# The error shrinks along $v_i$ if and only if $|1 - \alpha\lambda_i| < 1$, i.e. $0 < \alpha < 2/\lambda_i$.
+# The error shrinks along $q_i$ if and only if $|1 - \alpha\lambda_i| < 1$, i.e. $0 < \alpha < 2/\lambda_i$.
 # The largest eigenvalue $L = \lambda_{\max}$ (which is the smoothness constant of this $f$) sets the tightest
 # limit, so gradient descent converges from every starting point exactly when $\alpha < 2/L$. At
 # $\alpha = 2/L$ the multiplier along the top eigenvector is $1 - 2 = -1$: that coordinate flips sign every
@@ -147,7 +152,7 @@ assert np.allclose(ours, theirs)
 # eigenvectors and divide consecutive coordinates.
 
 # %%
-lam, V = np.linalg.eigh(bowl.A)     # eigenvalues ascending, eigenvectors as columns
+lam, Q = np.linalg.eigh(bowl.A)     # eigenvalues ascending, eigenvectors as columns
 x_star = bowl.minima[0]
 L, mu = bowl.L, bowl.mu
 rates = {"0.9 * 2/L": 0.9 * 2 / L, "2/L": 2 / L, "1.1 * 2/L": 1.1 * 2 / L}
@@ -155,17 +160,17 @@ n_steps = 20
 coords = {}
 for name, a in rates.items():
     res = minimize(bowl, x0, SGD(lr=a), max_steps=n_steps)
-    coords[name] = (res.history.x - x_star) @ V     # row k holds c_{k,1}, c_{k,2}
+    coords[name] = (res.history.x - x_star) @ Q     # row k holds xi_{k,1}, xi_{k,2}
 
 print(f"L = {L:g}, mu = {mu:g}, 2/L = {2 / L:g}")
 print(f"{'alpha':>10} {'lambda':>7} {'predicted 1 - alpha*lambda':>27} "
-      f"{'measured c_(k+1)/c_k':>21}")
+      f"{'measured xi_(k+1)/xi_k':>23}")
 for name, a in rates.items():
     ratios = coords[name][1:] / coords[name][:-1]
     for i in range(2):
         predicted = 1 - a * lam[i]
         print(f"{name:>10} {lam[i]:7.1f} {predicted:27.4f} "
-              f"{np.mean(ratios[:, i]):21.4f}")
+              f"{np.mean(ratios[:, i]):23.4f}")
 
 # %%
 assert np.all(np.abs(coords["2/L"][0]) > 0.1)   # x_0 has a component along both
@@ -181,7 +186,7 @@ for name, a in rates.items():
 # %%
 top = coords["2/L"][:, 1]
 print("top coordinate at alpha = 2/L, first 6 steps:", top[:6])
-print(f"|c_k| at k = 0 and k = {n_steps}: {abs(top[0]):.6f}, {abs(top[-1]):.6f}")
+print(f"|xi_k| at k = 0 and k = {n_steps}: {abs(top[0]):.6f}, {abs(top[-1]):.6f}")
 assert np.allclose(np.abs(top), abs(top[0]))
 assert np.all(np.sign(top[1:]) == -np.sign(top[:-1]))
 
@@ -196,7 +201,7 @@ for ax, (name, a), (color, marker, ls) in zip(axes.flat[:3], rates.items(), styl
                                                 strict=True):
     ax.contour(g1, g2, bowl.value(np.stack([g1, g2])), levels=levels, colors="0.6",
                linewidths=0.8)
-    path = x_star + coords[name][:11] @ V.T
+    path = x_star + coords[name][:11] @ Q.T
     ax.plot(path[:, 0], path[:, 1], marker=marker, ls="-", ms=5, lw=1.5, color=color,
             label="first 10 steps")
     ax.plot(*x_star, "k*", ms=12, label="minimum")
@@ -232,17 +237,17 @@ plt.show()
 # `Result.message` names the check, `Result.x` is the last accepted point and `Result.x_best` the best one.
 # On this bowl the rising-loss check fires first, and the step at which it fires is predictable, because
 # the loss along the top direction grows by the factor $(1-\alpha L)^2 = 1.44$ per step while the flat part
-# shrinks: it is the first $k$ with $\tfrac{L}{2} c_{0,\text{top}}^2 \cdot 1.44^k > f_0 + 10^3\max(1, f_0)$.
+# shrinks: it is the first $k$ with $\tfrac{L}{2} \xi_{0,\text{top}}^2 \cdot 1.44^k > f_0 + 10^3\max(1, f_0)$.
 
 # %%
 too_big = 1.1 * 2 / L
 res = minimize(bowl, x0, SGD(lr=too_big), max_steps=1000)
-c_top = coords["2/L"][0, 1]
+xi_top = coords["2/L"][0, 1]
 f0 = bowl.value(x0)
 growth = np.log((1 - too_big * L) ** 2)
 rising = f0 + 1e3 * max(1.0, f0)                # rising-loss threshold
-predicted = np.log(rising / (0.5 * L * c_top**2)) / growth
-blowup = np.log(1e12 * max(1.0, f0) / (0.5 * L * c_top**2)) / growth
+predicted = np.log(rising / (0.5 * L * xi_top**2)) / growth
+blowup = np.log(1e12 * max(1.0, f0) / (0.5 * L * xi_top**2)) / growth
 checks = ("non-finite check", "blow-up check", "rising-loss check")
 check = next(name for name in checks if name in res.message)
 print(f"alpha = 1.1 * 2/L: status {res.status!r} at step {res.n_steps} by the {check} "
@@ -255,14 +260,14 @@ assert blowup > predicted
 
 res = minimize(bowl, x0, SGD(lr=2 / L), max_steps=1000)
 print(f"alpha = 2/L:       status {res.status!r}, final loss {res.fun:.6f}, "
-      f"predicted L/2 * c_top^2 = {0.5 * L * c_top**2:.6f}")
-assert res.status == "max_steps" and np.isclose(res.fun, 0.5 * L * c_top**2)
+      f"predicted L/2 * xi_top^2 = {0.5 * L * xi_top**2:.6f}")
+assert res.status == "max_steps" and np.isclose(res.fun, 0.5 * L * xi_top**2)
 
 # %% [markdown]
 # The rising-loss check fires at step 21, the first whole step after the predicted 20.1, long before the
 # loss would pass the blow-up threshold (after step 76.9).
 #
-# At $\alpha = 2/L$ the flat component dies out and the loss freezes at $\tfrac{L}{2} c_{0,\text{top}}^2$: the
+# At $\alpha = 2/L$ the flat component dies out and the loss freezes at $\tfrac{L}{2} \xi_{0,\text{top}}^2$: the
 # run never converges and never blows up, it just bounces.
 #
 # ## The best constant learning rate
@@ -272,7 +277,8 @@ assert res.status == "max_steps" and np.isclose(res.fun, 0.5 * L * c_top**2)
 # $$
 # \begin{aligned}
 # \|e_k\| &\le \rho(\alpha)^k \|e_0\|, \\
-# \rho(\alpha) &= \max_i |1 - \alpha\lambda_i| = \max\big(|1 - \alpha\mu|,\; |1 - \alpha L|\big),
+# \rho(\alpha) &= \max_i |1 - \alpha\lambda_i| \\
+# &= \max\big(|1 - \alpha\mu|,\; |1 - \alpha L|\big),
 # \end{aligned}
 # $$
 #
@@ -289,8 +295,8 @@ assert res.status == "max_steps" and np.isclose(res.fun, 0.5 * L * c_top**2)
 # \end{aligned}
 # $$
 #
-# The best step sits just below the cliff at $2/L$ (for large $\kappa$, $\alpha^\star \approx 2/L$), and the
-# number of steps to shrink the error by a factor $10^{m}$ ($m$ decimal digits) is about $m\ln 10 / (-\ln\rho)$.
+# The best step sits just below the cliff at $2/L$ (for large $\kappa$, $\alpha^\star \approx 2/L$), and each
+# decimal digit of accuracy (shrinking the error tenfold) takes about $\ln 10 / (-\ln\rho)$ steps.
 # The next chapter, {doc}`convergence_rates`, turns these numbers into convergence rates.
 #
 # A learning-rate sweep shows all of it at once. We take a three-dimensional bowl with condition number
@@ -298,17 +304,17 @@ assert res.status == "max_steps" and np.isclose(res.fun, 0.5 * L * c_top**2)
 # extreme directions matter, the case $2/(L+\mu)$ is designed for), and for each learning rate count the steps
 # until the error is $10^{-4}$ of its starting size (a callback stops the run). Alongside we compute the exact
 # prediction
-# $\min\{k : \|\sum_i c_{0,i}(1-\alpha\lambda_i)^k v_i\| \le 10^{-4}\|e_0\|\}$.
+# $\min\{k : \|\sum_i \xi_{0,i}(1-\alpha\lambda_i)^k q_i\| \le 10^{-4}\|e_0\|\}$.
 
 # %%
 f3 = Quadratic.with_condition(10.0, dim=3, rng=rng)
-lam3, V3 = np.linalg.eigh(f3.A)
-x0_3 = f3.minima[0] + V3 @ np.ones(3)          # one unit along each eigenvector
-c0 = V3.T @ (x0_3 - f3.minima[0])
+lam3, Q3 = np.linalg.eigh(f3.A)
+x0_3 = f3.minima[0] + Q3 @ np.ones(3)          # one unit along each eigenvector
+xi0 = Q3.T @ (x0_3 - f3.minima[0])
 L3, mu3 = f3.L, f3.mu
 a_best = 2 / (L3 + mu3)
 tol, max_steps = 1e-4, 1500
-e0 = np.linalg.norm(c0)
+e0 = np.linalg.norm(xi0)
 
 
 def steps_to_tol(lr):
@@ -322,11 +328,11 @@ def steps_to_tol(lr):
 
 
 def predicted_steps(lr):
-    """First k with ||sum_i c_0i (1 - lr*lambda_i)^k v_i|| <= tol * ||e_0||,
+    """First k with ||sum_i xi_0i (1 - lr*lambda_i)^k q_i|| <= tol * ||e_0||,
     from the eigen-decomposition."""
     k = np.arange(max_steps + 1)[:, None]
     with np.errstate(over="ignore"):
-        norms = np.linalg.norm(c0 * (1 - lr * lam3) ** k, axis=1)
+        norms = np.linalg.norm(xi0 * (1 - lr * lam3) ** k, axis=1)
     hits = np.nonzero(norms <= tol * e0)[0]
     return int(hits[0]) if hits.size else None
 
@@ -641,7 +647,7 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows the relative loss gap on a log scale over 300 steps: the curve for standardized features
-# (solid) falls steeply and is below 1 % by step 100, while the curve for raw features (dashed) stays high
+# (dashed) falls steeply and is below 1 % by step 100, while the curve for raw features (solid) stays high
 # and creeps down slowly: 0.92 after one step, 0.89 after 10, 0.64 after 100 and 0.43 after 300 steps.*
 #
 # ## Key points
@@ -677,7 +683,7 @@ plt.show()
 #
 # The multiplier is $1 - \alpha\lambda = 0$. With two eigenvalues, $1 - \alpha\lambda_i$ can vanish for only one
 # of them. With $\alpha = 1/L = 1/4$ the steep component vanishes in one step and the flat one shrinks by
-# $1 - 1/4 = 0.75$ per step, so we need the first $k$ with $0.75^k |c_{0,1}| \le 10^{-8}\|e_0\|$.
+# $1 - 1/4 = 0.75$ per step, so we need the first $k$ with $0.75^k |\xi_{0,1}| \le 10^{-8}\|e_0\|$.
 # The run passes `gtol=None`: the default gradient rule (`gtol=1e-5`) would stop it before the error is that
 # small, and the count must come from the callback alone.
 
@@ -687,11 +693,11 @@ r = minimize(one_d, np.array([3.0]), SGD(lr=1 / 7.0), max_steps=1)
 print(f"1-D bowl: |θ_1| < 1e-12: {abs(r.x[0]) < 1e-12}")
 assert abs(r.x[0]) < 1e-12
 
-c = V.T @ (x0 - x_star)
-k_pred = int(np.ceil(np.log(1e-8 * np.linalg.norm(c) / abs(c[0])) / np.log(0.75)))
+xi = Q.T @ (x0 - x_star)
+k_pred = int(np.ceil(np.log(1e-8 * np.linalg.norm(xi) / abs(xi[0])) / np.log(0.75)))
 r = minimize(bowl, x0, SGD(lr=1 / L), max_steps=1000, gtol=None,
              callback=lambda k, x, f, g: np.linalg.norm(x - x_star)
-             <= 1e-8 * np.linalg.norm(c))
+             <= 1e-8 * np.linalg.norm(xi))
 print(f"bowl with eigenvalues 1 and 4: {r.n_steps} steps measured, {k_pred} predicted")
 assert r.n_steps == k_pred
 
@@ -724,10 +730,10 @@ for factor in (1.0, 1.9):
     a = factor / L_log
     slack = []
     for _ in range(200):
-        w = rng.normal(scale=0.5, size=Xc.shape[1])
-        g = logreg.grad(w)
-        bound = logreg.value(w) - a * (1 - a * L_log / 2) * (g @ g)
-        slack.append(bound - logreg.value(w - a * g))
+        theta = rng.normal(scale=0.5, size=Xc.shape[1])
+        g = logreg.grad(theta)
+        bound = logreg.value(theta) - a * (1 - a * L_log / 2) * (g @ g)
+        slack.append(bound - logreg.value(theta - a * g))
     worst[factor] = min(slack)
     print(f"alpha = {factor}/L: smallest slack of the bound over 200 points = "
           f"{worst[factor]:.3g} (>= 0)")
@@ -793,7 +799,7 @@ assert counts["original"][1] == counts["x 1000"][1]
 #    show that $f(\theta + \Delta) \le f(\theta) + g^\top \Delta + \frac{L}{2}\|\Delta\|^2$.
 # 2. Put in $\Delta = -\alpha g$ to obtain $f(\theta - \alpha g) \le f(\theta) - \alpha(1 - \alpha L/2)\|g\|^2$, and
 #    find the $\alpha$ with the largest guaranteed decrease.
-# 3. Derive the same upper bound from the Lipschitz condition $\|\nabla f(a) - \nabla f(b)\| \le L\|a - b\|$
+# 3. Derive the same upper bound from the Lipschitz condition $\|\nabla f(\theta) - \nabla f(\theta')\| \le L\|\theta - \theta'\|$
 #    alone, with no second derivatives.
 # 4. Show that the bound cannot be improved: on a quadratic, with $g$ along the eigenvector of the largest
 #    eigenvalue $L$, it holds with equality, so at $\alpha = 2/L$ the loss does not go down at all.
@@ -808,25 +814,26 @@ assert counts["original"][1] == counts["x 1000"][1]
 # 2. $g^\top(-\alpha g) = -\alpha\|g\|^2$ and $\frac{L}{2}\|\alpha g\|^2 = \frac{L\alpha^2}{2}\|g\|^2$; together
 #    $-\alpha(1 - \alpha L/2)\|g\|^2$. The decrease $\alpha - L\alpha^2/2$ is a downward parabola in $\alpha$ with
 #    its top where $1 - L\alpha = 0$, at $\alpha = 1/L$, where it equals $1/(2L)$.
-# 3. By the fundamental theorem of calculus along the segment,
+# 3. Write $G(t) = \nabla f(\theta + t\Delta) - \nabla f(\theta)$; the Lipschitz condition gives
+#    $\|G(t)\| \le L t \|\Delta\|$. By the fundamental theorem of calculus along the segment,
 #
 #    $$
 #    \begin{aligned}
-#    f(\theta + \Delta) - f(\theta) - g^\top\Delta
-#    &= \int_0^1 \big(\nabla f(\theta + t\Delta) - \nabla f(\theta)\big)^\top \Delta \, dt \\
-#    &\le \int_0^1 \|\nabla f(\theta + t\Delta) - \nabla f(\theta)\|\,\|\Delta\| \, dt
-#    \le \int_0^1 L t \|\Delta\|^2 \, dt = \frac{L}{2}\|\Delta\|^2 ,
+#    &f(\theta + \Delta) - f(\theta) - g^\top\Delta \\
+#    &\quad = \int_0^1 G(t)^\top \Delta \, dt
+#    \le \int_0^1 \|G(t)\|\,\|\Delta\| \, dt \\
+#    &\quad \le \int_0^1 L t \|\Delta\|^2 \, dt = \frac{L}{2}\|\Delta\|^2 ,
 #    \end{aligned}
 #    $$
 #
-#    by Cauchy–Schwarz and then the Lipschitz condition.
+#    by Cauchy–Schwarz and then the Lipschitz bound on $\|G(t)\|$.
 # 4. For $f(\theta) = \tfrac12 \theta^\top A \theta$ and $g = A\theta$ with $A g = L g$, the expansion is exact:
 #    $f(\theta - \alpha g) = f(\theta) - \alpha\|g\|^2 + \tfrac{\alpha^2}{2} g^\top A g
 #    = f(\theta) - \alpha(1 - \alpha L/2)\|g\|^2$. We check it on the bowl with eigenvalues 1 and 4, for
 #    several $\alpha$ including $2/L$:
 
 # %%
-theta_top = 0.7 * V[:, 1]                  # a point on the steep eigenvector
+theta_top = 0.7 * Q[:, 1]                  # a point on the steep eigenvector
 g_top = bowl.grad(x_star + theta_top)
 for a in (0.25 / L, 0.5 / L, 1.5 / L, 2 / L):
     actual = bowl.value(x_star + theta_top - a * g_top)
