@@ -45,37 +45,38 @@ rng = np.random.default_rng(SEED)
 # %% [markdown]
 # ## Convex sets and convex functions
 #
-# A set $C \subseteq \mathbb{R}^d$ is **convex** if the segment between any two of its points stays inside it:
+# A set $\mathcal{C} \subseteq \mathbb{R}^d$ is **convex** if the segment between any two of its points stays
+# inside it: for all $\theta, \theta' \in \mathcal{C}$ and $t \in [0, 1]$,
 #
 # $$
-# a, b \in C,\ t \in [0, 1] \ \Longrightarrow\ t a + (1-t) b \in C .
+# t \theta + (1-t) \theta' \in \mathcal{C} .
 # $$
 #
-# A function $f$ on a convex set is **convex** if every chord lies on or above its graph:
+# A function $f$ on a convex set is **convex** if every chord lies on or above its graph: for all
+# $\theta, \theta'$ and $t \in [0, 1]$,
 #
 # $$
-# \begin{aligned}
-# f\big(t a + (1-t) b\big) &\le t f(a) + (1-t) f(b) \\
-# &\text{for all } a, b \text{ and } t \in [0,1].
-# \end{aligned}
+# f\big(t \theta + (1-t) \theta'\big) \le t f(\theta) + (1-t) f(\theta') .
 # $$
 #
-# For a differentiable $f$ this is equivalent to the graph lying above each of its tangent planes,
+# For a differentiable $f$ this is equivalent to the graph lying above each of its tangent planes: for all
+# $\theta, \theta'$,
 #
 # $$
-# f(b) \ge f(a) + \nabla f(a)^\top (b - a) \quad \text{for all } a, b,
+# f(\theta') \ge f(\theta) + \nabla f(\theta)^\top (\theta' - \theta) ,
 # $$
 #
 # and for a twice-differentiable $f$ to a positive semidefinite Hessian (all eigenvalues $\ge 0$; the
 # Hessian and its eigen-decomposition are introduced in {ref}`dg-hessian` and {ref}`dg-eigen`),
 # $\nabla^2 f(\theta) \succeq 0$ everywhere
-# {cite:p}`boyd2004`. The tangent-plane form gives the property optimizers care about: if $\nabla f(a) = 0$ then
-# $f(b) \ge f(a)$ for every $b$, so **every stationary point of a convex function is a global minimum**. Two
-# more facts follow directly from the definitions: the sublevel sets $\{\theta : f(\theta) \le c\}$ of a convex function
-# are convex sets, and so is the set of its minimizers.
+# {cite:p}`boyd2004`. The tangent-plane form gives the property optimizers care about: if $\nabla f(\theta) = 0$
+# then $f(\theta') \ge f(\theta)$ for every $\theta'$, so **every stationary point of a convex function is a
+# global minimum**. Two more facts follow directly from the definitions: the sublevel sets
+# $\{\theta : f(\theta) \le \gamma\}$ of a convex function are convex sets (for every level $\gamma$), and so is
+# the set of its minimizers.
 #
 # We test the chord inequality on a convex function, $f(\theta) = \log\cosh \theta$, and on a tilted double well,
-# $u(\theta) = (\theta^2 - 1)^2 + 0.3\theta$, at many random pairs $a, b$ and weights $t$, and report whether, and by how much,
+# $u(\theta) = (\theta^2 - 1)^2 + 0.3\theta$, at many random pairs $\theta, \theta'$ and weights $t$, and report whether, and by how much,
 # the graph rises above a chord (any rise means the inequality fails).
 
 # %%
@@ -168,22 +169,29 @@ plt.show()
 #
 # Convexity says nothing about *how fast* gradient descent converges. Two constants do.
 #
-# $f$ is **$L$-smooth** if its gradient is $L$-Lipschitz, $\|\nabla f(a) - \nabla f(b)\| \le L\|a - b\|$. As shown in
-# {doc}`update_rule`, this gives a quadratic *upper* bound around every point:
+# $f$ is **$L$-smooth** if its gradient is $L$-Lipschitz, $\|\nabla f(\theta) - \nabla f(\theta')\| \le
+# L\|\theta - \theta'\|$. As shown in {doc}`update_rule`, this gives a quadratic *upper* bound around every
+# point:
 #
 # $$
-# f(b) \le f(a) + \nabla f(a)^\top (b - a) + \frac{L}{2}\|b - a\|^2 .
+# \begin{aligned}
+# f(\theta') \le f(\theta) &+ \nabla f(\theta)^\top (\theta' - \theta) \\
+# &+ \frac{L}{2}\|\theta' - \theta\|^2 .
+# \end{aligned}
 # $$
 #
 # $f$ is **$\mu$-strongly convex** ($\mu > 0$) if it has a quadratic *lower* bound around every point:
 #
 # $$
-# f(b) \ge f(a) + \nabla f(a)^\top (b - a) + \frac{\mu}{2}\|b - a\|^2 .
+# \begin{aligned}
+# f(\theta') \ge f(\theta) &+ \nabla f(\theta)^\top (\theta' - \theta) \\
+# &+ \frac{\mu}{2}\|\theta' - \theta\|^2 .
+# \end{aligned}
 # $$
 #
 # For twice-differentiable $f$ both are statements about the Hessian: $\mu I \preceq \nabla^2 f(\theta) \preceq L I$ for all
 # $\theta$. Their ratio $\kappa = L/\mu \ge 1$ is the **condition number**. For the quadratic
-# $f(\theta) = \tfrac12 (\theta - c)^\top A (\theta - c)$, $L$ and $\mu$ are the largest and smallest eigenvalues of $A$; `gdlearn`'s
+# $f(\theta) = \tfrac12 (\theta - \theta^\star)^\top A (\theta - \theta^\star)$, $L$ and $\mu$ are the largest and smallest eigenvalues of $A$; `gdlearn`'s
 # `Quadratic` stores them as `L`, `mu` and `kappa`.
 #
 # Convex is not enough for strong convexity. $\log\cosh$ has $f'' = 1/\cosh^2 \theta$, which is at most 1 (so $L = 1$)
@@ -200,7 +208,7 @@ L_log = np.linalg.eigvalsh(Xc.T @ Xc / len(Xc))[-1] / 4
 direction = rng.normal(size=Xc.shape[1])
 direction /= np.linalg.norm(direction)
 print(f"smoothness bound L = lambda_max(X^T X)/(4n) = {L_log:.3f}")
-print(f"{'|w|':>6} {'largest Hessian eigenvalue':>27} {'smallest':>12}")
+print(f"{'|θ|':>6} {'largest Hessian eigenvalue':>27} {'smallest':>12}")
 for r in [0.0, 1.0, 10.0, 100.0]:
     eig = np.linalg.eigvalsh(logreg.hess(r * direction))
     print(f"{r:6.0f} {eig[-1]:27.4f} {eig[0]:12.2e}")
@@ -223,8 +231,12 @@ for r in [0.0, 1.0, 10.0, 100.0]:
 # 3. *Add them* and complete the square, using $\theta_{k+1} = \theta_k - g_k/L$:
 #
 #    $$
-#    f(\theta_{k+1}) - f^\star \le g_k^\top (\theta_k - \theta^\star) - \frac{1}{2L}\|g_k\|^2
-#    = \frac{L}{2}\Big(\|\theta_k - \theta^\star\|^2 - \|\theta_{k+1} - \theta^\star\|^2\Big).
+#    \begin{aligned}
+#    f(\theta_{k+1}) - f^\star
+#    &\le g_k^\top (\theta_k - \theta^\star) - \frac{1}{2L}\|g_k\|^2 \\
+#    &= \frac{L}{2}\Big(\|\theta_k - \theta^\star\|^2 \\
+#    &\qquad\quad - \|\theta_{k+1} - \theta^\star\|^2\Big).
+#    \end{aligned}
 #    $$
 #
 # The right-hand side telescopes. Summing over the first $k$ steps,
@@ -286,8 +298,9 @@ for name, gap, bound in [("quadratic", gap_v, bound_v), ("x^4", gap_4, bound_4)]
 
 # %% [markdown]
 # For quadratics we can also see why the bound has the right *shape*. With $\alpha = 1/L$, the part of the gap along
-# an eigenvector with eigenvalue $\lambda$ is $\tfrac12\lambda c^2 (1 - \lambda/L)^{2k}$. Over $\lambda \in [0, L]$ this is
-# largest at $\lambda = L/(2k+1)$, where it is about $L c^2/(4ek)$: an eigenvalue that is small but not too small
+# an eigenvector $q_i$ with eigenvalue $\lambda$ is $\tfrac12\lambda \xi^2 (1 - \lambda/L)^{2k}$, where $\xi = q_i^\top e_0$ is
+# the starting error's coordinate along it. Over $\lambda \in [0, L]$ this is
+# largest at $\lambda = L/(2k+1)$, where it is about $L \xi^2/(4ek)$: an eigenvalue that is small but not too small
 # is still unsolved after $k$ steps, and any quadratic with eigenvalues spread down towards zero loses a $1/k$
 # amount at every scale. That is within the factor $2e \approx 5.4$ of the bound, and the measured largest
 # gap/bound ratio above stays below $1/(2e) \approx 0.18$. The quartic decays faster, like $1/k^2$: the update is
@@ -311,7 +324,7 @@ ax2.loglog(k, bound_4, "--", color="C3", label=bound_label + ", L = 3")
 ax2.set_title(r"$\theta^4$ from $\theta_0 = 0.5$")
 for ax in (ax1, ax2):
     ax.set_xlabel("step k (log scale)")
-    ax.set_ylabel("f(θ_k) − f* (log scale)")
+    ax.set_ylabel(r"$f(\theta_k) - f^\star$ (log scale)")
     ax.legend(fontsize=10, loc="lower left")
 plt.show()
 
@@ -334,7 +347,10 @@ plt.show()
 # eigen-direction is multiplied by $1 - \alpha\lambda_i$ ({doc}`update_rule`). Hence
 #
 # $$
-# \|e_{k+1}\| \le \rho(\alpha)\,\|e_k\|, \qquad \rho(\alpha) = \max\big(|1 - \alpha\mu|, |1 - \alpha L|\big),
+# \begin{aligned}
+# \|e_{k+1}\| &\le \rho(\alpha)\,\|e_k\|, \\
+# \rho(\alpha) &= \max\big(|1 - \alpha\mu|, |1 - \alpha L|\big),
+# \end{aligned}
 # $$
 #
 # with equality in the long run whenever $e_0$ has a component along the eigenvector where the maximum is
@@ -345,15 +361,16 @@ plt.show()
 #   $\rho = (L - \mu)/(L + \mu) = (\kappa - 1)/(\kappa + 1)$.
 #
 # The error after $k$ steps is $\rho^k$ times the initial one, a straight line on a log scale: **linear
-# convergence**. To gain one decimal digit we need $\rho^m = 1/10$, that is
+# convergence**. To gain one decimal digit we need $k_{10}$ steps with $\rho^{k_{10}} = 1/10$, that is
 #
 # $$
-# m = \frac{\ln 10}{-\ln \rho} \approx
-# \begin{cases} \kappa \ln 10 \approx 2.3\,\kappa & \alpha = 1/L, \\ \tfrac{\kappa}{2}\ln 10 \approx 1.15\,\kappa
-# & \alpha = 2/(L+\mu), \end{cases}
+# k_{10} = \frac{\ln 10}{-\ln \rho} \approx
+# \begin{cases} 2.3\,\kappa & \alpha = 1/L, \\ 1.15\,\kappa
+# & \alpha = \frac{2}{L+\mu}, \end{cases}
 # $$
 #
-# using $-\ln(1 - x) \approx x$ for small $x$ and $(\kappa-1)/(\kappa+1) = 1 - 2/(\kappa+1)$. Steps grow in proportion
+# that is $\kappa\ln 10$ and $\tfrac{\kappa}{2}\ln 10$, using $-\ln(1 - x) \approx x$ for small $x$ and
+# $(\kappa-1)/(\kappa+1) = 1 - 2/(\kappa+1)$. Steps grow in proportion
 # to $\kappa$; this is what "ill-conditioned" costs.
 #
 # ### Beyond quadratics
@@ -362,7 +379,10 @@ plt.show()
 # step $\alpha > 0$:
 #
 # $$
-# \|\theta_{k+1} - \theta^\star\| \le \max\big(|1 - \alpha\mu|,\ |1 - \alpha L|\big)\,\|\theta_k - \theta^\star\| .
+# \begin{aligned}
+# \|\theta_{k+1} - \theta^\star\| \le {}&\max\big(|1 - \alpha\mu|,\ |1 - \alpha L|\big) \\
+# &\cdot \|\theta_k - \theta^\star\| .
+# \end{aligned}
 # $$
 #
 # For a twice-differentiable $f$ the proof is the quadratic one with an averaged Hessian (the Hessian, its
@@ -379,14 +399,17 @@ plt.show()
 # bound around $\theta^\star$, where the gradient vanishes, gives
 #
 # $$
-# f(\theta_k) - f^\star \le \frac{L}{2}\|\theta_k - \theta^\star\|^2 \le \frac{L}{2}\,\rho^{2k}\,\|\theta_0 - \theta^\star\|^2 :
+# \begin{aligned}
+# f(\theta_k) - f^\star &\le \frac{L}{2}\|\theta_k - \theta^\star\|^2 \\
+# &\le \frac{L}{2}\,\rho^{2k}\,\|\theta_0 - \theta^\star\|^2 :
+# \end{aligned}
 # $$
 #
 # the gap shrinks like $\rho^2$ per step, at $\alpha = 1/L$ like $(1 - 1/\kappa)^2$.
 #
 # A second, popular proof works with the gap directly. Minimizing both sides of the strong-convexity
-# inequality over $b$ (the right side is a quadratic in $b$, smallest at $b = a - \nabla f(a)/\mu$) gives
-# $f^\star \ge f(a) - \|\nabla f(a)\|^2/(2\mu)$, i.e.
+# inequality over $\theta'$ (the right side is a quadratic in $\theta'$, smallest at
+# $\theta' = \theta - \nabla f(\theta)/\mu$) gives $f^\star \ge f(\theta) - \|\nabla f(\theta)\|^2/(2\mu)$, i.e.
 #
 # $$
 # \|\nabla f(\theta)\|^2 \ge 2\mu\,\big(f(\theta) - f^\star\big)
@@ -408,11 +431,11 @@ plt.show()
 # holds for some functions that are not convex.
 #
 # We check the contraction on a function that is strongly convex but not quadratic, a bowl plus a sum of
-# $\log\cosh$ ridges along three directions $a_1, a_2, a_3$, built so that its minimizer $\theta^\star$ is known:
-# $f(\theta) = \tfrac12 (\theta - \theta^\star)^\top A (\theta - \theta^\star) + \sum_j \log\cosh\big(a_j^\top(\theta - \theta^\star)\big)$.
-# Its Hessian $A + \sum_j a_j a_j^\top / \cosh^2\big(a_j^\top(\theta - \theta^\star)\big)$ changes from point to
+# $\log\cosh$ ridges along three directions $u_1, u_2, u_3$, built so that its minimizer $\theta^\star$ is known:
+# $f(\theta) = \tfrac12 (\theta - \theta^\star)^\top A (\theta - \theta^\star) + \sum_j \log\cosh\big(u_j^\top(\theta - \theta^\star)\big)$.
+# Its Hessian $A + \sum_j u_j u_j^\top / \cosh^2\big(u_j^\top(\theta - \theta^\star)\big)$ changes from point to
 # point, between $\mu = \lambda_{\min}(A)$ (far away, where the ridges are straight) and
-# $L = \lambda_{\max}(A + \sum_j a_j a_j^\top)$ (at $\theta^\star$, where every ridge curves most). We start far out
+# $L = \lambda_{\max}(A + \sum_j u_j u_j^\top)$ (at $\theta^\star$, where every ridge curves most). We start far out
 # and compare, step by step, the measured contraction with $\rho(\alpha)$, and the gap with both bounds.
 
 # %%
@@ -420,19 +443,19 @@ d5 = 5
 rng5 = np.random.default_rng(SEED + 5)      # its own generator: later draws unchanged
 Q5, _ = np.linalg.qr(rng5.normal(size=(d5, d5)))
 A5 = Q5 @ np.diag([1.0, 2.0, 3.0, 4.0, 5.0]) @ Q5.T
-B5 = rng5.normal(size=(3, d5))                   # rows: the ridge directions a_j
-c5 = rng5.normal(size=d5)                        # the minimizer theta*
-ridged = (lambda t: float(0.5 * (t - c5) @ A5 @ (t - c5)
-                          + np.sum(logcosh(B5 @ (t - c5)))),
-          lambda t: A5 @ (t - c5) + B5.T @ np.tanh(B5 @ (t - c5)))
+U5 = rng5.normal(size=(3, d5))                   # rows: the ridge directions u_j
+star5 = rng5.normal(size=d5)                     # the minimizer theta*
+ridged = (lambda t: float(0.5 * (t - star5) @ A5 @ (t - star5)
+                          + np.sum(logcosh(U5 @ (t - star5)))),
+          lambda t: A5 @ (t - star5) + U5.T @ np.tanh(U5 @ (t - star5)))
 mu5 = np.linalg.eigvalsh(A5)[0]
-L5 = np.linalg.eigvalsh(A5 + B5.T @ B5)[-1]
-theta0_5 = c5 + 4 * rng5.normal(size=d5)
+L5 = np.linalg.eigvalsh(A5 + U5.T @ U5)[-1]
+theta0_5 = star5 + 4 * rng5.normal(size=d5)
 print(f"mu = {mu5:.3f}, L = {L5:.3f}, kappa = {L5 / mu5:.2f}")
 contraction = {}
 for rule, lr in [("1/L", 1 / L5), ("2/(L+mu)", 2 / (L5 + mu5))]:
     res = minimize(ridged, theta0_5, SGD(lr=lr), max_steps=60, gtol=None)
-    err = np.linalg.norm(res.history.x - c5, axis=1)
+    err = np.linalg.norm(res.history.x - star5, axis=1)
     ok = err[:-1] > 1e-6                       # stay far from rounding level
     ratios = err[1:][ok] / err[:-1][ok]
     rho_lr = max(abs(1 - lr * mu5), abs(1 - lr * L5))
@@ -442,10 +465,10 @@ for rule, lr in [("1/L", 1 / L5), ("2/(L+mu)", 2 / (L5 + mu5))]:
           f"{bool(ratios.max() <= rho_lr * (1 + 1e-6))}")
 
 res = contraction["1/L"][2]
-gap5 = res.history.loss                         # f* = 0 at theta* = c
+gap5 = res.history.loss                         # f* = 0 at theta* = star5
 ks = np.arange(len(gap5))
 pl_bound = (1 - mu5 / L5) ** ks * gap5[0]
-iterate_bound = 0.5 * L5 * (1 - mu5 / L5) ** (2 * ks) * np.sum((theta0_5 - c5) ** 2)
+iterate_bound = 0.5 * L5 * (1 - mu5 / L5) ** (2 * ks) * np.sum((theta0_5 - star5) ** 2)
 print("alpha = 1/L: gap below both bounds at all 60 steps:",
       bool(np.all(gap5 <= pl_bound) and np.all(gap5 <= iterate_bound)))
 print("PL bound / iterate bound after 0, 30, 60 steps:",
@@ -471,7 +494,7 @@ assert pl_bound[60] > 100 * iterate_bound[60]
 # for $\kappa = 10, 100, 1000$, start one unit away from the minimum along every eigenvector (so both extreme
 # directions are present), and run `gdlearn`'s gradient descent with both step sizes. The measured rate is the average
 # contraction per step over the second half of the run,
-# $\hat\rho = \big(\|e_n\|/\|e_{n/2}\|\big)^{2/n}$, after the faster directions have died out; each run is stopped
+# $\hat\rho = \big(\|e_n\|/\|e_{n/2}\|\big)^{2/n}$, after the faster directions have died out; each run of $n$ steps is stopped
 # before the error reaches rounding level ($n \le 400$).
 
 # %%
@@ -536,7 +559,7 @@ for ax, rule in zip(axes, ["2/(L+μ)", "1/L"], strict=True):
     ax.plot([], [], "--", color="k", lw=1, label="prediction")
     ax.set_ylim(1e-11, 3)
     ax.set_title(f"step α = {rule}")
-    ax.set_ylabel("‖θ_k − θ*‖ / ‖θ_0 − θ*‖")
+    ax.set_ylabel(r"$\|\theta_k - \theta^\star\| \,/\, \|\theta_0 - \theta^\star\|$")
     ax.legend(fontsize=10, loc="lower right")
 axes[1].set_xlabel("step k")
 plt.show()
@@ -630,8 +653,10 @@ ax1.set_xlabel("θ")
 ax1.set_ylabel("u(θ)")
 ax1.set_title("Double well: the start decides the minimum")
 ax1.legend(fontsize=10)
-ax2.loglog(kr, gap_r, color="C0", label="Rastrigin: measured gap f(θ_k) − f*")
-ax2.loglog(kr, bound_r, "--", color="C0", label="the convex bound L‖θ₀ − θ*‖²/(2k)")
+ax2.loglog(kr, gap_r, color="C0",
+           label=r"Rastrigin: measured gap $f(\theta_k) - f^\star$")
+ax2.loglog(kr, bound_r, "--", color="C0",
+           label=r"the convex bound $L\|\theta_0 - \theta^\star\|^2/(2k)$")
 ax2.axvline(first_fail, color="C3", ls=":",
             label=f"bound violated from step {first_fail}")
 ax2.set_xlabel("step k (log scale)")
@@ -678,7 +703,7 @@ plt.show()
 # ```{exercise} The best step, measured
 # :label: ex-rate-bestlr
 # On a two-dimensional bowl with eigenvalues 1 and 100, measure the rate (average contraction per step over steps
-# 100 to 200) for $\alpha = c \cdot 2/(L+\mu)$ with $c = 0.25, 0.5, 0.75, 0.9, 1, 1.004$. Compare with
+# 100 to 200) for $\alpha$ equal to $0.25, 0.5, 0.75, 0.9, 1$ and $1.004$ times $2/(L+\mu)$. Compare with
 # $\rho(\alpha) = \max(|1 - \alpha\mu|, |1 - \alpha L|)$. Which $\alpha$ wins?
 # ```
 #
@@ -733,8 +758,9 @@ assert min(measured_2, key=measured_2.get) == 1.0
 # %%
 ridge = LogisticRegression(Xc, cancer.target, l2=0.1)
 L_ridge, mu_ridge = L_log + 0.1, 0.1
-w_star = minimize(ridge, np.zeros(Xc.shape[1]), Newton(), gtol=1e-12, max_steps=50).x
-f_star = ridge.value(w_star)
+theta_star = minimize(ridge, np.zeros(Xc.shape[1]), Newton(), gtol=1e-12,
+                      max_steps=50).x
+f_star = ridge.value(theta_star)
 res = minimize(ridge, np.zeros(Xc.shape[1]), SGD(lr=1 / L_ridge), max_steps=300,
                gtol=None, record_points=False)
 gap = res.history.loss - f_star
@@ -755,9 +781,9 @@ assert ratios.max() <= 1 - mu_ridge / L_ridge
 # ```{exercise} The PL inequality from strong convexity
 # :label: ex-rate-pl
 # Let $f$ be $\mu$-strongly convex and $L$-smooth, with minimum value $f^\star$.
-# 1. Fix a point $a$ and minimize the right-hand side of the strong-convexity inequality,
-#    $q(b) = f(a) + \nabla f(a)^\top (b - a) + \frac{\mu}{2}\|b - a\|^2$, over $b$.
-# 2. Conclude that $\|\nabla f(a)\|^2 \ge 2\mu\,(f(a) - f^\star)$ at every point $a$.
+# 1. Fix a point $\theta$ and minimize the right-hand side of the strong-convexity inequality,
+#    $M(\theta') = f(\theta) + \nabla f(\theta)^\top (\theta' - \theta) + \frac{\mu}{2}\|\theta' - \theta\|^2$, over $\theta'$.
+# 2. Conclude that $\|\nabla f(\theta)\|^2 \ge 2\mu\,(f(\theta) - f^\star)$ at every point $\theta$.
 # 3. Combine it with the descent lemma to show that gradient descent with $\alpha = 1/L$ shrinks the gap
 #    $f(\theta_k) - f^\star$ by at least the factor $1 - \mu/L$ per step.
 # 4. Check the inequality at 200 random points for the penalized logistic regression of the previous exercise.
@@ -767,10 +793,11 @@ assert ratios.max() <= 1 - mu_ridge / L_ridge
 # :class: dropdown
 # ```
 #
-# 1. $q$ is a quadratic with gradient $\nabla f(a) + \mu (b - a)$, which vanishes at $b = a - \nabla f(a)/\mu$.
-#    There $q = f(a) - \frac{1}{\mu}\|\nabla f(a)\|^2 + \frac{1}{2\mu}\|\nabla f(a)\|^2 = f(a) - \frac{1}{2\mu}\|\nabla f(a)\|^2$.
-# 2. Strong convexity says $f(b) \ge q(b)$ for every $b$, so
-#    $f^\star = \min_b f(b) \ge \min_b q(b) = f(a) - \frac{1}{2\mu}\|\nabla f(a)\|^2$; rearrange.
+# 1. $M$ is a quadratic in $\theta'$ with gradient $\nabla f(\theta) + \mu (\theta' - \theta)$, which vanishes at
+#    $\theta' = \theta - \nabla f(\theta)/\mu$. There
+#    $M = f(\theta) - \frac{1}{\mu}\|\nabla f(\theta)\|^2 + \frac{1}{2\mu}\|\nabla f(\theta)\|^2 = f(\theta) - \frac{1}{2\mu}\|\nabla f(\theta)\|^2$.
+# 2. Strong convexity says $f(\theta') \ge M(\theta')$ for every $\theta'$, so
+#    $f^\star = \min_{\theta'} f(\theta') \ge \min_{\theta'} M(\theta') = f(\theta) - \frac{1}{2\mu}\|\nabla f(\theta)\|^2$; rearrange.
 # 3. The descent lemma at $\alpha = 1/L$ gives $f(\theta_{k+1}) \le f(\theta_k) - \frac{1}{2L}\|g_k\|^2$, and part 2
 #    bounds $\|g_k\|^2$ from below by $2\mu(f(\theta_k) - f^\star)$. Subtract $f^\star$ from both sides:
 #    $f(\theta_{k+1}) - f^\star \le (1 - \mu/L)\,(f(\theta_k) - f^\star)$.
@@ -779,9 +806,9 @@ assert ratios.max() <= 1 - mu_ridge / L_ridge
 # %%
 pl_ratios = []
 for _ in range(200):
-    w = rng.normal(scale=0.5, size=Xc.shape[1])
-    g = ridge.grad(w)
-    pl_ratios.append((g @ g) / (2 * mu_ridge * (ridge.value(w) - f_star)))
+    theta = rng.normal(scale=0.5, size=Xc.shape[1])
+    g = ridge.grad(theta)
+    pl_ratios.append((g @ g) / (2 * mu_ridge * (ridge.value(theta) - f_star)))
 print(f"smallest ratio |grad|^2 / (2 mu (f - f*)) over 200 points: "
       f"{min(pl_ratios):.3f}")
 assert min(pl_ratios) >= 1
