@@ -22,7 +22,8 @@
 # ```
 #
 # The symbols follow the book's {doc}`../notation`: $\theta$ is the point being optimized (here in $\mathbb R^2$,
-# $\theta = (\theta_1, \theta_2)$), $H$ the Hessian with eigenvalues $\lambda_i$, $\alpha$ the step size and $\beta$ the momentum.
+# $\theta = (\theta_1, \theta_2)$), $H$ the Hessian with eigenvalues $\lambda_i$, $\alpha$ the step size, $\beta$ the
+# momentum, $m_k$ the momentum buffer and $\tilde\theta_k$ Nesterov's look-ahead point.
 
 # %%
 import matplotlib.pyplot as plt
@@ -44,7 +45,10 @@ print("gdlearn", gdlearn.__version__)
 # Our test problem is the ill-conditioned quadratic
 #
 # $$
-# f(\theta) = 0.1\,\theta_1^2 + 2\,\theta_2^2 = \tfrac12\, \theta^\top H \theta, \qquad H = \operatorname{diag}(0.2,\ 4),
+# \begin{aligned}
+# f(\theta) &= 0.1\,\theta_1^2 + 2\,\theta_2^2 = \tfrac12\, \theta^\top H \theta, \\
+# H &= \operatorname{diag}(0.2,\ 4),
+# \end{aligned}
 # $$
 #
 # whose minimum is the origin. Its curvatures, the eigenvalues of the Hessian $H$ (the second-order sections of
@@ -84,10 +88,10 @@ assert np.allclose(np.abs(1 - alpha_gd * f.eigenvalues), rho_gd)
 # gradient step:
 #
 # $$
-# \theta_{k+1} = \theta_k - \alpha \nabla f(\theta_k) + \beta\,(\theta_k - \theta_{k-1}), \qquad \theta_{-1} = \theta_0 .
+# \theta_{k+1} = \theta_k - \alpha \nabla f(\theta_k) + \beta\,(\theta_k - \theta_{k-1}),
 # $$
 #
-# Think of a ball rolling in the valley: $\beta$ is how little friction it feels. On our quadratic the
+# with $\theta_{-1} = \theta_0$, so that the first step is a plain gradient step. Think of a ball rolling in the valley: $\beta$ is how little friction it feels. On our quadratic the
 # gradient is $H \theta$, and since $H$ is diagonal each coordinate again evolves on its own. Writing $z_k$ for
 # one coordinate and $\lambda$ for its curvature,
 #
@@ -101,7 +105,8 @@ assert np.allclose(np.abs(1 - alpha_gd * f.eigenvalues), rho_gd)
 # \end{aligned}
 # $$
 #
-# (For a rotated quadratic the same holds in the eigenbasis of $H$.) The error after $k$ steps is
+# (For a rotated quadratic, $H = Q\Lambda Q^\top$, the same holds for the coordinates $q_i^\top\theta$ in the
+# eigenbasis of $H$.) The error after $k$ steps is
 # $T(\lambda)^k$ applied to the start, so the rate is the **spectral radius** of $T$, the largest
 # $|r|$ among the roots of its characteristic polynomial
 #
@@ -123,8 +128,8 @@ assert np.allclose(np.abs(1 - alpha_gd * f.eigenvalues), rho_gd)
 #
 # $$
 # \begin{aligned}
-# \alpha_{\mathrm{HB}} &= \left(\frac{2}{\sqrt L + \sqrt\mu}\right)^2, \qquad
-# \beta_{\mathrm{HB}} = \left(\frac{\sqrt L - \sqrt\mu}{\sqrt L + \sqrt\mu}\right)^2, \\
+# \alpha_{\mathrm{HB}} &= \left(\frac{2}{\sqrt L + \sqrt\mu}\right)^2, \\
+# \beta_{\mathrm{HB}} &= \left(\frac{\sqrt L - \sqrt\mu}{\sqrt L + \sqrt\mu}\right)^2, \\
 # \rho_{\mathrm{HB}} &= \sqrt{\beta_{\mathrm{HB}}} = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}.
 # \end{aligned}
 # $$
@@ -382,15 +387,20 @@ for d in [0.1, 0.2]:
 # ## Heavy ball from scratch, and PyTorch's form
 #
 # The loop below is Polyak's formula, word for word. PyTorch's `torch.optim.SGD`, and `gdlearn`'s `SGD` which
-# copies it, write momentum differently, with a **buffer** $b$:
+# copies it, write momentum differently, with a **momentum buffer** $m_k$ (PyTorch's `momentum_buffer`, the
+# "velocity" of the ball):
 #
 # $$
-# b_k = \beta\, b_{k-1} + \nabla f(\theta_k), \quad b_0 = \nabla f(\theta_0), \qquad \theta_{k+1} = \theta_k - \alpha\, b_k .
+# \begin{aligned}
+# m_k &= \beta\, m_{k-1} + \nabla f(\theta_k), \qquad m_0 = \nabla f(\theta_0), \\
+# \theta_{k+1} &= \theta_k - \alpha\, m_k .
+# \end{aligned}
 # $$
 #
 # The two are the same method with the *same* $\alpha$ and $\beta$. From the buffer form,
-# $\theta_{k+1} - \theta_k = -\alpha b_k = -\alpha\nabla f(\theta_k) - \alpha\beta b_{k-1} = -\alpha\nabla f(\theta_k) + \beta(\theta_k - \theta_{k-1})$,
-# because $-\alpha b_{k-1} = \theta_k - \theta_{k-1}$. The first step, $\theta_1 = \theta_0 - \alpha\nabla f(\theta_0)$, matches
+# $\theta_{k+1} - \theta_k = -\alpha m_k = -\alpha\nabla f(\theta_k) - \alpha\beta m_{k-1}$, and
+# $-\alpha m_{k-1} = \theta_k - \theta_{k-1}$, so
+# $\theta_{k+1} - \theta_k = -\alpha\nabla f(\theta_k) + \beta(\theta_k - \theta_{k-1})$. The first step, $\theta_1 = \theta_0 - \alpha\nabla f(\theta_0)$, matches
 # Polyak's with $\theta_{-1} = \theta_0$. Let the code confirm it, step by step:
 
 
@@ -419,9 +429,10 @@ assert same
 
 # %% [markdown]
 # Other libraries use yet other forms: some put the learning rate inside the buffer
-# ($v_k = \beta v_{k-1} + \alpha\nabla f$, $\theta_{k+1} = \theta_k - v_k$), which is the same method as long as $\alpha$
+# ($m_k = \beta m_{k-1} + \alpha\nabla f$, $\theta_{k+1} = \theta_k - m_k$), which is the same method as long as $\alpha$
 # is constant but not when a schedule changes it; some average the gradients
-# ($b_k = \beta b_{k-1} + (1 - \beta)\nabla f$), which makes every step $1 - \beta$ times as long for the same $\alpha$. When you
+# ($m_k = \beta m_{k-1} + (1 - \beta)\nabla f$, the form of Adam's first moment in {doc}`adaptive_methods`), which
+# makes every step $1 - \beta$ times as long for the same $\alpha$. When you
 # copy hyper-parameters between libraries, check which form each uses.
 #
 # ## Nesterov's accelerated gradient
@@ -430,20 +441,25 @@ assert same
 # at the current point but at the point the momentum is about to carry it to. In the two-sequence form,
 #
 # $$
-# \theta_{k+1} = y_k - \alpha\nabla f(y_k), \qquad y_{k+1} = \theta_{k+1} + \beta\,(\theta_{k+1} - \theta_k), \qquad y_0 = \theta_0 ,
+# \begin{aligned}
+# \theta_{k+1} &= \tilde\theta_k - \alpha\nabla f(\tilde\theta_k), \\
+# \tilde\theta_{k+1} &= \theta_{k+1} + \beta\,(\theta_{k+1} - \theta_k), \qquad \tilde\theta_0 = \theta_0 ,
+# \end{aligned}
 # $$
 #
-# so $y_k$ is a **look-ahead** point. {cite:t}`sutskever2013` rewrote it as heavy ball with a corrected
-# gradient, $v_{k+1} = \beta v_k - \alpha\nabla f(\theta_k + \beta v_k)$, $\theta_{k+1} = \theta_k + v_{k+1}$, and showed that it
-# trains deep networks well. PyTorch's `nesterov=True` (and `gdlearn`'s) stores the look-ahead point itself:
-# with the buffer $b_k = \beta b_{k-1} + \nabla f(y_k)$ it steps $y_{k+1} = y_k - \alpha\,(\nabla f(y_k) + \beta b_k)$.
-# So `gdlearn`'s iterates should be the $y_k$ of the two-sequence form:
+# so $\tilde\theta_k$ is a **look-ahead** point. {cite:t}`sutskever2013` rewrote it as heavy ball with a corrected
+# gradient: with the last move $m_k = \theta_k - \theta_{k-1}$ as the buffer (the learning rate inside it),
+# $m_{k+1} = \beta m_k - \alpha\nabla f(\theta_k + \beta m_k)$ and $\theta_{k+1} = \theta_k + m_{k+1}$, and they showed
+# that it trains deep networks well. PyTorch's `nesterov=True` (and `gdlearn`'s) stores the look-ahead point
+# itself: with the buffer $m_k = \beta m_{k-1} + \nabla f(\tilde\theta_k)$ it steps
+# $\tilde\theta_{k+1} = \tilde\theta_k - \alpha\,(\nabla f(\tilde\theta_k) + \beta m_k)$.
+# So `gdlearn`'s iterates should be the $\tilde\theta_k$ of the two-sequence form:
 
 
 # %%
 def nesterov(grad, x0, alpha, beta, steps):
-    """Nesterov's method in two sequences; returns the look-ahead points
-    y_0..y_steps."""
+    """Nesterov's method in two sequences; returns the look-ahead points (theta tilde)
+    0..steps."""
     x_old = np.array(x0, dtype=float)
     y = x_old.copy()
     ys = [y]
@@ -487,8 +503,8 @@ assert same
 # %%
 def T_nag(lam, alpha, beta):
     """Nesterov iteration matrix for one eigen-direction of curvature lam."""
-    c = 1 - alpha * lam
-    return np.array([[(1 + beta) * c, -beta * c], [1.0, 0.0]])
+    shrink = 1 - alpha * lam
+    return np.array([[(1 + beta) * shrink, -beta * shrink], [1.0, 0.0]])
 
 
 rho_nag = max(
@@ -540,17 +556,23 @@ assert steps["heavy ball"] < steps["Nesterov"] < steps["gradient descent"]
 # original method {cite:p}`nesterov1983` then lets the momentum grow with the step count,
 #
 # $$
-# \theta_{k} = y_{k-1} - \alpha\nabla f(y_{k-1}), \qquad
-# y_{k} = \theta_{k} + \beta_k\,(\theta_{k} - \theta_{k-1}), \qquad
-# \beta_k = \frac{k-1}{k+2}, \quad k = 1, 2, \dots
+# \begin{aligned}
+# \theta_{k} &= \tilde\theta_{k-1} - \alpha\nabla f(\tilde\theta_{k-1}), \\
+# \tilde\theta_{k} &= \theta_{k} + \beta_k\,(\theta_{k} - \theta_{k-1}), \\
+# \beta_k &= \frac{k-1}{k+2}, \qquad k = 1, 2, \dots
+# \end{aligned}
 # $$
 #
-# ($\beta_1 = 0$, $y_0 = \theta_0$). For every convex $f$ with $L$-Lipschitz gradient and $\alpha = 1/L$ it
+# ($\beta_1 = 0$, $\tilde\theta_0 = \theta_0$). For every convex $f$ with $L$-Lipschitz gradient and $\alpha = 1/L$ it
 # guarantees (in the form of {cite:t}`nesterov2004`'s analysis, up to the constant)
 #
 # $$
 # f(\theta_k) - f^\star \le \frac{2L\,\|\theta_0 - \theta^\star\|^2}{(k+1)^2},
-# \qquad\text{against}\qquad
+# $$
+#
+# against
+#
+# $$
 # f(\theta_k) - f^\star \le \frac{L\,\|\theta_0 - \theta^\star\|^2}{2k}
 # $$
 #
@@ -658,7 +680,8 @@ levels = np.geomspace(0.005, 15, 12)
 for ax, (name, pts) in zip(axes.ravel(), paths.items(), strict=True):
     ax.contour(G1, G2, F, levels=levels, cmap="viridis", linewidths=0.8)
     plot_path(ax, pts, color="C1")
-    ax.plot(0, 0, "*", color="crimson", ms=12)
+    # black edge and on top: the star stays visible where the path reaches it
+    ax.plot(0, 0, "*", color="crimson", ms=14, mec="k", mew=1.0, zorder=5)
     ax.set_title(name, fontsize=11)
     ax.set_xlabel(r"$\theta_1$")
     ax.set_ylabel(r"$\theta_2$")
@@ -788,8 +811,8 @@ plt.show()
 # ## Momentum with noisy gradients
 #
 # Everything so far used exact gradients. With a stochastic gradient $g_k = \nabla f(\theta_k) + \xi_k$ (noise
-# $\xi_k$ of mean zero and variance $\sigma^2$, as in {doc}`batch_sgd_minibatch`) the picture changes. Unroll the
-# buffer form: $b_k = \sum_{j \le k} \beta^{k-j} g_j$, so once the iterate moves slowly compared with $1/(1-\beta)$
+# $\xi_k$ of mean zero and variance $\operatorname{Var}(g) = \mathbb E\,\xi_k^2$, as in {doc}`batch_sgd_minibatch`)
+# the picture changes. Unroll the buffer form: $m_k = \sum_{j \le k} \beta^{k-j} g_j$, so once the iterate moves slowly compared with $1/(1-\beta)$
 # steps, each gradient ends up moving $\theta$ by $\alpha(1 + \beta + \beta^2 + \dots) = \alpha/(1 - \beta)$ in
 # total. In the stationary regime, where the iterates jitter around the minimum, heavy ball with step $\alpha$ and
 # momentum $\beta$ therefore behaves like plain SGD with the **effective step** $\alpha/(1 - \beta)$
@@ -797,32 +820,34 @@ plt.show()
 # multiplies the noise floor by ten unless $\alpha$ is divided by ten.
 #
 # On the one-dimensional quadratic $f(\theta) = \tfrac12\lambda\theta^2$ this can be computed exactly. SGD with
-# step $\eta$ has the stationary variance $\eta\sigma^2 / \big(\lambda(2 - \eta\lambda)\big)$, and heavy ball's
-# follows from its iteration matrix $T$: the covariance $P$ of the state $(\theta_k, \theta_{k-1})$ solves
-# $P = T P T^\top + \operatorname{diag}(\alpha^2\sigma^2, 0)$, which gives
+# step $\eta$ has the stationary variance $\eta\operatorname{Var}(g) / \big(\lambda(2 - \eta\lambda)\big)$, and heavy
+# ball's follows from its iteration matrix $T$: the covariance $S$ of the state $(\theta_k, \theta_{k-1})$ solves
+# $S = T S T^\top + \operatorname{diag}(\alpha^2\operatorname{Var}(g), 0)$, which gives
 #
 # $$
+# \begin{aligned}
 # \operatorname{Var}\theta_\infty
-# = \frac{\alpha\,\sigma^2\,(1 + \beta)}{\lambda\,(1 - \beta)\,\big(2(1 + \beta) - \alpha\lambda\big)}
-# \approx \frac{\alpha}{1 - \beta}\cdot\frac{\sigma^2}{2\lambda}
-# \quad (\alpha\lambda \ll 1),
+# &= \frac{\alpha\operatorname{Var}(g)\,(1 + \beta)}{\lambda\,(1 - \beta)\,\big(2(1 + \beta) - \alpha\lambda\big)} \\
+# &\approx \frac{\alpha}{1 - \beta}\cdot\frac{\operatorname{Var}(g)}{2\lambda}
+# \qquad (\alpha\lambda \ll 1),
+# \end{aligned}
 # $$
 #
-# SGD's with $\eta = \alpha/(1 - \beta)$. We check it with $\lambda = \sigma = 1$, $\alpha = 0.01$, $\beta = 0.9$,
+# SGD's with $\eta = \alpha/(1 - \beta)$. We check it with $\lambda = \operatorname{Var}(g) = 1$, $\alpha = 0.01$, $\beta = 0.9$,
 # running 4000 independent chains for 2000 steps from $\theta_0 = 0$ and measuring the variance at the end.
 
 # %%
-LAM_N, SIGMA_N, ALPHA_N, BETA_N = 1.0, 1.0, 0.01, 0.9
+LAM_N, VAR_G, ALPHA_N, BETA_N = 1.0, 1.0, 0.01, 0.9
 CHAINS, STEPS_N = 4000, 2000
 
 
-def stationary_var_hb(alpha, beta, lam=LAM_N, sigma=SIGMA_N):
-    """Stationary variance of heavy ball with additive gradient noise, from P = T P T^T
-    + Q."""
+def stationary_var_hb(alpha, beta, lam=LAM_N, var_g=VAR_G):
+    """Stationary variance of heavy ball with additive gradient noise, from
+    S = T S T^T + diag(alpha^2 Var(g), 0)."""
     T = T_hb(lam, alpha, beta)
-    Q = np.diag([alpha**2 * sigma**2, 0.0])
-    P = np.linalg.solve(np.eye(4) - np.kron(T, T), Q.ravel()).reshape(2, 2)
-    return P[0, 0]
+    noise = np.diag([alpha**2 * var_g, 0.0])
+    S = np.linalg.solve(np.eye(4) - np.kron(T, T), noise.ravel()).reshape(2, 2)
+    return S[0, 0]
 
 
 def noisy_runs(alpha, beta, seed=0):
@@ -831,7 +856,7 @@ def noisy_runs(alpha, beta, seed=0):
     rng = np.random.default_rng(seed)
     theta, buf = np.zeros(CHAINS), np.zeros(CHAINS)
     for _ in range(STEPS_N):
-        g = LAM_N * theta + SIGMA_N * rng.standard_normal(CHAINS)
+        g = LAM_N * theta + np.sqrt(VAR_G) * rng.standard_normal(CHAINS)
         buf = beta * buf + g
         theta = theta - alpha * buf
     return theta
@@ -877,7 +902,7 @@ assert abs(hb[0] / sgd_eff[0] - 1) < 0.05 and hb[0] > 9 * sgd_small[0]
 #   $\kappa = 20$, 0.635 instead of 0.905, and about 4 times fewer steps to $10^{-8}$ (measured).
 # - For a fixed curvature, momentum is over-damped below $\beta_c = (1 - \sqrt{\alpha\lambda})^2$, critically damped at
 #   $\beta_c$ (fastest) and oscillating above it, where the rate is exactly $\sqrt\beta$.
-# - PyTorch's buffer form $b \leftarrow \beta b + g$, $\theta \leftarrow \theta - \alpha b$ is Polyak's method with the same
+# - PyTorch's buffer form $m \leftarrow \beta m + g$, $\theta \leftarrow \theta - \alpha m$ is Polyak's method with the same
 #   $\alpha$ and $\beta$; forms that average the gradient or put $\alpha$ in the buffer are not.
 # - **Nesterov** evaluates the gradient at the look-ahead point. It damps oscillations more, its accelerated rate holds
 #   for all smooth strongly convex functions, and it needs a smaller step than heavy ball to stay stable. With
@@ -890,7 +915,7 @@ assert abs(hb[0] / sgd_eff[0] - 1) < 0.05 and hb[0] > 9 * sgd_small[0]
 #
 # ```{exercise} How large a step can momentum take?
 # :label: ex-mom-stability
-# A real quadratic $r^2 - a r + b$ has both roots inside the unit circle exactly when $|b| < 1$ and $|a| < 1 + b$.
+# A real quadratic $r^2 - s r + p$ has both roots inside the unit circle exactly when $|p| < 1$ and $|s| < 1 + p$.
 # Use this to find the largest stable $h = \alpha\lambda$ for heavy ball and for Nesterov with momentum $\beta$. At the
 # minimum of Rosenbrock's function the largest Hessian eigenvalue is about 1002: with $\beta = 0.95$, which of the
 # step sizes 0.001 and 0.002 should be stable for each method? Check by running them.
@@ -900,8 +925,8 @@ assert abs(hb[0] / sgd_eff[0] - 1) < 0.05 and hb[0] > 9 * sgd_small[0]
 # :class: dropdown
 # ```
 #
-# For heavy ball $a = 1 + \beta - h$ and $b = \beta$, so stability means $0 < h < 2(1 + \beta)$. For Nesterov
-# $a = (1+\beta)(1-h)$ and $b = \beta(1-h)$; for $h > 1$ the binding condition is $(1+\beta)(h-1) < 1 + \beta(1-h)$,
+# For heavy ball $s = 1 + \beta - h$ and $p = \beta$, so stability means $0 < h < 2(1 + \beta)$. For Nesterov
+# $s = (1+\beta)(1-h)$ and $p = \beta(1-h)$; for $h > 1$ the binding condition is $(1+\beta)(h-1) < 1 + \beta(1-h)$,
 # i.e. $h < 2(1+\beta)/(1+2\beta)$. Nesterov's limit is smaller by the factor $1 + 2\beta$.
 
 # %%
@@ -994,8 +1019,8 @@ for beta in [0.9, 0.99]:
 # :class: dropdown
 # ```
 #
-# All three methods are linear in the gradient, and the gradient of $\tfrac12 \theta^\top V \Lambda V^\top \theta$ in the rotated
-# coordinates $V^\top \theta$ is $\Lambda V^\top \theta$: in the eigenbasis the iteration is the diagonal one, so the rates depend only
+# Both methods are linear in the gradient, and the gradient of $\tfrac12 \theta^\top Q \Lambda Q^\top \theta$ in the rotated
+# coordinates $Q^\top \theta$ is $\Lambda Q^\top \theta$: in the eigenbasis the iteration is the diagonal one, so the rates depend only
 # on the eigenvalues.
 
 # %%
@@ -1014,10 +1039,11 @@ for name, opt, rho in [
 #
 # ```{exercise} Two forms of Nesterov's method
 # :label: ex-mom-nesterov-forms
-# The look-ahead form keeps two sequences, $\theta_{k+1} = y_k - \alpha\nabla f(y_k)$ and
-# $y_{k+1} = \theta_{k+1} + \beta(\theta_{k+1} - \theta_k)$ with $y_0 = \theta_0$. PyTorch's form keeps one point
-# and a buffer, $b_k = \beta b_{k-1} + \nabla f(y_k)$ ($b_{-1} = 0$) and $y_{k+1} = y_k - \alpha(\nabla f(y_k) + \beta b_k)$.
-# Show that both produce the same points $y_k$, then check it numerically on Rosenbrock's function, where the
+# The look-ahead form keeps two sequences, $\theta_{k+1} = \tilde\theta_k - \alpha\nabla f(\tilde\theta_k)$ and
+# $\tilde\theta_{k+1} = \theta_{k+1} + \beta(\theta_{k+1} - \theta_k)$ with $\tilde\theta_0 = \theta_0$. PyTorch's form
+# keeps one point and a buffer, $m_k = \beta m_{k-1} + \nabla f(\tilde\theta_k)$ ($m_{-1} = 0$) and
+# $\tilde\theta_{k+1} = \tilde\theta_k - \alpha(\nabla f(\tilde\theta_k) + \beta m_k)$.
+# Show that both produce the same points $\tilde\theta_k$, then check it numerically on Rosenbrock's function, where the
 # gradient is not linear.
 # ```
 #
@@ -1025,27 +1051,30 @@ for name, opt, rho in [
 # :class: dropdown
 # ```
 #
-# Claim: in the look-ahead form $\theta_{k+1} - \theta_k = -\alpha b_k$ for every $k \ge 0$, with $b_k$ built from
-# the same $y$'s. For $k = 0$: $\theta_1 - \theta_0 = y_0 - \alpha\nabla f(y_0) - \theta_0 = -\alpha b_0$. If it holds
-# for $k - 1$, then, because $y_k = \theta_k + \beta(\theta_k - \theta_{k-1})$,
+# Claim: in the look-ahead form $\theta_{k+1} - \theta_k = -\alpha m_k$ for every $k \ge 0$, with $m_k$ built from
+# the same look-ahead points. For $k = 0$: $\theta_1 - \theta_0 = \tilde\theta_0 - \alpha\nabla f(\tilde\theta_0) - \theta_0
+# = -\alpha m_0$. If it holds for $k - 1$, then, because $\tilde\theta_k = \theta_k + \beta(\theta_k - \theta_{k-1})$,
 #
 # $$
 # \begin{aligned}
-# \theta_{k+1} - \theta_k &= y_k - \alpha\nabla f(y_k) - \theta_k
-# = \beta(\theta_k - \theta_{k-1}) - \alpha\nabla f(y_k) \\
-# &= -\alpha\big(\beta b_{k-1} + \nabla f(y_k)\big) = -\alpha b_k .
+# &\theta_{k+1} - \theta_k \\
+# &\quad= \tilde\theta_k - \alpha\nabla f(\tilde\theta_k) - \theta_k \\
+# &\quad= \beta(\theta_k - \theta_{k-1}) - \alpha\nabla f(\tilde\theta_k) \\
+# &\quad= -\alpha\big(\beta m_{k-1} + \nabla f(\tilde\theta_k)\big) = -\alpha m_k .
 # \end{aligned}
 # $$
 #
-# Then $y_{k+1} = \theta_{k+1} + \beta(\theta_{k+1} - \theta_k) = y_k - \alpha\nabla f(y_k) - \alpha\beta b_k$, which
-# is PyTorch's update. Both forms start at $y_0 = \theta_0$, so by induction they visit the same points (the
+# Then $\tilde\theta_{k+1} = \theta_{k+1} + \beta(\theta_{k+1} - \theta_k)
+# = \tilde\theta_k - \alpha\nabla f(\tilde\theta_k) - \alpha\beta m_k$, which
+# is PyTorch's update. Both forms start at $\tilde\theta_0 = \theta_0$, so by induction they visit the same points (the
 # gradient is only ever evaluated at those points, so nothing here needs $f$ to be quadratic). The torch form,
 # written from scratch, against the `nesterov` function of the chapter:
 
 
 # %%
 def nesterov_torch_form(grad, y0, alpha, beta, steps):
-    """PyTorch's Nesterov: b = beta b + grad(y); y = y - alpha (grad(y) + beta b)."""
+    """PyTorch's Nesterov: m = beta m + grad(y); y = y - alpha (grad(y) + beta m), where
+    y is the look-ahead point (theta tilde in the text)."""
     y = np.array(y0, dtype=float)
     buf = np.zeros_like(y)
     ys = [y]
