@@ -6,7 +6,7 @@
 # flattest. **Adaptive methods** give every coordinate its own step size, computed from the history of that
 # coordinate's gradients. This chapter writes the family from scratch, one short rule at a time, and checks
 # each against `gdlearn`: AdaGrad, RMSProp, AdaDelta, Adam with its bias correction, AMSGrad and AdamW. On the
-# way it measures three details that change results in practice: where the small constant $\epsilon$ goes,
+# way it measures three details that change results in practice: where the small constant $\varepsilon$ goes,
 # what bias correction repairs, and why weight decay in Adam is not the same as AdamW's decoupled decay. It ends
 # with a comparison on a real classification problem.
 #
@@ -14,14 +14,17 @@
 # :class: tip
 # After this chapter you can
 # - write AdaGrad, RMSProp, AdaDelta, Adam, AMSGrad and AdamW in a few lines of numpy, and check them against a library;
-# - explain why Adam divides its moments by $1 - \beta^k$, and predict the size of the first steps without it;
-# - tell where $\epsilon$ enters Adam's update in PyTorch and elsewhere, and when that matters;
+# - explain why Adam divides its moments by $1 - \beta_1^k$ and $1 - \beta_2^k$, and predict the size of the first steps without it;
+# - tell where $\varepsilon$ enters Adam's update in PyTorch and elsewhere, and when that matters;
 # - explain why an L2 penalty in Adam decays coordinates unevenly while AdamW decays them all at the same rate;
 # - compare optimizers fairly on a real problem: same data, same seeds, tuned step sizes, a target loss.
 # ```
 #
 # The symbols follow the book's {doc}`../notation`: $\theta$ are the parameters, $g_k$ the gradient at step $k$, $\alpha$ the
-# learning rate, $\beta_1$ and $\beta_2$ the decays of the moving averages, $\epsilon$ the stability constant and $\nu$ the weight decay.
+# learning rate, $\beta_1$ and $\beta_2$ the decays of the moving averages, $m_k$ and $v_k$ the averages of the
+# gradient and of its square, $\varepsilon$ the stability constant and $\nu$ the weight decay. As in the Adam paper,
+# the steps are counted from 1 here: $g_k$ is the $k$-th gradient, taken at $\theta_{k-1}$, and the update makes
+# $\theta_k$ from it.
 
 # %%
 import matplotlib.pyplot as plt
@@ -77,7 +80,7 @@ assert res_adam.fun < 1e-10 and res_gd.fun > 1e-3
 # %% [markdown]
 # Adam moves the two coordinates in lockstep: coordinate $i$'s gradient is $\lambda_i \theta_i$, and Adam's update does
 # not change when a coordinate's gradient is multiplied by a constant (as long as the gradient is large compared with
-# $\epsilon = 10^{-8}$), so the curvatures $0.01$ and $100$ cancel out.
+# $\varepsilon = 10^{-8}$), so the curvatures $0.01$ and $100$ cancel out.
 # That invariance is the whole idea: dividing by a per-coordinate scale is a *diagonal preconditioner*, a cheap
 # stand-in for the Hessian's curvatures (Hessian, eigenvalues and condition number are defined in the second-order
 # sections of {doc}`../part2/derivatives_and_gradients`). It holds along the coordinate axes only; exercise 2 tilts the bowl.
@@ -119,7 +122,10 @@ def same_as_gdlearn(name, scratch, optimizer):
 # step by its square root:
 #
 # $$
-# s_k = s_{k-1} + g_k^2, \qquad \theta_k = \theta_{k-1} - \alpha\,\frac{g_k}{\sqrt{s_k} + \epsilon}, \qquad s_0 = 0 .
+# \begin{aligned}
+# s_k &= s_{k-1} + g_k^2, \qquad s_0 = 0, \\
+# \theta_k &= \theta_{k-1} - \alpha\,\frac{g_k}{\sqrt{s_k} + \varepsilon} .
+# \end{aligned}
 # $$
 #
 # A coordinate with large gradients gets a small step, one with rare or small gradients a large one, which made
@@ -144,7 +150,10 @@ same_as_gdlearn("AdaGrad", path, AdaGrad(lr=0.1))
 # forgotten and the step size can grow again:
 #
 # $$
-# v_k = \beta_2\, v_{k-1} + (1 - \beta_2)\, g_k^2, \qquad \theta_k = \theta_{k-1} - \alpha\,\frac{g_k}{\sqrt{v_k} + \epsilon} .
+# \begin{aligned}
+# v_k &= \beta_2\, v_{k-1} + (1 - \beta_2)\, g_k^2, \qquad v_0 = 0, \\
+# \theta_k &= \theta_{k-1} - \alpha\,\frac{g_k}{\sqrt{v_k} + \varepsilon} .
+# \end{aligned}
 # $$
 #
 # $\sqrt{v_k}$ is a running root mean square of the gradient. (PyTorch and `gdlearn` call the decay $\beta_2$ `alpha`,
@@ -169,14 +178,17 @@ same_as_gdlearn("RMSProp", path, RMSProp(lr=0.01, alpha=0.99))
 # running RMS of past *updates* in the numerator, so the step is in the units of $\theta$ and no learning rate is needed:
 #
 # $$
-# v_k = \beta_2 v_{k-1} + (1-\beta_2) g_k^2, \quad
-# \Delta_k = \frac{\sqrt{u_{k-1} + \epsilon}}{\sqrt{v_k + \epsilon}}\, g_k, \quad
-# u_k = \beta_2 u_{k-1} + (1-\beta_2)\Delta_k^2, \quad
-# \theta_k = \theta_{k-1} - \alpha\,\Delta_k ,
+# \begin{aligned}
+# v_k &= \beta_2 v_{k-1} + (1-\beta_2)\, g_k^2, \\
+# \Delta_k &= \frac{\sqrt{u_{k-1} + \varepsilon}}{\sqrt{v_k + \varepsilon}}\, g_k, \\
+# u_k &= \beta_2 u_{k-1} + (1-\beta_2)\,\Delta_k^2, \\
+# \theta_k &= \theta_{k-1} - \alpha\,\Delta_k ,
+# \end{aligned}
 # $$
 #
-# with $\alpha = 1$ in the paper (PyTorch keeps an optional `lr`; AdaDelta's paper calls the decay $\rho$). Since $u_0 = 0$, the first steps have size about
-# $\sqrt\epsilon/\sqrt{1-\beta_2}$ whatever the gradient, so AdaDelta starts very slowly (exercise 3 measures it).
+# with $v_0 = u_0 = 0$ and $\alpha = 1$ in the paper (PyTorch keeps an optional `lr`; AdaDelta's paper calls the decay
+# $\rho$, PyTorch `rho`). Since $u_0 = 0$, the first steps have size about
+# $\sqrt\varepsilon/\sqrt{1-\beta_2}$ whatever the gradient, so AdaDelta starts very slowly (exercise 3 measures it).
 
 
 # %%
@@ -198,8 +210,14 @@ same_as_gdlearn("AdaDelta", path, AdaDelta(lr=1.0, rho=0.9))
 # and of its square (the second moment, as in RMSProp):
 #
 # $$
-# m_k = \beta_1 m_{k-1} + (1 - \beta_1)\, g_k, \qquad v_k = \beta_2 v_{k-1} + (1 - \beta_2)\, g_k^2, \qquad m_0 = v_0 = 0 .
+# \begin{aligned}
+# m_k &= \beta_1 m_{k-1} + (1 - \beta_1)\, g_k, \\
+# v_k &= \beta_2 v_{k-1} + (1 - \beta_2)\, g_k^2, \qquad m_0 = v_0 = 0 .
+# \end{aligned}
 # $$
+#
+# $m_k$ is the momentum buffer of {doc}`momentum` kept as an average: with the factor $1 - \beta_1$ it averages the
+# gradients instead of summing them, so its size is that of one gradient.
 #
 # Because both start at zero they are biased towards zero early on. Unrolling the recursion,
 # $m_k = (1 - \beta_1)\sum_{i=1}^k \beta_1^{k-i} g_i$; if the gradients have a constant mean $\bar g$ then
@@ -207,11 +225,13 @@ same_as_gdlearn("AdaDelta", path, AdaDelta(lr=1.0, rho=0.9))
 # these factors removes the bias:
 #
 # $$
-# \hat m_k = \frac{m_k}{1 - \beta_1^k}, \qquad \hat v_k = \frac{v_k}{1 - \beta_2^k}, \qquad
-# \theta_k = \theta_{k-1} - \alpha\,\frac{\hat m_k}{\sqrt{\hat v_k} + \epsilon} .
+# \begin{aligned}
+# \hat m_k &= \frac{m_k}{1 - \beta_1^k}, \qquad \hat v_k = \frac{v_k}{1 - \beta_2^k}, \\
+# \theta_k &= \theta_{k-1} - \alpha\,\frac{\hat m_k}{\sqrt{\hat v_k} + \varepsilon} .
+# \end{aligned}
 # $$
 #
-# The defaults are $\alpha = 10^{-3}$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$. With **AMSGrad**
+# The defaults are $\alpha = 10^{-3}$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, $\varepsilon = 10^{-8}$. With **AMSGrad**
 # {cite:p}`reddi2018` the denominator uses the running maximum of $v_k$ instead of $v_k$ itself (PyTorch takes the maximum
 # of the raw $v_k$, then bias-corrects it). With **AdamW** {cite:p}`loshchilov2019` a weight-decay factor
 # $1 - \alpha\nu$ multiplies $\theta_{k-1}$ before the Adam step. That is PyTorch's convention, and `gdlearn`'s:
@@ -262,12 +282,14 @@ same_as_gdlearn(
 # ### Two relatives: AdaMax and NAdam
 #
 # The Adam paper also proposes **AdaMax** {cite:p}`kingma2015`, which replaces the root mean square in the
-# denominator by an exponentially weighted maximum of $|g_k|$, and needs no $\epsilon$ and no second bias
-# correction:
+# denominator by an exponentially weighted maximum of $|g_k|$, written $v^\infty_k$ here (the limit of an
+# $L^p$ average as $p \to \infty$; the paper's $u_k$), and needs no $\varepsilon$ and no second bias correction:
 #
 # $$
-# u_k = \max\big(\beta_2 u_{k-1},\ |g_k|\big), \qquad
-# \theta_k = \theta_{k-1} - \frac{\alpha}{1 - \beta_1^k}\,\frac{m_k}{u_k}, \qquad u_0 = 0
+# \begin{aligned}
+# v^\infty_k &= \max\big(\beta_2 v^\infty_{k-1},\ |g_k|\big), \qquad v^\infty_0 = 0, \\
+# \theta_k &= \theta_{k-1} - \frac{\alpha}{1 - \beta_1^k}\,\frac{m_k}{v^\infty_k}
+# \end{aligned}
 # $$
 #
 # (paper's default $\alpha = 0.002$). **NAdam** {cite:p}`dozat2016` puts Nesterov's look-ahead into Adam: instead
@@ -275,8 +297,10 @@ same_as_gdlearn(
 # step's share of the current momentum with the current gradient,
 #
 # $$
-# \bar m_k = \frac{\beta_1\, m_k}{1 - \beta_1^{k+1}} + \frac{(1 - \beta_1)\, g_k}{1 - \beta_1^{k}}, \qquad
-# \theta_k = \theta_{k-1} - \alpha\,\frac{\bar m_k}{\sqrt{\hat v_k} + \epsilon} ,
+# \begin{aligned}
+# \bar m_k &= \frac{\beta_1\, m_k}{1 - \beta_1^{k+1}} + \frac{(1 - \beta_1)\, g_k}{1 - \beta_1^{k}}, \\
+# \theta_k &= \theta_{k-1} - \alpha\,\frac{\bar m_k}{\sqrt{\hat v_k} + \varepsilon} ,
+# \end{aligned}
 # $$
 #
 # with $m_k$, $v_k$ and $\hat v_k$ as in Adam. This is the form with a constant $\beta_1$ (optax's `nadam`);
@@ -287,11 +311,16 @@ same_as_gdlearn(
 # ## Bias correction, measured
 #
 # Feed Adam a constant gradient $g$. Then $\hat m_k = g$ and $\hat v_k = g^2$ exactly, and every step has length
-# $\alpha$ (up to $\epsilon$). Without the correction the step is
+# $\alpha$ (up to $\varepsilon$). Without the correction the step is
 #
 # $$
-# \alpha\,\frac{m_k}{\sqrt{v_k}} = \alpha\,\frac{(1 - \beta_1^k)\, g}{\sqrt{1 - \beta_2^k}\;|g|}
-# \quad\Rightarrow\quad \text{first step} = \alpha\,\frac{1 - \beta_1}{\sqrt{1 - \beta_2}} = 3.16\,\alpha
+# \alpha\,\frac{m_k}{\sqrt{v_k}} = \alpha\,\frac{(1 - \beta_1^k)\, g}{\sqrt{1 - \beta_2^k}\;|g|} ,
+# $$
+#
+# so the first step has length
+#
+# $$
+# \alpha\,\frac{1 - \beta_1}{\sqrt{1 - \beta_2}} = 3.16\,\alpha
 # $$
 #
 # for the default betas. The first moment alone would make the step 10 times too small, the second moment alone
@@ -329,16 +358,16 @@ print(f"largest uncorrected step: {step_len[False].max():.2f} x lr, at step {t_p
 #
 # ## Where ε goes
 #
-# $\epsilon$ is there to avoid dividing by zero, and with ordinary gradients it does not matter where it is added. When
+# $\varepsilon$ is there to avoid dividing by zero, and with ordinary gradients it does not matter where it is added. When
 # gradients are tiny it does. Three placements are in use:
 #
-# - **after the square root and the bias correction**, $\hat m_k / (\sqrt{\hat v_k} + \epsilon)$: the paper's Algorithm 1,
+# - **after the square root and the bias correction**, $\hat m_k / (\sqrt{\hat v_k} + \varepsilon)$: the paper's Algorithm 1,
 #   PyTorch and `gdlearn`;
-# - **before the bias correction**, $\alpha_k\, m_k/(\sqrt{v_k} + \hat\epsilon)$ with $\alpha_k = \alpha\sqrt{1 - \beta_2^k}/(1 - \beta_1^k)$:
-#   the "more efficient" ordering of the paper's Section 2, used by TensorFlow/Keras; with $\hat\epsilon = \epsilon$ the
-#   effective $\epsilon$ is $\epsilon/\sqrt{1-\beta_2^k}$, up to 31.6 times larger in the first step;
-# - **inside the square root**, $\hat m_k / \sqrt{\hat v_k + \epsilon}$, as in some papers and as an option in others
-#   (optax's `eps_root`): then $\epsilon$ competes with $g^2$, not with $|g|$.
+# - **before the bias correction**, $\alpha_k\, m_k/(\sqrt{v_k} + \hat\varepsilon)$ with $\alpha_k = \alpha\sqrt{1 - \beta_2^k}/(1 - \beta_1^k)$:
+#   the "more efficient" ordering of the paper's Section 2, used by TensorFlow/Keras; with $\hat\varepsilon = \varepsilon$ the
+#   effective $\varepsilon$ is $\varepsilon/\sqrt{1-\beta_2^k}$, up to 31.6 times larger in the first step;
+# - **inside the square root**, $\hat m_k / \sqrt{\hat v_k + \varepsilon}$, as in some papers and as an option in others
+#   (optax's `eps_root`): then $\varepsilon$ competes with $g^2$, not with $|g|$.
 #
 # Feed each a constant gradient $g$ and print the step length divided by the learning rate:
 
@@ -399,9 +428,9 @@ assert all(
 # a late phase of training, they differ by orders of magnitude: PyTorch's placement still takes half the
 # learning rate, the before-correction placement starts 16 times smaller and approaches PyTorch's value only as
 # $\beta_2^k$ decays, and the inside placement takes steps $10^{-4}$ times the learning rate, effectively freezing the
-# coordinate. A learning rate or $\epsilon$ copied from a paper that used another library can therefore behave
-# differently. At the other extreme, a large $\epsilon$ dominates the denominator and turns Adam into momentum SGD with
-# step $\alpha/\epsilon$; TensorFlow's documentation suggests $\epsilon = 1$ or $0.1$ for some ImageNet models.
+# coordinate. A learning rate or $\varepsilon$ copied from a paper that used another library can therefore behave
+# differently. At the other extreme, a large $\varepsilon$ dominates the denominator and turns Adam into momentum SGD with
+# step $\alpha/\varepsilon$; TensorFlow's documentation suggests $\varepsilon = 1$ or $0.1$ for some ImageNet models.
 #
 # ## AMSGrad: a denominator that never shrinks
 #
@@ -459,21 +488,21 @@ assert steps_seq["Adam"][-1] > 5 * steps_seq["AMSGrad"][-1]
 #
 # A small experiment isolates the effect. 300 weights start at 1, in three groups of 100. The loss gives them no
 # pull in any direction, only zero-mean gradient noise, like the minibatch noise of weights the data do not determine;
-# the noise has standard deviation $\sigma = 0.01$, $1$ and $100$ in the three groups. With weight decay alone pulling
+# the noise has standard deviation $0.01$, $1$ and $100$ in the three groups. With weight decay alone pulling
 # them in, AdamW should shrink every group by $(1 - \alpha\nu)^K$ after $K$ steps.
 
 # %%
 rng = np.random.default_rng(2019)
-sigma = np.repeat([0.01, 1.0, 100.0], 100)
-lr_wd, lam_wd, T_wd = 0.01, 0.2, 500
-noise = rng.standard_normal((T_wd, sigma.size)) * sigma
+noise_sd = np.repeat([0.01, 1.0, 100.0], 100)
+lr_wd, nu_wd, T_wd = 0.01, 0.2, 500
+noise = rng.standard_normal((T_wd, noise_sd.size)) * noise_sd
 
 final_w, denominators = {}, {}
 for name, opt in [
-    ("Adam + L2", Adam(lr=lr_wd, weight_decay=lam_wd)),
-    ("AdamW", AdamW(lr=lr_wd, weight_decay=lam_wd)),
+    ("Adam + L2", Adam(lr=lr_wd, weight_decay=nu_wd)),
+    ("AdamW", AdamW(lr=lr_wd, weight_decay=nu_wd)),
 ]:
-    w = np.ones(sigma.size)
+    w = np.ones(noise_sd.size)
     for t in range(T_wd):
         w = opt.step(w, noise[t])  # the optimizer adds (or applies) the decay itself
     final_w[name] = w.reshape(3, 100).mean(axis=1)
@@ -483,10 +512,10 @@ for name, opt in [
         .mean(axis=1)
     )
 
-predicted = (1 - lr_wd * lam_wd) ** T_wd
+predicted = (1 - lr_wd * nu_wd) ** T_wd
 print(f"AdamW prediction (1 - lr*nu)^K = {predicted:.3f}")
 print(
-    f"{'noise sigma':>12}{'Adam + L2: mean w':>20}"
+    f"{'noise s.d.':>12}{'Adam + L2: mean w':>20}"
     f"{'AdamW: mean w':>16}{'Adam + L2: sqrt(v_hat)':>24}"
 )
 for i, s in enumerate([0.01, 1.0, 100.0]):
@@ -501,7 +530,7 @@ assert final_w["Adam + L2"][0] < 0.05 and final_w["Adam + L2"][2] > 0.9
 
 # %% [markdown]
 # AdamW shrinks all three groups to about $(1 - \alpha\nu)^K = 0.37$, as promised, whatever their gradient noise.
-# Adam with the L2 penalty does something quite different: the quiet group ($\sigma = 0.01$, where the penalty
+# Adam with the L2 penalty does something quite different: the quiet group (standard deviation 0.01, where the penalty
 # gradient $\nu \theta$ dominates and Adam normalizes it to a step of about $\alpha$) is driven to 0, the middle group happens to match AdamW because its $\sqrt{\hat v}$ is close to 1, and the noisy group
 # ($\sqrt{\hat v} \approx 100$) is decayed a hundred times more slowly, so it keeps its initial size. In a network this means
 # Adam's L2 penalty regularizes least the weights whose gradients are largest or noisiest. Loshchilov and Hutter found
@@ -619,8 +648,8 @@ for name, curve in curves.items():
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.5))
-for name, curve in curves.items():
-    ax.semilogy(np.arange(EPOCHS + 1), curve - f_star, marker="o", ms=3, label=name)
+for (name, curve), mk in zip(curves.items(), ["o", "s", "^", "D", "v"], strict=True):
+    ax.semilogy(np.arange(EPOCHS + 1), curve - f_star, marker=mk, ms=5, label=name)
 ax.axhline(TARGET, color="gray", ls="--", lw=1, label=f"target {TARGET}")
 ax.set_xlabel("epoch")
 ax.set_ylabel(r"training loss minus minimum, $f - f^\star$")
@@ -629,7 +658,8 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# *The figure shows the training-loss suboptimality on a log scale against the epoch for five optimizers. All start at
+# *The figure shows the training-loss suboptimality on a log scale against the epoch for five optimizers, each with its
+# own line style and marker. All start at
 # about 2.2 and fall below 0.2 within one epoch. SGD + Nesterov is lowest from epoch 8 on and ends near 0.001; Adam
 # falls most smoothly and ends second; plain SGD and AdaGrad are among the fastest in the first five epochs, then level
 # off with bumps; RMSProp falls steadily but slowest and crosses the dashed target line at 0.01 last.*
@@ -676,9 +706,9 @@ assert all(v is not None for v in epochs_to_target.values())
 # - Adaptive methods divide each coordinate's step by a running estimate of its gradient's size: AdaGrad by the root of
 #   the **sum** of squares (steps only shrink), RMSProp by a **moving** root mean square, AdaDelta by a ratio of two
 #   RMS values (no learning rate, slow start), Adam by RMSProp's denominator with a momentum numerator.
-# - Adam's **bias correction** divides $m_k$ and $v_k$ by $1 - \beta^k$. Without it the first step is
+# - Adam's **bias correction** divides $m_k$ and $v_k$ by $1 - \beta_1^k$ and $1 - \beta_2^k$. Without it the first step is
 #   $(1-\beta_1)/\sqrt{1-\beta_2} \approx 3.2$ times too long and the excess grows to about 6.6 times before fading.
-# - **$\epsilon$'s placement** matters only for tiny gradients, but then by orders of magnitude: PyTorch adds it after the
+# - **$\varepsilon$'s placement** matters only for tiny gradients, but then by orders of magnitude: PyTorch adds it after the
 #   square root and the bias correction; other libraries add it before the correction or inside the root.
 # - **Adam + L2** decays coordinates with large gradient history less; **AdamW** decays all by $1 - \alpha\nu$ per step.
 # - **AMSGrad** keeps the largest $v_k$ seen, so rare large gradients are not forgotten; it repairs Adam's
@@ -766,7 +796,7 @@ assert f_adam_tilt > 1e3 * res_adam.fun and res_gd.fun / res_adam.fun > 1e7
 #
 # ```{exercise} AdaDelta's slow start
 # :label: ex-adapt-adadelta
-# Predict the length of AdaDelta's first step (with $\beta_2 = 0.9$, $\epsilon = 10^{-6}$) for a gradient of size $10^{-2}$, 1 and
+# Predict the length of AdaDelta's first step (with $\beta_2 = 0.9$, $\varepsilon = 10^{-6}$) for a gradient of size $10^{-2}$, 1 and
 # $10^{2}$, then measure it with `gdlearn`.
 # ```
 #
@@ -774,8 +804,8 @@ assert f_adam_tilt > 1e3 * res_adam.fun and res_gd.fun / res_adam.fun > 1e7
 # :class: dropdown
 # ```
 #
-# With $u_0 = 0$ and $v_1 = (1-\beta_2)g^2$, the first step is $\sqrt\epsilon\,|g|/\sqrt{(1-\beta_2)g^2 + \epsilon}$, which is
-# $\sqrt{\epsilon/(1-\beta_2)} \approx 0.0032$ for any gradient much larger than $\sqrt{\epsilon/(1-\beta_2)}$, and smaller for
+# With $u_0 = 0$ and $v_1 = (1-\beta_2)g^2$, the first step is $\sqrt\varepsilon\,|g|/\sqrt{(1-\beta_2)g^2 + \varepsilon}$, which is
+# $\sqrt{\varepsilon/(1-\beta_2)} \approx 0.0032$ for any gradient much larger than $\sqrt{\varepsilon/(1-\beta_2)}$, and smaller for
 # tiny ones.
 
 # %%
@@ -799,7 +829,7 @@ for g in [1e-2, 1.0, 1e2]:
 # ```{exercise} NAdam by hand
 # :label: ex-adapt-nadam
 # Implement NAdam in the constant-$\beta_1$ form above, in the style of `adam_update`. Then compute by hand the
-# lengths of its first two steps under a constant gradient $g$ (ignore $\epsilon$), for $\beta_1 = 0.9$, and check
+# lengths of its first two steps under a constant gradient $g$ (ignore $\varepsilon$), for $\beta_1 = 0.9$, and check
 # your implementation against them.
 # ```
 #
