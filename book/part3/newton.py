@@ -8,7 +8,7 @@
 # uphill, and it needs the safeguards of this chapter. Each step is also far more expensive than a gradient
 # step, which is why deep learning rarely uses it, and why quasi-Newton methods such as BFGS and L-BFGS
 # exist. Symbols follow the book's {doc}`../notation`: parameters $\theta$, gradient $g_k = \nabla
-# f(\theta_k)$, Hessian $H$ with eigenvalues $\lambda_i$, Newton damping $\delta$.
+# f(\theta_k)$, Hessian $H$ with eigenvalues $\lambda_i$, Newton damping $\zeta$.
 #
 # ```{admonition} Learning goals
 # :class: tip
@@ -54,14 +54,14 @@ print("gdlearn", gdlearn.__version__)
 #
 # $$
 # \begin{aligned}
-# f(\theta_k + p) \approx m_k(p)
+# f(\theta_k + p) &\approx \hat f_k(p) \\
 #   &= f(\theta_k) + \nabla f(\theta_k)^\top p + \tfrac12\, p^\top \nabla^2 f(\theta_k)\, p .
 # \end{aligned}
 # $$
 #
 # Gradient descent minimizes the first two terms plus a penalty $\frac{1}{2\alpha}\|p\|^2$ on the step
 # length, which gives $p = -\alpha \nabla f(\theta_k)$. Newton's method keeps the true curvature instead. If the
-# Hessian $H_k = \nabla^2 f(\theta_k)$ is positive definite, $m_k$ is a convex quadratic in $p$, and setting its
+# Hessian $H_k = \nabla^2 f(\theta_k)$ is positive definite, $\hat f_k$ is a convex quadratic in $p$, and setting its
 # gradient to zero, $\nabla f(\theta_k) + H_k p = 0$, gives the **Newton step**
 #
 # $$
@@ -111,9 +111,9 @@ print(f"loss after 0..5 steps: {np.array([logreg.value(p) for p in path_hand[:6]
 # %% [markdown]
 # ## One step on a quadratic
 #
-# If $f$ *is* a quadratic, $f(\theta) = \frac12 (\theta - c)^\top A (\theta - c)$ with $A$ positive definite, the Taylor
-# model is exact, and one Newton step lands on the minimizer from anywhere:
-# $\theta_1 = \theta_0 - A^{-1} A (\theta_0 - c) = c$. The condition number $\kappa = \lambda_{\max}/\lambda_{\min}$ of $A$,
+# If $f$ *is* a quadratic, $f(\theta) = \frac12 (\theta - \theta^\star)^\top A (\theta - \theta^\star)$ with $A$ positive
+# definite, the Taylor model is exact, and one Newton step lands on the minimizer from anywhere:
+# $\theta_1 = \theta_0 - A^{-1} A (\theta_0 - \theta^\star) = \theta^\star$. The condition number $\kappa = \lambda_{\max}/\lambda_{\min}$ of $A$,
 # which governs how many steps gradient descent needs, plays no role. We take a rotated bowl with
 # $\kappa = 100$ and compare with gradient descent at the rate $1/L$ and at its best constant rate
 # $2/(L + \mu)$.
@@ -154,6 +154,14 @@ assert (
 )
 
 # %%
+def star_on_top(ax):
+    """Draw the minimum's star above the paths, with a black edge, so that it stays
+    visible where a path ends on it (whatever the reader's colour vision)."""
+    for line in ax.get_lines():
+        if line.get_marker() == "*":
+            line.set(zorder=5, markersize=16, markeredgecolor="k", markeredgewidth=1.0)
+
+
 fig, ax = plt.subplots(figsize=(6, 5))
 contour(bowl, ax=ax, xlim=(-1.5, 4.5), ylim=(-3.0, 3.0))
 plot_path(
@@ -167,6 +175,7 @@ plot_path(
 plot_path(
     ax, newton_bowl.history.x, label="Newton, 1 step", color="C0", ls="--", marker="D"
 )
+star_on_top(ax)
 ax.set_aspect("equal")
 ax.set_xlabel(r"$\theta_1$")
 ax.set_ylabel(r"$\theta_2$")
@@ -250,7 +259,7 @@ fig, ax = plt.subplots(figsize=(7, 4))
 ax.semilogy(np.arange(len(err)), err, "o-", label="Newton")
 ax.semilogy(np.arange(len(err_gd)), err_gd, label="gradient descent, rate 8")
 ax.set_xlabel("iteration k")
-ax.set_ylabel(r"error $\|x_k - x^\star\|$ (log scale)")
+ax.set_ylabel(r"error $\|\theta_k - \theta^\star\|$ (log scale)")
 ax.set_title("Logistic regression: quadratic against linear convergence")
 ax.set_ylim(1e-16, 10)
 ax.legend()
@@ -267,7 +276,7 @@ plt.show()
 # The derivation assumed that $H_k$ is positive definite and that the quadratic model can be trusted for a
 # full step. Far from a minimum, neither needs to hold, and the pure method can go badly wrong.
 #
-# **An indefinite Hessian turns the step around.** If $H_k$ has a negative eigenvalue, the model $m_k$ has
+# **An indefinite Hessian turns the step around.** If $H_k$ has a negative eigenvalue, the model $\hat f_k$ has
 # no minimum, and $p_k = -H_k^{-1}\nabla f$ is the step to its *stationary point*, which may be a saddle or a
 # maximum. Whether $p_k$ points downhill is decided by the sign of $\nabla f^\top p_k = -\nabla f^\top
 # H_k^{-1} \nabla f$, negative for every gradient only when $H_k$ is positive definite. Himmelblau's
@@ -335,9 +344,9 @@ assert all(rosen.value(xk) < 1e-9 for xk in pure.history.x if rosen.value(xk) < 
 # Both failures have standard repairs ({cite:t}`nocedal2006`, section 3.4; {cite:t}`boyd2004`,
 # section 9.5):
 #
-# 1. **Damping (Hessian modification).** Solve with $H_k + \delta_k I$ instead of $H_k$, with $\delta_k \ge 0$
-#    just large enough to make the matrix positive definite: $\delta_k = \max(0,\ \delta_{\min} - \lambda_{\min}(H_k))$
-#    with a small margin $\delta_{\min} > 0$. The direction is then always a descent direction. `gdlearn.optim.Newton`
+# 1. **Damping (Hessian modification).** Solve with $H_k + \zeta_k I$ instead of $H_k$, with $\zeta_k \ge 0$
+#    just large enough to make the matrix positive definite: $\zeta_k = \max(0,\ \zeta_{\min} - \lambda_{\min}(H_k))$
+#    with a small margin $\zeta_{\min} > 0$. The direction is then always a descent direction. `gdlearn.optim.Newton`
 #    has this as its `damping` argument.
 # 2. **Step length by line search.** Try the full step $\alpha = 1$ first and backtrack until the Armijo
 #    condition of the {doc}`../part3/schedules_linesearch` chapter holds. Near the minimum the full step
@@ -358,8 +367,8 @@ def damped_newton(obj, x0, gtol=1e-8, max_iter=200, margin=1e-3, verbose=False):
         H = obj.hess(x)
         counts["H"] += 1
         lam_min = np.linalg.eigvalsh(H)[0]
-        delta = max(0.0, margin - lam_min)
-        p = Newton(damping=delta).step(x, g, H) - x  # -(H + delta I)^{-1} g
+        zeta = max(0.0, margin - lam_min)
+        p = Newton(damping=zeta).step(x, g, H) - x  # -(H + zeta I)^{-1} g
         ls = backtracking(obj.value, x, g, direction=p, alpha0=1.0, fx=f)
         assert ls.success, "the line search found no acceptable step"
         counts["f"] += ls.n_evals
@@ -367,7 +376,7 @@ def damped_newton(obj, x0, gtol=1e-8, max_iter=200, margin=1e-3, verbose=False):
             f_txt = f"{f:9.2e}" if f > 1e-8 else "   < 1e-9"
             print(
                 f"{counts['iterations']:2d}   {x}   {f_txt}   {lam_min:9.3f}"
-                f"   {delta:7.3f}   {ls.alpha:.4f}"
+                f"   {zeta:7.3f}   {ls.alpha:.4f}"
             )
         x, f = ls.x_new, ls.f_new
         g = obj.grad(x)
@@ -450,6 +459,7 @@ plot_path(
     marker="s",
     markersize=4,
 )
+star_on_top(ax)
 ax.set_title("Newton's method on Rosenbrock from (-1.2, 1)")
 ax.set_xlabel(r"$\theta_1$")
 ax.set_ylabel(r"$\theta_2$")
@@ -471,8 +481,8 @@ plt.show()
 #
 # | piece | operations |
 # | --- | --- |
-# | gradient $X^\top(\sigma(Xw) - y)/n$ | two matrix-vector products: $\approx 4nd$ |
-# | Hessian $X^\top \operatorname{diag}(s) X / n$ | one matrix-matrix product: $\approx 2nd^2$ |
+# | gradient $X^\top(\sigma(X\theta) - y)/n$ | two matrix-vector products: $\approx 4nd$ |
+# | Hessian $X^\top \operatorname{diag}\big(\sigma'(X\theta)\big) X / n$ | one matrix-matrix product: $\approx 2nd^2$ |
 # | solve $H p = -g$ (LU, as `np.linalg.solve`) | $\approx \tfrac23 d^3$ |
 #
 # and the Hessian needs $d^2$ numbers of memory. A gradient step costs $O(nd)$; a Newton step
@@ -583,23 +593,26 @@ assert (
 # ## Quasi-Newton: BFGS
 #
 # Quasi-Newton methods keep most of Newton's speed without ever computing a Hessian. They maintain an
-# approximation $B_k \approx \nabla^2 f(\theta_k)$ (or, in practice, $M_k \approx B_k^{-1}$) and update it after
+# approximation $\hat H_k \approx \nabla^2 f(\theta_k)$ (or, in practice, $M_k \approx \hat H_k^{-1}$) and update it after
 # every step from gradients alone. The update is built around the **secant condition**. With the step
 # $s_k = \theta_{k+1} - \theta_k$ and the change of gradient $u_k = g_{k+1} - g_k$, the true
 # Hessian satisfies $\nabla^2 f\, s_k \approx u_k$ (a finite difference of the gradient along $s_k$). The new
 # approximation is required to satisfy it exactly,
 #
 # $$
-# B_{k+1} s_k = u_k \qquad\Longleftrightarrow\qquad M_{k+1} u_k = s_k ,
+# \hat H_{k+1} s_k = u_k \qquad\Longleftrightarrow\qquad M_{k+1} u_k = s_k ,
 # $$
 #
 # and, among all symmetric matrices that do, to be the closest to the previous one. For the inverse this gives
 # the BFGS update (Broyden, Fletcher, Goldfarb and Shanno; {cite:t}`nocedal2006`, section 6.1), with
-# $\omega_k = 1/(u_k^\top s_k)$ ({cite:t}`nocedal2006` write $y_k$, $\rho_k$ and $H_k$ for $u_k$,
-# $\omega_k$ and $M_k$; here $H$ is the Hessian and $y$ the targets):
+# $\omega_k = 1/(u_k^\top s_k)$ ({cite:t}`nocedal2006` write $y_k$, $\rho_k$, $B_k$ and $H_k$ for $u_k$,
+# $\omega_k$, $\hat H_k$ and $M_k$; here $H$ is the Hessian, $y$ the targets, $\rho$ a rate and $B$ a batch size):
 #
 # $$
-# M_{k+1} = (I - \omega_k s_k u_k^\top)\, M_k\, (I - \omega_k u_k s_k^\top) + \omega_k s_k s_k^\top .
+# \begin{aligned}
+# M_{k+1} &= (I - \omega_k s_k u_k^\top)\, M_k\, (I - \omega_k u_k s_k^\top) \\
+# &\quad + \omega_k s_k s_k^\top .
+# \end{aligned}
 # $$
 #
 # It costs $O(d^2)$ per step (no solve: $M_k$ multiplies the gradient directly), stays positive definite as
@@ -608,21 +621,22 @@ assert (
 
 
 # %%
-def bfgs_update(H, s, y):
-    rho = 1.0 / (y @ s)
-    V = np.eye(len(s)) - rho * np.outer(s, y)
-    return V @ H @ V.T + rho * np.outer(s, s)
+def bfgs_update(M, s, u):
+    """One BFGS update of the inverse-Hessian approximation M with the pair (s, u)."""
+    omega = 1.0 / (u @ s)
+    V = np.eye(len(s)) - omega * np.outer(s, u)
+    return V @ M @ V.T + omega * np.outer(s, s)
 
 
 x_a, x_b = x_start, x_start + np.array([0.01, -0.02])
-s, yv = x_b - x_a, rosen.grad(x_b) - rosen.grad(x_a)
-H1 = bfgs_update(np.eye(2), s, yv)
-print(f"y.s = {yv @ s:.3f} > 0;  H1 y = {H1 @ yv},  s = {s}")
+s, u = x_b - x_a, rosen.grad(x_b) - rosen.grad(x_a)
+M1 = bfgs_update(np.eye(2), s, u)
+print(f"u.s = {u @ s:.3f} > 0;  M1 u = {M1 @ u},  s = {s}")
 print(
-    "H1 symmetric positive definite:",
-    bool(np.allclose(H1, H1.T) and np.all(np.linalg.eigvalsh(H1) > 0)),
+    "M1 symmetric positive definite:",
+    bool(np.allclose(M1, M1.T) and np.all(np.linalg.eigvalsh(M1) > 0)),
 )
-assert np.allclose(H1 @ yv, s) and np.all(np.linalg.eigvalsh(H1) > 0)
+assert np.allclose(M1 @ u, s) and np.all(np.linalg.eigvalsh(M1) > 0)
 
 # %% [markdown]
 # ## Newton, BFGS and gradient descent side by side
@@ -710,36 +724,39 @@ assert (
 # ## Limited memory: L-BFGS
 #
 # BFGS still stores a dense $d \times d$ matrix $M_k$, which rules it out for the same models that rule
-# out Newton. **L-BFGS** {cite:p}`liu1989` keeps only the last $m$ pairs $(s_i, u_i)$, typically
-# $m = 5$ to $20$, and never forms a matrix: it computes the product $M_k g_k$ directly from the pairs.
-# Unrolling the BFGS update $m$ times, starting from a scaled identity
+# out Newton. **L-BFGS** {cite:p}`liu1989` keeps only the last $h$ pairs $(s_i, u_i)$, typically
+# $h = 5$ to $20$ (the memory, or history size: Nocedal and Wright's $m$, PyTorch's `history_size`), and never
+# forms a matrix: it computes the product $M_k g_k$ directly from the pairs.
+# Unrolling the BFGS update $h$ times, starting from a scaled identity
 # $M^0_k = \gamma_k I$ with $\gamma_k = s_{k-1}^\top u_{k-1} / u_{k-1}^\top u_{k-1}$ (a guess of the
 # inverse curvature along the last step), gives the **two-loop recursion**
 # ({cite:t}`nocedal2006`, algorithm 7.4):
 #
 # $$
 # \begin{aligned}
-# &q \leftarrow g_k; \quad
-#   \text{for } i = k-1, \dots, k-m:\ \ a_i = \omega_i s_i^\top q,\ \ q \leftarrow q - a_i u_i; \\
-# &r \leftarrow \gamma_k q; \quad
-#   \text{for } i = k-m, \dots, k-1:\ \ b = \omega_i u_i^\top r,\ \ r \leftarrow r + (a_i - b)\, s_i;
+# &\hat g \leftarrow g_k; \\
+# &\text{for } i = k-1, \dots, k-h: \\
+# &\qquad a_i = \omega_i s_i^\top \hat g,\ \ \hat g \leftarrow \hat g - a_i u_i; \\
+# &r \leftarrow \gamma_k \hat g; \\
+# &\text{for } i = k-h, \dots, k-1: \\
+# &\qquad a' = \omega_i u_i^\top r,\ \ r \leftarrow r + (a_i - a')\, s_i;
 # \end{aligned}
 # $$
 #
-# at the end $r = M_k g_k$, and the step is $-r$. It costs about $4md$ operations and $2md$ numbers of
-# memory, linear in $d$ like a gradient step. We check the recursion against the explicit matrix, $m$
+# at the end $r = M_k g_k$, and the step is $-r$. It costs about $4hd$ operations and $2hd$ numbers of
+# memory, linear in $d$ like a gradient step. We check the recursion against the explicit matrix, $h$
 # BFGS updates of $\gamma_k I$ with `bfgs_update`, on random pairs in 6 dimensions:
 
 
 # %%
 def two_loop(g, pairs):
     """M g for the L-BFGS matrix M built from the (s, u) pairs, oldest first."""
-    q, a = g.copy(), []
+    g_hat, a = g.copy(), []
     for s, u in reversed(pairs):
-        a.append((s @ q) / (u @ s))
-        q = q - a[-1] * u
+        a.append((s @ g_hat) / (u @ s))
+        g_hat = g_hat - a[-1] * u
     s, u = pairs[-1]
-    r = (s @ u) / (u @ u) * q  # M^0 = gamma I
+    r = (s @ u) / (u @ u) * g_hat  # M^0 = gamma I
     for (s, u), a_i in zip(pairs, reversed(a), strict=True):
         r = r + s * (a_i - (u @ r) / (u @ s))
     return r
@@ -766,14 +783,15 @@ assert rel < 1e-12
 # The full method takes the direction $-M_k g_k$ and a step length from a line search that satisfies
 # the Wolfe conditions of the {doc}`../part3/schedules_linesearch` chapter: they guarantee
 # $u_k^\top s_k > 0$, so every $M_k$ stays positive definite. SciPy provides one
-# (`scipy.optimize.line_search`). We run our L-BFGS with $m = 5$ against SciPy's `L-BFGS-B` (the
+# (`scipy.optimize.line_search`). We run our L-BFGS with $h = 5$ against SciPy's `L-BFGS-B` (the
 # Fortran code of Byrd, Lu, Nocedal and Zhu, with memory `maxcor=5`) on both problems of the table above,
 # to a gradient norm of $10^{-6}$.
 
 
 # %%
-def lbfgs(obj, theta, m=5, gtol=1e-6, max_iter=1000):
-    """L-BFGS with memory m and a Wolfe line search; returns (theta, counts)."""
+def lbfgs(obj, theta, history=5, gtol=1e-6, max_iter=1000):
+    """L-BFGS keeping the last h = history pairs, with a Wolfe line search;
+    returns (theta, counts)."""
     pairs, g = [], obj.grad(theta)
     n = {"iterations": 0, "f": 0, "g": 1}
     while np.linalg.norm(g) > gtol and n["iterations"] < max_iter:
@@ -782,7 +800,7 @@ def lbfgs(obj, theta, m=5, gtol=1e-6, max_iter=1000):
         assert alpha is not None, "the Wolfe line search failed"
         theta_new = theta + alpha * d
         g_new = obj.grad(theta_new)
-        pairs = (pairs + [(theta_new - theta, g_new - g)])[-m:]  # keep the last m
+        pairs = (pairs + [(theta_new - theta, g_new - g)])[-history:]  # the last h
         theta, g = theta_new, g_new
         n["iterations"] += 1
         n["f"] += n_f
@@ -847,26 +865,27 @@ assert lbfgs_runs["logistic regression"][1]["iterations"] < lg["BFGS"][0]
 # - A Newton step costs $O(nd^2 + d^3)$ operations and $O(d^2)$ memory against $O(nd)$ for a gradient
 #   step; with many parameters the few steps no longer pay for themselves.
 # - Quasi-Newton methods like BFGS build a curvature estimate from gradient differences that satisfies the
-#   secant condition $B_{k+1} s_k = u_k$; they need only gradients and converge superlinearly.
-# - L-BFGS keeps only the last $m$ pairs $(s_i, u_i)$ and applies the approximate inverse Hessian by the
-#   two-loop recursion: $O(md)$ time and memory per step, the quasi-Newton method for large $d$.
+#   secant condition $\hat H_{k+1} s_k = u_k$; they need only gradients and converge superlinearly.
+# - L-BFGS keeps only the last $h$ pairs $(s_i, u_i)$ and applies the approximate inverse Hessian by the
+#   two-loop recursion: $O(hd)$ time and memory per step, the quasi-Newton method for large $d$.
 #
 # ## Exercises
 #
 # ```{exercise} Newton in one dimension
 # :label: ex-newton-1d
-# Minimize $f(x) = x - \log x$ ($x > 0$, minimum at $x^\star = 1$) with Newton's method from $x_0 = 0.5$.
-# Show that the step is $x_{k+1} = 2x_k - x_k^2$ and that the error $e_k = 1 - x_k$ satisfies
-# $e_{k+1} = e_k^2$ exactly. What happens from $x_0 = 3$?
+# Minimize $f(\theta) = \theta - \log \theta$ ($\theta > 0$, minimum at $\theta^\star = 1$) with Newton's method from
+# $\theta_0 = 0.5$. Show that the step is $\theta_{k+1} = 2\theta_k - \theta_k^2$ and that the error
+# $e_k = 1 - \theta_k$ satisfies $e_{k+1} = e_k^2$ exactly. What happens from $\theta_0 = 3$?
 # ```
 #
 # ```{solution-start} ex-newton-1d
 # :class: dropdown
 # ```
 #
-# $f'(x) = 1 - 1/x$, $f''(x) = 1/x^2$, so $x_{k+1} = x_k - (1 - 1/x_k)\,x_k^2 = 2x_k - x_k^2$ and
-# $1 - x_{k+1} = (1 - x_k)^2$. From $x_0 = 0.5$ the errors are $0.5, 0.25, 0.0625, \dots$. From $x_0 = 3$
-# the first step gives $x_1 = 6 - 9 = -3$, outside the domain: the model is only trustworthy close to
+# $f'(\theta) = 1 - 1/\theta$, $f''(\theta) = 1/\theta^2$, so
+# $\theta_{k+1} = \theta_k - (1 - 1/\theta_k)\,\theta_k^2 = 2\theta_k - \theta_k^2$ and
+# $1 - \theta_{k+1} = (1 - \theta_k)^2$. From $\theta_0 = 0.5$ the errors are $0.5, 0.25, 0.0625, \dots$. From
+# $\theta_0 = 3$ the first step gives $\theta_1 = 6 - 9 = -3$, outside the domain: the model is only trustworthy close to
 # the minimum.
 
 # %%
@@ -892,7 +911,7 @@ assert x3 < 0
 # :label: ex-newton-affine
 # Multiply the first feature of the breast-cancer data (column 1, after the intercept) by 1000, as if it had
 # been recorded in other units, and drop the L2 penalty. Run 10 Newton steps on the rescaled problem and map
-# the iterates back ($v_1 \to 1000\,v_1$). Do you get the same iterates as on the original problem? What
+# the iterates back ($\theta'_1 \to 1000\,\theta'_1$). Do you get the same iterates as on the original problem? What
 # happens to gradient descent with rate 8 (at most 200 steps)?
 # ```
 #
@@ -900,13 +919,14 @@ assert x3 < 0
 # :class: dropdown
 # ```
 #
-# Multiplying feature 1 by 1000 is the change of variables $w_1 = 1000\,v_1$: the weights $v$ of the rescaled
-# problem give the same predictions as $w$ on the original one. The L2 penalty is not invariant under this
-# change (it would penalize $v_1$ differently from $w_1$), so both problems here have no penalty.
+# Multiplying feature 1 by 1000 is the change of variables $\theta_1 = 1000\,\theta'_1$: the weights $\theta'$ of
+# the rescaled problem give the same predictions as $\theta$ on the original one. The L2 penalty is not invariant
+# under this change (it would penalize $\theta'_1$ differently from $\theta_1$), so both problems here have no
+# penalty.
 
 # %%
 X_scaled = X_bc.copy()
-X_scaled[:, 1] *= 1000.0  # feature 1 now in different units; v_1 = w_1 / 1000
+X_scaled[:, 1] *= 1000.0  # feature 1 in other units: theta'_1 = theta_1 / 1000
 orig, scaled = LogisticRegression(X_bc, y_bc), LogisticRegression(X_scaled, y_bc)
 p_orig = newton_by_hand(orig, w0, 10)
 p_scaled = newton_by_hand(scaled, w0, 10)
@@ -947,7 +967,7 @@ assert gd_s.fun > 1e5 * gd_o.fun and gd_s.fun_best == gd_s.history.loss[0]
 # ```{exercise} Levenberg-style damping without eigenvalues
 # :label: ex-newton-levenberg
 # Computing $\lambda_{\min}(H)$ costs as much as a solve. Replace it with a fixed damping: run
-# `gdlearn.optim.Newton(damping=δ)` on Rosenbrock from $(-1.2, 1)$ for $\delta = 1, 10, 100$ (step length 1,
+# `gdlearn.optim.Newton(damping=ζ)` on Rosenbrock from $(-1.2, 1)$ for $\zeta = 1, 10, 100$ (step length 1,
 # at most 1000 steps, $\|\nabla f\| \le 10^{-8}$). How does the number of steps change, and why?
 # ```
 #
@@ -956,18 +976,18 @@ assert gd_s.fun > 1e5 * gd_o.fun and gd_s.fun_best == gd_s.history.loss[0]
 # ```
 
 # %%
-steps_by_delta = {}
-for delta in (1.0, 10.0, 100.0):
-    r = minimize(rosen, x_start, Newton(damping=delta), max_steps=1000, gtol=1e-8)
-    steps_by_delta[delta] = r.n_steps
-    print(f"damping {delta:5.0f}: {r.status} after {r.n_steps} steps, x = {r.x}")
-assert steps_by_delta[1.0] < steps_by_delta[10.0] < steps_by_delta[100.0]
+steps_by_zeta = {}
+for zeta in (1.0, 10.0, 100.0):
+    r = minimize(rosen, x_start, Newton(damping=zeta), max_steps=1000, gtol=1e-8)
+    steps_by_zeta[zeta] = r.n_steps
+    print(f"damping {zeta:5.0f}: {r.status} after {r.n_steps} steps, x = {r.x}")
+assert steps_by_zeta[1.0] < steps_by_zeta[10.0] < steps_by_zeta[100.0]
 
 # %% [markdown]
-# A fixed $\delta$ keeps every direction downhill where $H + \delta I$ is positive definite, but it also
-# shrinks the step in the flat directions of the Hessian (those with eigenvalues $\lambda \ll \delta$ get the
-# factor $\lambda/(\lambda+\delta)$), all the way to the minimum. The larger $\delta$, the more the method
-# behaves like gradient descent with rate $1/\delta$, and the more steps it needs: with $\delta = 100$ it has not
+# A fixed $\zeta$ keeps every direction downhill where $H + \zeta I$ is positive definite, but it also
+# shrinks the step in the flat directions of the Hessian (those with eigenvalues $\lambda \ll \zeta$ get the
+# factor $\lambda/(\lambda+\zeta)$), all the way to the minimum. The larger $\zeta$, the more the method
+# behaves like gradient descent with rate $1/\zeta$, and the more steps it needs: with $\zeta = 100$ it has not
 # converged after 1000 steps. Adaptive damping,
 # large far away and shrinking near the minimum, is the Levenberg-Marquardt idea.
 #
