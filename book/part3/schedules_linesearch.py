@@ -64,7 +64,7 @@ print("gdlearn", gdlearn.__version__)
 # | exponential decay | $\alpha_k = \alpha_0\, \gamma^{k}$ | factor $\gamma$ per step |
 # | inverse time ($1/k$) | $\alpha_k = \dfrac{\alpha_0}{1 + r\,k/s}$ | rate $r$, time scale $s$ |
 # | cosine | $\alpha_k = \alpha_{\min} + \tfrac12(\alpha_0 - \alpha_{\min})\bigl(1 + \cos(\pi k / K)\bigr)$, $k \le K$ | length $K$, floor $\alpha_{\min}$ |
-# | linear warm-up | $\alpha_k = \alpha_0\,\dfrac{k+1}{W}$ for $k < W$, then the next schedule | $W$ warm-up steps |
+# | linear warm-up | $\alpha_k = \alpha_0\,\dfrac{k+1}{T_{\mathrm{w}}}$ for $k < T_{\mathrm{w}}$, then the next schedule | $T_{\mathrm{w}}$ warm-up steps |
 #
 # Step decay is the classic recipe ("divide the rate by 10 every 30 epochs"); the inverse-time schedule is the one stochastic
 # approximation theory asks for (its rates sum to infinity while their squares do not {cite:p}`robbins1951`);
@@ -84,7 +84,7 @@ by_hand = {
     "exponential (γ=0.97)": lr0 * 0.97**t,
     "inverse time (r=1, s=10)": lr0 / (1 + 1.0 * t / 10),
     "cosine (K=100)": 0.5 * lr0 * (1 + np.cos(np.pi * t / T)),
-    "warm-up (W=10) + cosine": np.where(
+    "warm-up (T_w=10) + cosine": np.where(
         t < 10, lr0 * (t + 1) / 10, 0.5 * lr0 * (1 + np.cos(np.pi * (t - 10) / 90))
     ),
 }
@@ -93,7 +93,7 @@ schedules = {
     "exponential (γ=0.97)": ExponentialDecay(lr0, gamma=0.97),
     "inverse time (r=1, s=10)": InverseTimeDecay(lr0, decay_rate=1.0, decay_steps=10),
     "cosine (K=100)": CosineDecay(lr0, total_steps=T),
-    "warm-up (W=10) + cosine": LinearWarmup(
+    "warm-up (T_w=10) + cosine": LinearWarmup(
         CosineDecay(lr0, total_steps=90), warmup_steps=10
     ),
 }
@@ -125,16 +125,20 @@ print("all hand-computed values agree")
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
-for name, sched in schedules.items():
-    ax.plot(t, sched.values(T), label=name)
-ax.set_xlabel("update t")
+for i, ((name, sched), mk) in enumerate(
+    zip(schedules.items(), ["o", "s", "^", "D", "v"], strict=True)
+):
+    # a marker every 12 updates, staggered so that the markers do not hide each other
+    ax.plot(t, sched.values(T), marker=mk, markevery=(2 * i, 12), ms=5, label=name)
+ax.set_xlabel("update k")
 ax.set_ylabel("learning rate")
 ax.set_title("Five learning-rate schedules over 100 updates")
 ax.legend()
 plt.show()
 
 # %% [markdown]
-# *The figure shows five learning-rate curves over 100 updates, all starting from or rising to 0.1: a
+# *The figure shows five learning-rate curves over 100 updates, each with its own line style and marker, all
+# starting from or rising to 0.1: a
 # staircase that halves every 30 steps, a smooth exponential decay, an inverse-time curve that falls
 # quickly and then flattens, a half cosine that reaches zero at step 100, and a linear ramp over the first
 # ten steps followed by a cosine.*
@@ -150,8 +154,9 @@ plt.show()
 # optimizer counts **updates**. With minibatches the two differ by the number of batches per epoch. Feed the
 # optimizer `StepDecay(0.1, step_size=30)` and it divides the rate every 30 *updates*; with 10 batches per
 # epoch that is every 3 epochs, ten times too early. `PerEpoch(schedule, steps_per_epoch)` turns a
-# schedule written in epochs into one in updates: $\alpha_k = s(\lfloor k / n \rfloor)$ with $n$ batches per
-# epoch.
+# schedule written in epochs into one in updates: update $k$ gets the rate that the epoch schedule gives epoch
+# $\lfloor k / N \rfloor$, where $N = \lceil n/B \rceil$ is the number of minibatches of size $B$ in an epoch of
+# $n$ examples.
 
 # %%
 batches_per_epoch, epochs = 10, 50
@@ -197,13 +202,13 @@ plt.show()
 
 # %% [markdown]
 # *The figure shows two staircases on a logarithmic rate axis over 50 epochs: the one counted in batches
-# drops by a factor of 10 every 3 epochs and falls below ten to the minus 17, the one counted in epochs stays at 0.1
+# drops by a factor of 10 every 3 epochs and falls to ten to the minus 17, the one counted in epochs stays at 0.1
 # until epoch 30 and then drops once to 0.01.*
 #
 # By epoch 10 the per-batch version has already cut the rate a thousandfold. What that does to training we
 # see on a logistic regression for the breast-cancer data {cite:p}`street1993` (569 patients, 30 standardized
-# measurements plus an intercept, a small L2 penalty), trained with minibatches of 57 rows, which makes 10
-# batches per epoch:
+# measurements plus an intercept, a small L2 penalty), trained with minibatches of $B = 57$ rows, which makes
+# $N = \lceil 569/57 \rceil = 10$ batches per epoch:
 
 # %%
 X_bc, y_bc = load_breast_cancer(return_X_y=True)
@@ -247,10 +252,10 @@ assert (
 #
 # ## The warm-up that starts at zero
 #
-# A linear warm-up ramps the rate from small to $\alpha_0$ over $W$ updates. The natural-looking
-# hand-written version is $\alpha_k = \alpha_0\, k / W$. But the first update has $k = 0$, so its rate is exactly
+# A linear warm-up ramps the rate from small to $\alpha_0$ over $T_{\mathrm{w}}$ updates. The natural-looking
+# hand-written version is $\alpha_k = \alpha_0\, k / T_{\mathrm{w}}$. But the first update has $k = 0$, so its rate is exactly
 # zero: the first gradient is computed and thrown away, and the parameters do not move. (The same version
-# reaches $\alpha_0$ only at $k = W$, one update later than intended.) We give both to `SGD` on the
+# reaches $\alpha_0$ only at $k = T_{\mathrm{w}}$, one update later than intended.) We give both to `SGD` on the
 # breast-cancer logistic regression and look at the parameters after one step.
 
 # %%
@@ -285,9 +290,9 @@ assert np.allclose(w1_gd, w0 - base / W * g0)
 
 # %% [markdown]
 # The hand-written warm-up wasted the first update; `gdlearn`'s `LinearWarmup` uses
-# $\alpha_0 (k+1)/W$, so its first update already moves by $\alpha_0/W$ times the gradient and its $W$-th update
-# ($k = W - 1$) reaches the full rate. gdlearn's unit tests pin this down
-# (`test_linear_warmup_starts_above_zero` in `tests/test_schedules.py` asserts a first rate of $\alpha_0/W > 0$), so
+# $\alpha_0 (k+1)/T_{\mathrm{w}}$, so its first update already moves by $\alpha_0/T_{\mathrm{w}}$ times the gradient
+# and its $T_{\mathrm{w}}$-th update ($k = T_{\mathrm{w}} - 1$) reaches the full rate. gdlearn's unit tests pin this down
+# (`test_linear_warmup_starts_above_zero` in `tests/test_schedules.py` asserts a first rate of $\alpha_0/T_{\mathrm{w}} > 0$), so
 # the bug cannot creep back in.
 #
 # ## Finding a rate: the learning-rate range test
@@ -301,12 +306,12 @@ assert np.allclose(w1_gd, w0 - base / W * g0)
 # What is plotted matters for the cost. Smith records the loss the training loop computes anyway: the loss
 # of each **minibatch**, just before its update. One minibatch is a noisy estimate of the full-data loss,
 # so the curve is smoothed, here with a bias-corrected exponential moving average over about ten updates
-# (the running average of the {doc}`../part3/adaptive_methods` chapter, with $\beta = 0.9$). Evaluating
+# (the running average of the {doc}`../part3/adaptive_methods` chapter, with the decay $\beta_1 = 0.9$). Evaluating
 # the loss on all the data after every update would give a cleaner curve, but it would cost a full pass
 # over the data per update, and make the test as expensive as many epochs of training.
 #
 # We run it on softmax regression for the ten digit classes of scikit-learn's bundled digits data set
-# {cite:p}`pedregosa2011` (1797 images of $8 \times 8$ pixels), with minibatches of 32 and a rate that
+# {cite:p}`pedregosa2011` (1797 images of $8 \times 8$ pixels), with minibatches of $B = 32$ and a rate that
 # grows exponentially from $10^{-4}$ to $10$ over 100 steps (`ExponentialDecay` with a factor greater
 # than 1). The test stops early if the smoothed loss exceeds four times its best value. The loop is
 # short enough to write out.
@@ -455,33 +460,33 @@ assert (
 # ## Line search: let the loss pick the step
 #
 # A schedule decides the rate before training starts. A **line search** decides it at every step, by trying
-# steps along the descent direction $d$ (here $d = -\nabla f(\theta)$) and keeping one that lowers the loss
-# *enough*. "Enough" is the **Armijo condition** {cite:p}`armijo1966`:
+# steps along a descent direction $p$ (here $p = -\nabla f(\theta)$) and keeping one that lowers the loss
+# *enough*. "Enough" is the **Armijo condition** {cite:p}`armijo1966`, with a constant $0 < c_1 < 1$:
 #
 # $$
-# f(\theta + \alpha d) \le f(\theta) + c\,\alpha\,\nabla f(\theta)^\top d , \qquad 0 < c < 1 .
+# f(\theta + \alpha p) \le f(\theta) + c_1\,\alpha\,\nabla f(\theta)^\top p .
 # $$
 #
-# The right-hand side is the tangent line at $\alpha = 0$ with its slope made $c$ times shallower (typically
-# $c = 10^{-4}$). A step whose loss lies above that line is rejected. Short steps always pass (near
+# The right-hand side is the tangent line at $\alpha = 0$ with its slope multiplied by $c_1$ (typically
+# $c_1 = 10^{-4}$). A step whose loss lies above that line is rejected. Short steps always pass (near
 # $\alpha = 0$ the loss follows its tangent, which is steeper than the line), so the condition rules out
 # steps that are **too long**: those that overshoot and gain less than a fixed fraction of what the slope
 # promised. On its own it says nothing against steps that are too short; a step of $10^{-12}$ passes.
 # What keeps the step from shrinking to nothing is the way it is searched for. **Backtracking** tries
-# $\bar\alpha, q\bar\alpha, q^2\bar\alpha, \dots$ (first trial $\bar\alpha$, shrink factor $0 < q < 1$)
+# $\bar\alpha, \varphi\bar\alpha, \varphi^2\bar\alpha, \dots$ (first trial $\bar\alpha$, shrink factor $0 < \varphi < 1$)
 # and keeps the first that passes {cite:p}`nocedal2006`, so it never shortens a step that is already
 # acceptable. It always stops, and not too early: if $\nabla f$ is $L$-Lipschitz, every
-# $\alpha \le 2(1-c)/L$ passes, so the accepted step is at least $\min\{\bar\alpha,\ 2q(1-c)/L\}$.
+# $\alpha \le 2(1-c_1)/L$ passes, so the accepted step is at least $\min\{\bar\alpha,\ 2\varphi(1-c_1)/L\}$.
 #
 # Line searches that may also lengthen the step, such as the ones inside quasi-Newton methods, rule out
-# short steps explicitly with a second test, the **curvature condition** of {cite:t}`wolfe1969`:
+# short steps explicitly with a second test, the **curvature condition** of {cite:t}`wolfe1969`, with a
+# second constant $c_2$, $0 < c_1 < c_2 < 1$:
 #
 # $$
-# \nabla f(\theta + \alpha d)^\top d \;\ge\; c_2\, \nabla f(\theta)^\top d ,
-# \qquad 0 < c < c_2 < 1 ,
+# \nabla f(\theta + \alpha p)^\top p \;\ge\; c_2\, \nabla f(\theta)^\top p ,
 # $$
 #
-# which rejects a step while the slope along $d$ at the new point is still steeply negative, that is,
+# which rejects a step while the slope along $p$ at the new point is still steeply negative, that is,
 # while going further would still pay (typically $c_2 = 0.9$). Armijo's condition together with this one
 # are the **Wolfe conditions**; a step satisfying both exists for every smooth $f$ bounded below, and it
 # is what keeps the BFGS update of the {doc}`../part3/newton` chapter positive definite.
@@ -490,15 +495,15 @@ assert (
 
 
 # %%
-def armijo_backtracking(f, x, g, alpha0=1.0, q=0.5, c=1e-4):
-    """Return (alpha, number of f evaluations) for the direction d = -g."""
-    fx, slope = f(x), -g @ g  # slope = g^T d
+def armijo_backtracking(f, x, g, alpha0=1.0, phi=0.5, c1=1e-4):
+    """Return (alpha, number of f evaluations) for the direction p = -g."""
+    fx, slope = f(x), -g @ g  # slope = g^T p
     alpha, evals = alpha0, 1
     while True:
         evals += 1
-        if f(x - alpha * g) <= fx + c * alpha * slope:
+        if f(x - alpha * g) <= fx + c1 * alpha * slope:
             return alpha, evals
-        alpha *= q
+        alpha *= phi
 
 
 rosen = Rosenbrock()
@@ -514,11 +519,11 @@ for x in (x_start, np.array([0.0, 0.0]), np.array([1.5, 2.0])):
     assert ls.success and (ls.alpha, ls.n_evals) == mine
 
 # %% [markdown]
-# `gdlearn.linesearch.ArmijoGD` is gradient descent with this search at every step (its argument `rho`
-# is the shrink factor $q$). On Rosenbrock's valley
+# `gdlearn.linesearch.ArmijoGD` is gradient descent with this search at every step (its arguments `c` and
+# `rho` are $c_1$ and the shrink factor $\varphi$). On Rosenbrock's valley
 # {cite:p}`rosenbrock1960` from the classic start $(-1.2, 1)$ we run 500 steps and check, from the recorded
 # history, that every accepted step satisfied the Armijo condition:
-# $f(\theta_{k+1}) \le f(\theta_k) - c\,\alpha_k \|\nabla f(\theta_k)\|^2$.
+# $f(\theta_{k+1}) \le f(\theta_k) - c_1\,\alpha_k \|\nabla f(\theta_k)\|^2$.
 
 # %%
 armijo = ArmijoGD(alpha0=1.0, rho=0.5, c=1e-4)
@@ -563,9 +568,20 @@ assert const.history.loss[30] < h.loss[30] and run.fun < const.fun / 10
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
 ax.semilogy(
-    np.arange(1, len(alphas) + 1), alphas, ".", ms=4, label=r"accepted step $\alpha_k$"
+    np.arange(1, len(alphas) + 1),
+    alphas,
+    "o",
+    ms=3,
+    zorder=3,
+    label=r"accepted step $\alpha_k$",
 )
-ax.axhline(2**-9, color="C1", ls="--", label=r"constant step $2^{-9} \approx 0.00195$")
+ax.axhline(
+    2**-9,
+    color="C1",
+    ls="--",
+    zorder=2,  # under the points that sit on it
+    label=r"constant step $2^{-9} \approx 0.00195$",
+)
 ax.set_xlabel("iteration k")
 ax.set_ylabel("step size (log scale)")
 ax.set_title("Steps accepted by Armijo backtracking on Rosenbrock")
@@ -670,13 +686,14 @@ assert set(ls_runs[1.0][1].alphas) == {1.0}
 #   numbers as the formulas.
 # - A schedule written in epochs must be converted before an optimizer that counts minibatch updates uses it
 #   (`PerEpoch`); otherwise a "drop every 30 epochs" happens every 3.
-# - A warm-up written as $\alpha_0 k/W$ with $k$ from 0 wastes the first update; $\alpha_0 (k+1)/W$ does not.
+# - A warm-up written as $\alpha_0 k/T_{\mathrm{w}}$ with $k$ from 0 wastes the first update; $\alpha_0 (k+1)/T_{\mathrm{w}}$
+#   does not.
 # - The learning-rate range test grows the rate over about a hundred minibatch steps and reads the
 #   smoothed minibatch loss; the rate where it falls fastest is a safe choice, and the rate where it
 #   stops falling marks the upper edge. It costs about as much as two epochs.
 # - Armijo's condition rejects steps that are too long; backtracking from a generous first trial
 #   $\bar\alpha$ (or Wolfe's curvature condition) is what keeps steps from becoming too short.
-# - Backtracking line search accepts the first of $\bar\alpha, q\bar\alpha, \dots$ that satisfies the Armijo
+# - Backtracking line search accepts the first of $\bar\alpha, \varphi\bar\alpha, \dots$ that satisfies the Armijo
 #   condition; it needs no tuned rate, but pays in function evaluations and needs a generous $\bar\alpha$,
 #   because it can only shrink.
 #
@@ -742,7 +759,7 @@ assert evals < armijo.n_evals / 3 and fx > run.fun
 #
 # ```{exercise} The range test on another data set
 # :label: ex-sched-rangetest
-# Run the range test on the breast-cancer logistic regression of this chapter (minibatches of 32, rates from
+# Run the range test on the breast-cancer logistic regression of this chapter (minibatches of $B = 32$, rates from
 # $10^{-4}$ to $100$ over 100 steps). Which rate does the steepest-fall rule pick?
 # ```
 #
