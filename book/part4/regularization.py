@@ -347,7 +347,7 @@ ax.set_ylim(1e-3, 1)
 ax.set_xlabel("gradient-descent step")
 ax.set_ylabel("loss")
 ax.set_title("100 features, 40 examples: training vs validation along GD")
-ax.legend(fontsize=10, loc="lower left")
+ax.legend(fontsize=10, loc="lower left", handlelength=4)  # long enough for the dashes
 plt.show()
 
 
