@@ -369,7 +369,7 @@ assert adam_hd_rate > 10 * 1e-3
 
 # %%
 styles = {  # colour, line style and marker: every series tells apart without colour
-    "constant, tuned": dict(color="C0", ls="-", marker=None),
+    "constant, tuned": dict(color="k", ls="-", marker=None),  # black: by lightness too
     "constant, too small": dict(color="C1", ls="--", marker="v"),
     "constant, too large": dict(color="C3", ls=":", marker="^"),
     "SGD-HD from too small": dict(color="C2", ls="-", marker="o"),
@@ -387,7 +387,7 @@ def plot_contest(results, unit, min_value, tuned, title, rate_steps=None):
         rate = results[name].history.lr[:rate_steps]
         every = max(1, len(rate) // 8)
         ax_rate.semilogy(rate, label=name, markevery=every, **styles[name])
-    ax_rate.axhline(tuned, color="C0", ls=(0, (1, 1)), label="tuned constant rate")
+    ax_rate.axhline(tuned, color="k", ls=(0, (1, 1)), label="tuned constant rate")
     ax_loss.set_xlabel(unit)
     ax_rate.set_xlabel(unit)
     ax_loss.set_ylabel("loss - minimum")
