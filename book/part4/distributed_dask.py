@@ -520,8 +520,9 @@ assert stale_excess[8][-10:].max() > 10 * stale_excess[8][0]
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.2))
-for tau in TAUS:
-    ax.semilogy(stale_excess[tau], marker=".", label=rf"$\tau$ = {tau}")
+for tau, marker in zip(TAUS, ["o", "s", "^", "D", "v"], strict=True):
+    ax.semilogy(stale_excess[tau], marker=marker, markevery=4, ms=5,
+                label=rf"$\tau$ = {tau}")
 ax.set_xlabel("step k")
 ax.set_ylabel(r"excess loss $f(\theta_k) - f(\theta^\star)$")
 ax.set_title(r"Simulated stale gradients, $\alpha$ = 0.5/L")
