@@ -18,7 +18,7 @@
 #   advance, the same tuning budget for every method, held-out seeds, cost counted in gradient
 #   evaluations rather than seconds;
 # - measure time to target, and charge a line search or a Newton step for the extra work it does;
-# - compute and read a performance profile $\rho_s(\tau)$ and AlgoPerf's score, the area under it;
+# - compute and read a performance profile $F_s(\chi)$ and AlgoPerf's score, the area under it;
 # - say what a small benchmark shows, and what it cannot show.
 # ```
 #
@@ -96,21 +96,29 @@ print("gdlearn", gdlearn.__version__)
 #    trials, the best of five noisy costs is biased low.
 # 4. **Seeds.** Each workload is run from 5 seeds. A seed draws the starting point and, for the two
 #    minibatch workloads, the order of the minibatches.
-# 5. **Performance profiles.** A problem $p$ is a (workload, seed) pair, 20 in all. With $t_{p,s}$
-#    the cost of optimizer $s$ on problem $p$, the **performance ratio** and the **profile** are
+# 5. **Performance profiles.** A problem $p$ is a (workload, seed) pair, 20 in all, and
+#    $\mathcal P$ is the set of them. With $C_{p,s}$ the cost of optimizer $s$ on problem $p$, the
+#    **performance ratio** and the **profile** are
 #
 # $$
-# r_{p,s} = \frac{t_{p,s}}{\min_{s'} t_{p,s'}}, \qquad
-# \rho_s(\tau) = \frac{\lvert\{p : r_{p,s} \le \tau\}\rvert}{n_p}.
+# \begin{aligned}
+# R_{p,s} &= \frac{C_{p,s}}{\min_{s'} C_{p,s'}}, \\
+# F_s(\chi) &= \frac{\lvert\{p \in \mathcal P : R_{p,s} \le \chi\}\rvert}
+# {\lvert\mathcal P\rvert}.
+# \end{aligned}
 # $$
 #
-# $\rho_s(1)$ is the share of problems on which $s$ was the fastest (ties count for each), and
-# $\rho_s(\tau)$ for large $\tau$ is the share it solved at all. AlgoPerf summarizes a profile by
-# its mean height over $1 \le \tau \le \tau_{\max}$, with $\tau_{\max} = 4$:
+# $F_s(1)$ is the share of problems on which $s$ was the fastest (ties count for each), and
+# $F_s(\chi)$ for large $\chi$ is the share it solved at all. AlgoPerf summarizes a profile by
+# its mean height over $1 \le \chi \le \chi_{\max}$, with $\chi_{\max} = 4$:
 #
 # $$
-# B_s = \frac{1}{\tau_{\max} - 1}\int_1^{\tau_{\max}} \rho_s(\tau)\,d\tau \in [0, 1].
+# \bar F_s = \frac{1}{\chi_{\max} - 1}\int_1^{\chi_{\max}} F_s(\chi)\,d\chi \in [0, 1].
 # $$
+#
+# Dolan and Moré write $\tau$ for the factor, $r_{p,s}$ for the ratio and $\rho_s(\tau)$ for the
+# profile, and so do `gdlearn.benchmark`'s docstrings; in this book $\tau$ is a gradient's
+# staleness, $\rho$ a rate and $r^\star$ a distance, hence the letters above.
 #
 # AlgoPerf profiles over workloads, with one time per workload (from the best of its tuning trials).
 # With only four workloads a profile would have four steps, so here each seed is a problem of its
@@ -275,13 +283,15 @@ for wl in WORKLOADS:
 # constructor for a given value of the tuned setting, and the five values tried. Adding an
 # optimizer is adding a line. The fixed settings are the defaults of `gdlearn` (which are
 # PyTorch's), except the momentum $\beta = 0.9$ of heavy ball and Nesterov (the default is no
-# momentum at all). Two remarks on what the defaults mean here:
+# momentum at all). Four remarks on what the defaults mean here:
 #
 # - `AdamW`'s default decoupled weight decay $\nu = 10^{-2}$ moves its fixed point slightly away
 #   from the minimizer of $f$; it is left on, as a user who takes the default would.
 # - `Muon` orthogonalizes the update of a weight *matrix*. On the three workloads whose parameters
-#   are one vector, it runs entirely on its documented fallback, AdamW with $\beta_2 = 0.95$; only
-#   the MLP tests Muon proper (both weight matrices orthogonalized, the biases on the fallback).
+#   are one vector, it runs entirely on its documented fallback, AdamW with $\beta_2 = 0.95$ and no
+#   weight decay; only the MLP tests Muon proper. Jordan et al. advise AdamW for the first and the
+#   last layer, which in a network with one hidden layer would leave Muon nothing, so here both
+#   weight matrices take the Muon update and only the biases take the fallback.
 # - `Newton` needs a Hessian, which `gdlearn`'s MLP does not provide (and which would cost 2,410
 #   gradient evaluations per step). It runs on the other three workloads and counts as not solving
 #   the MLP.
@@ -332,8 +342,8 @@ for name, (_, grid) in REGISTRY.items():
 #
 # For each workload and optimizer: tune on the three tuning seeds, then run the chosen setting from
 # the five reported seeds and record its cost in gradient evaluations and in steps. A tuning run is
-# stopped as soon as it has spent more than the best median so far (it can no longer be chosen, so
-# the choice is the same as without the cut); that keeps the whole benchmark to a few seconds.
+# stopped as soon as it has spent more than the best median so far: it can no longer be chosen, so
+# the choice is the same as without the cut (a unit test of `gdlearn.benchmark` checks this).
 
 # %%
 def applies(name, wl):
@@ -422,8 +432,9 @@ for s, name in enumerate(NAMES):
 # - `SGDHD` and `AdamHD` score the same as `SGD` and `Adam`: with their default hypergradient
 #   rates $\psi$ the learned rate hardly moves in a few hundred steps.
 #
-# Now the profiles. The table gives $\rho_s(\tau)$ at a few values of $\tau$, over the 20
-# (workload, seed) problems, the share solved at all, and the score $B_s$; it is sorted by the score.
+# Now the profiles. The table gives $F_s(\chi)$ at a few values of $\chi$, over the 20
+# (workload, seed) problems, the share solved at all, and the score $\bar F_s$; it is sorted by the
+# score.
 
 # %%
 TAUS = [1.0, 2.0, 4.0, 16.0]
@@ -431,11 +442,11 @@ rho = performance_profile(evals, TAUS)
 score = profile_score(evals, tau_max=4.0)
 solved = np.isfinite(evals).mean(axis=0)
 rank = np.argsort(-score, kind="stable")
-print(f"{'optimizer':<18}" + "".join(f"{'rho(' + f'{t:g}' + ')':>9}" for t in TAUS)
-      + f"{'solved':>8}{'score B':>9}")
+print(f"{'optimizer':<18}" + "".join(f"{'F(' + f'{t:g}' + ')':>8}" for t in TAUS)
+      + f"{'solved':>8}{'score':>7}")
 for s in rank:
-    print(f"{NAMES[s]:<18}" + "".join(f"{r:>9.2f}" for r in rho[:, s])
-          + f"{solved[s]:>8.2f}{score[s]:>9.2f}")
+    print(f"{NAMES[s]:<18}" + "".join(f"{r:>8.2f}" for r in rho[:, s])
+          + f"{solved[s]:>8.2f}{score[s]:>7.2f}")
 
 # %% [markdown]
 # The profiles themselves, split into four panels by family so that each curve can be told apart;
@@ -468,7 +479,7 @@ for ax, (title, members) in zip(axes.flat, PANELS.items(), strict=True):
     ax.legend(fontsize=8, loc="lower right")
     ax.set_ylim(-0.02, 1.02)
 for ax in axes[1]:
-    ax.set_xlabel("tau: within this factor of the best")
+    ax.set_xlabel("factor chi of the best cost")
 for ax in axes[:, 0]:
     ax.set_ylabel("share of problems")
 fig.suptitle("Performance profiles, cost in gradient evaluations (20 problems)")
@@ -477,7 +488,7 @@ plt.show()
 # %% [markdown]
 # *The figure shows* the performance profiles of all twenty optimizers in four panels by family:
 # each curve is the share of the 20 workload-seed problems that an optimizer solves within a
-# factor tau of the fastest one, on a logarithmic tau axis from 1 to 64, with the curves of the
+# factor chi of the fastest one, on a logarithmic chi axis from 1 to 64, with the curves of the
 # other families in grey.
 
 # %% [markdown]
@@ -488,12 +499,12 @@ plt.show()
 # %%
 DIAGONAL = {"AdaGrad", "RMSProp", "AdaDelta", "Adam", "AdamW", "AMSGrad", "AdamHD",
             "NAdam", "ScheduleFreeAdamW", "Prodigy"}  # a step size per coordinate
-print("1. highest scores B: "
+print("1. highest scores: "
       + ", ".join(f"{NAMES[s]} ({score[s]:.2f})" for s in rank[:3])
       + ": all with a per-coordinate step size")
 assert {NAMES[s] for s in rank[:3]} <= DIAGONAL
 
-print(f"2. largest share of wins rho(1): {rho[0].max():.2f}; fastest median:")
+print(f"2. largest share of wins F(1): {rho[0].max():.2f}; fastest median:")
 winners = {}
 for w, wl in enumerate(WORKLOADS):
     med = np.median(evals[w * len(SEEDS):(w + 1) * len(SEEDS)], axis=0)
@@ -526,7 +537,7 @@ for a, b in [("SGDHD", "SGD"), ("AdamHD", "Adam")]:
 # other, and they are earned differently: AdaGrad and RMSProp owe their scores to the three
 # workloads other than the quadratic, of whose seeds they solve none, while
 # ScheduleFreeAdamW solved all twenty problems. A reader who needs one optimizer for problems
-# they have not seen should look at $\rho_s(16)$ and the share solved as much as at $B_s$: heavy
+# they have not seen should look at $F_s(16)$ and the share solved as much as at $\bar F_s$: heavy
 # ball, Adam and ScheduleFreeAdamW solve everything, and heavy ball is within a factor of four of
 # the best on 65 % of the problems.
 #
@@ -561,7 +572,7 @@ for a, b in [("SGDHD", "SGD"), ("AdamHD", "Adam")]:
 score_steps = profile_score(steps, tau_max=4.0)
 for name in ["ArmijoGD", "Newton", "heavy ball", "Adam"]:
     s = NAMES.index(name)
-    print(f"{name:<11} score B counted in gradient evaluations {score[s]:.2f}, "
+    print(f"{name:<11} score counted in gradient evaluations {score[s]:.2f}, "
           f"in steps {score_steps[s]:.2f}")
 armijo, newton = NAMES.index("ArmijoGD"), NAMES.index("Newton")
 assert score_steps[armijo] > 3 * score[armijo] and score_steps[newton] > score[newton]
@@ -574,10 +585,10 @@ assert score_steps[armijo] > 3 * score[armijo] and score_steps[newton] > score[n
 #   not used to choose.
 # - Time to target is counted in work: gradient evaluations, with a line search charged for its
 #   loss values and Newton for its Hessian. Counted in steps, both look far better than they are.
-# - A performance profile $\rho_s(\tau)$ shows, for every factor $\tau$, the share of problems an
-#   optimizer solves within $\tau$ times the best; $\rho_s(1)$ is its share of wins and
-#   $\rho_s(\infty)$ its share solved. AlgoPerf's score is the mean height of the profile up to
-#   $\tau = 4$.
+# - A performance profile $F_s(\chi)$ shows, for every factor $\chi$, the share of problems an
+#   optimizer solves within $\chi$ times the best; $F_s(1)$ is its share of wins and
+#   $F_s(\infty)$ its share solved. AlgoPerf's score is the mean height of the profile up to
+#   $\chi = 4$.
 # - Limits: four small workloads, one machine's arithmetic, one tuned setting per optimizer on a
 #   five-point ladder, targets chosen by the author. The ranking is a measurement of these choices,
 #   not a verdict on the optimizers.
@@ -586,7 +597,7 @@ assert score_steps[armijo] > 3 * score[armijo] and score_steps[newton] > score[n
 #
 # ```{exercise} Wins and ties
 # :label: ex-bench-ties
-# Show that $\sum_s \rho_s(1)$ is at least the share of problems solved by some optimizer, with
+# Show that $\sum_s F_s(1)$ is at least the share of problems solved by some optimizer, with
 # equality exactly when no problem has two fastest optimizers. Check the inequality on the
 # benchmark's table, and count the ties.
 # ```
@@ -595,13 +606,13 @@ assert score_steps[armijo] > 3 * score[armijo] and score_steps[newton] > score[n
 # :class: dropdown
 # ```
 #
-# $n_p \sum_s \rho_s(1) = \sum_p \lvert\{s : r_{p,s} = 1\}\rvert$. A problem that someone solved has
-# at least one optimizer with $r_{p,s} = 1$, and exactly one unless there is a tie; a problem nobody
+# $\lvert\mathcal P\rvert \sum_s F_s(1) = \sum_p \lvert\{s : R_{p,s} = 1\}\rvert$. A problem that
+# someone solved has at least one optimizer with $R_{p,s} = 1$, and exactly one unless there is a tie; a problem nobody
 # solved has none. Summing over problems gives the claim.
 
 # %%
 wins = (performance_ratios(evals) == 1).sum(axis=1)
-print(f"sum of rho(1) = {rho[0].sum():.2f}; share solved by someone = "
+print(f"sum of F(1) = {rho[0].sum():.2f}; share solved by someone = "
       f"{np.mean(wins > 0):.2f}; problems with a tie for first: {(wins > 1).sum()}")
 assert np.isclose(rho[0].sum(), np.mean(wins)) and rho[0].sum() >= np.mean(wins > 0)
 
@@ -612,7 +623,13 @@ assert np.isclose(rho[0].sum(), np.mean(wins)) and rho[0].sum() >= np.mean(wins 
 # ```{exercise} The score as an average over problems
 # :label: ex-bench-score
 # Show that AlgoPerf's score is the mean over problems of a simple function of the ratio:
-# $B_s = \frac{1}{n_p}\sum_p \frac{\max(0,\ \tau_{\max} - r_{p,s})}{\tau_{\max} - 1}$. Which
+#
+# $$
+# \bar F_s = \frac{1}{\lvert\mathcal P\rvert}\sum_{p \in \mathcal P}
+# \frac{\max(0,\ \chi_{\max} - R_{p,s})}{\chi_{\max} - 1}.
+# $$
+#
+# Which
 # problems do not count at all? Check the formula against a fine numerical integral of the profile.
 # ```
 #
@@ -620,10 +637,10 @@ assert np.isclose(rho[0].sum(), np.mean(wins)) and rho[0].sum() >= np.mean(wins 
 # :class: dropdown
 # ```
 #
-# $\rho_s(\tau) = \frac{1}{n_p}\sum_p \mathbf 1[r_{p,s} \le \tau]$, so exchanging sum and integral,
-# $\int_1^{\tau_{\max}} \mathbf 1[r_{p,s} \le \tau]\,d\tau$ is the length of
-# $[\max(1, r_{p,s}), \tau_{\max}]$, which is $\max(0, \tau_{\max} - r_{p,s})$ since
-# $r_{p,s} \ge 1$. A problem solved more than $\tau_{\max} = 4$ times slower than the best counts
+# $F_s(\chi) = \frac{1}{\lvert\mathcal P\rvert}\sum_p \mathbf 1[R_{p,s} \le \chi]$, so after
+# exchanging sum and integral, $\int_1^{\chi_{\max}} \mathbf 1[R_{p,s} \le \chi]\,d\chi$ is the
+# length of $[\max(1, R_{p,s}), \chi_{\max}]$, which is $\max(0, \chi_{\max} - R_{p,s})$ since
+# $R_{p,s} \ge 1$. A problem solved more than $\chi_{\max} = 4$ times slower than the best counts
 # exactly like a problem not solved: the score rewards being near the best, not merely finishing.
 
 # %%
@@ -640,7 +657,7 @@ assert np.allclose(score, riemann, atol=1e-4)
 # :label: ex-bench-relative
 # Ratios divide by the best optimizer in the field, so adding a contestant can change how two
 # others compare. Build a table of two problems and two optimizers A and B where B has the higher
-# score $B_s$, and a third optimizer C whose arrival makes A's score the higher one.
+# score $\bar F_s$, and a third optimizer C whose arrival makes A's score the higher one.
 # ```
 #
 # ```{solution-start} ex-bench-relative
@@ -649,10 +666,10 @@ assert np.allclose(score, riemann, atol=1e-4)
 #
 # Take costs A = (10, 30) and B = (12, 24) on the two problems. Alone, A is best on problem 1
 # (ratio 1) and B is 1.2 times slower; on problem 2 B is best and A is 1.25 times slower, so
-# $B_A = (3 + 2.75)/6$ and $B_B = (2.8 + 3)/6$, and B leads. Now add C = (4, 100). On problem 1 the
+# $\bar F_A = (3 + 2.75)/6$ and $\bar F_B = (2.8 + 3)/6$, and B leads. Now add C = (4, 100). On problem 1 the
 # best is 4, so A's ratio becomes 2.5 and B's 3: A's score drops by $1.5/6$ and B's by $1.8/6$,
-# and A leads. Nothing about A and B changed; only the field did. (This is why AlgoPerf fixes its
-# baselines, and why profiles should be read together with the raw costs.)
+# and A leads. Nothing about A and B changed; only the field did. A profile ranks optimizers
+# relative to the field that was run, which is one more reason to read it beside the raw costs.
 
 # %%
 table = np.array([[10.0, 12.0], [30.0, 24.0]])
