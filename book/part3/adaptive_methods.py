@@ -79,7 +79,7 @@ assert res_adam.fun < 1e-10 and res_gd.fun > 1e-3
 
 # %% [markdown]
 # Adam moves the two coordinates in lockstep: coordinate $i$'s gradient is $\lambda_i \theta_i$, and Adam's update does
-# not change when a coordinate's gradient is multiplied by a constant (as long as the gradient is large compared with
+# not change when a coordinate's gradient is multiplied by a positive constant (as long as the gradient is large compared with
 # $\varepsilon = 10^{-8}$), so the curvatures $0.01$ and $100$ cancel out.
 # That invariance is the whole idea: dividing by a per-coordinate scale is a *diagonal preconditioner*, a cheap
 # stand-in for the Hessian's curvatures (Hessian, eigenvalues and condition number are defined in the second-order
