@@ -820,8 +820,8 @@ assert counts["original"][1] == counts["x 1000"][1]
 #    $$
 #    \begin{aligned}
 #    &f(\theta + \Delta) - f(\theta) - g^\top\Delta \\
-#    &\quad = \int_0^1 G(t)^\top \Delta \, dt
-#    \le \int_0^1 \|G(t)\|\,\|\Delta\| \, dt \\
+#    &\quad = \int_0^1 G(t)^\top \Delta \, dt \\
+#    &\quad \le \int_0^1 \|G(t)\|\,\|\Delta\| \, dt \\
 #    &\quad \le \int_0^1 L t \|\Delta\|^2 \, dt = \frac{L}{2}\|\Delta\|^2 ,
 #    \end{aligned}
 #    $$
