@@ -322,10 +322,6 @@ _OVERFLOW_JS = """() => {
 # them). The list may only shrink: a page that fits now must be removed from it, and any other page
 # with an equation too wide fails. Code and printed output must fit on every page at both widths.
 KNOWN_WIDE_MATH_390: set[str] = {
-    "book/part2/derivatives_and_gradients.html",
-    "book/part2/loss_functions.html",
-    "book/part2/update_rule.html",
-    "book/part2/convergence_rates.html",
     "book/part4/ill_conditioning.html",
     "book/part4/distributed_dask.html",
     "book/appendix/api/objectives.html",
