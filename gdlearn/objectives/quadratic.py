@@ -37,8 +37,11 @@ class Quadratic(Objective):
 
     .. math::
 
-        f(x) = \tfrac12 (x - c)^\top A (x - c), \qquad A = Q \operatorname{diag}(\lambda) Q^\top,
-        \qquad \nabla f(x) = A (x - c), \qquad \nabla^2 f(x) = A.
+        \begin{aligned}
+        f(x) &= \tfrac12 (x - c)^\top A (x - c), \\
+        A &= Q \operatorname{diag}(\lambda) Q^\top, \\
+        \nabla f(x) &= A (x - c), \qquad \nabla^2 f(x) = A.
+        \end{aligned}
 
     For positive eigenvalues the minimizer is :math:`c` with value 0; gradient descent with step
     :math:`1/L` contracts the error by :math:`1 - 1/\kappa` per step, where

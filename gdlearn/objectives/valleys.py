@@ -92,7 +92,10 @@ class Beale(Objective):
 
     .. math::
 
-        f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2,
+        \begin{aligned}
+        f(x, y) = {}&(1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 \\
+        &+ (2.625 - x + xy^3)^2,
+        \end{aligned}
 
     with the global minimum :math:`f(3, 0.5) = 0`.
     """
@@ -138,8 +141,10 @@ class Booth(Objective):
 
     .. math::
 
-        f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2,
-        \qquad \nabla^2 f = \begin{pmatrix} 10 & 8 \\ 8 & 10 \end{pmatrix},
+        \begin{aligned}
+        f(x, y) &= (x + 2y - 7)^2 + (2x + y - 5)^2, \\
+        \nabla^2 f &= \begin{pmatrix} 10 & 8 \\ 8 & 10 \end{pmatrix},
+        \end{aligned}
 
     with the global minimum :math:`f(1, 3) = 0` (Hessian eigenvalues 2 and 18, :math:`\kappa = 9`).
     """
