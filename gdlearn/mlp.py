@@ -12,10 +12,12 @@ runs the chain rule from the top, with :math:`\delta_l = \partial J / \partial z
 
 .. math::
 
-    \delta_L = \frac{1}{n}(\hat y - Y), \qquad
-    \frac{\partial J}{\partial W_l} = h_{l-1}^\top \delta_l + \lambda W_l, \qquad
-    \frac{\partial J}{\partial b_l} = \textstyle\sum_i \delta_{l,i}, \qquad
-    \delta_{l-1} = (\delta_l W_l^\top) \odot \phi_{l-1}'(z_{l-1}).
+    \begin{aligned}
+    \delta_L &= \frac{1}{n}(\hat y - Y), \\
+    \frac{\partial J}{\partial W_l} &= h_{l-1}^\top \delta_l + \lambda W_l, \\
+    \frac{\partial J}{\partial b_l} &= \textstyle\sum_i \delta_{l,i}, \\
+    \delta_{l-1} &= (\delta_l W_l^\top) \odot \phi_{l-1}'(z_{l-1}).
+    \end{aligned}
 
 Here :math:`\hat y` is :math:`z_L` for a linear output, :math:`\sigma(z_L)` for a sigmoid
 output and :math:`\operatorname{softmax}(z_L)` for a softmax output: for each pairing of output

@@ -35,9 +35,11 @@ class LinearRegression(DataLoss):
 
     .. math::
 
-        J(w) = \frac{1}{2n}\|Xw - y\|^2 + \frac{\lambda}{2}\|w\|^2, \qquad
-        \nabla J(w) = \frac{1}{n} X^\top (Xw - y) + \lambda w, \qquad
-        \nabla^2 J = \frac{1}{n} X^\top X + \lambda I.
+        \begin{aligned}
+        J(w) &= \frac{1}{2n}\|Xw - y\|^2 + \frac{\lambda}{2}\|w\|^2, \\
+        \nabla J(w) &= \frac{1}{n} X^\top (Xw - y) + \lambda w, \\
+        \nabla^2 J &= \frac{1}{n} X^\top X + \lambda I.
+        \end{aligned}
 
     Parameters
     ----------
@@ -89,13 +91,18 @@ class LogisticRegression(DataLoss):
 
     .. math::
 
-        J(w) = \frac{1}{n}\sum_i \big[\log(1 + e^{z_i}) - y_i z_i\big] + \frac{\lambda}{2}\|w\|^2,
-        \qquad \nabla J(w) = \frac{1}{n} X^\top(\sigma(z) - y) + \lambda w,
+        \begin{aligned}
+        J(w) &= \frac{1}{n}\sum_i \big[\log(1 + e^{z_i}) - y_i z_i\big] \\
+        &\quad + \frac{\lambda}{2}\|w\|^2, \\
+        \nabla J(w) &= \frac{1}{n} X^\top(\sigma(z) - y) + \lambda w,
+        \end{aligned}
 
     .. math::
 
-        \nabla^2 J(w) = \frac{1}{n} X^\top \operatorname{diag}\big(\sigma(z)(1-\sigma(z))\big) X
-        + \lambda I.
+        \begin{aligned}
+        \nabla^2 J(w) = {}&\frac{1}{n} X^\top \operatorname{diag}\big(\sigma(z)(1-\sigma(z))\big) X \\
+        &+ \lambda I.
+        \end{aligned}
 
     :math:`\log(1 + e^{z})` is evaluated as ``np.logaddexp(0, z)``, finite for any finite ``z``.
 
@@ -155,8 +162,11 @@ class SoftmaxRegression(DataLoss):
 
     .. math::
 
-        J(W) = \frac{1}{n}\sum_i \Big[\log\sum_k e^{Z_{ik}} - Z_{i y_i}\Big] + \frac{\lambda}{2}\|W\|_F^2,
-        \qquad \nabla J(W) = \frac{1}{n} X^\top (P - Y) + \lambda W,
+        \begin{aligned}
+        J(W) &= \frac{1}{n}\sum_i \Big[\log\sum_k e^{Z_{ik}} - Z_{i y_i}\Big] \\
+        &\quad + \frac{\lambda}{2}\|W\|_F^2, \\
+        \nabla J(W) &= \frac{1}{n} X^\top (P - Y) + \lambda W,
+        \end{aligned}
 
     with :math:`Z = XW`, :math:`P = \operatorname{softmax}(Z)` row by row and :math:`Y` the
     one-hot labels.  Without a penalty the loss is unchanged when the same vector is added to
