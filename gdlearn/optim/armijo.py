@@ -18,9 +18,11 @@ class ArmijoGD(Optimizer):
 
     .. math::
 
-        x_{t+1} = x_t - \alpha_t g_t, \qquad
-        \alpha_t = \max\{\alpha_0 \rho^i : f(x_t - \alpha_0\rho^i g_t)
-                    \le f(x_t) - c\,\alpha_0\rho^i \|g_t\|^2,\ i = 0, 1, \dots\}.
+        \begin{aligned}
+        x_{t+1} &= x_t - \alpha_t g_t, \qquad \alpha_t = \alpha_0 \rho^i, \\
+        &\text{with $i \ge 0$ the smallest integer such that} \\
+        &f(x_t - \alpha_t g_t) \le f(x_t) - c\,\alpha_t \|g_t\|^2.
+        \end{aligned}
 
     Because it needs function values, :meth:`step` takes ``f`` as a third argument
     (``needs_value = True``; :func:`gdlearn.loop.minimize` passes it).  When the search fails
