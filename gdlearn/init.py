@@ -218,8 +218,10 @@ def xavier_uniform(shape: tuple[int, ...], rng: np.random.Generator, gain: float
 
     .. math::
 
-        W_{ij} \sim U(-b, b), \qquad b = g\sqrt{\frac{6}{n_{in} + n_{out}}},
-        \qquad \operatorname{Var} W_{ij} = \frac{2 g^2}{n_{in} + n_{out}}.
+        \begin{aligned}
+        W_{ij} &\sim U(-b, b), \qquad b = g\sqrt{\frac{6}{n_{in} + n_{out}}}, \\
+        \operatorname{Var} W_{ij} &= \frac{2 g^2}{n_{in} + n_{out}}.
+        \end{aligned}
 
     The variance is the compromise between keeping activations (:math:`1/n_{in}`) and
     back-propagated gradients (:math:`1/n_{out}`) at constant scale through a linear layer.
@@ -274,8 +276,10 @@ def he_uniform(shape: tuple[int, ...], rng: np.random.Generator, gain: float = m
 
     .. math::
 
-        W_{ij} \sim U(-b, b), \qquad b = g\sqrt{\frac{3}{n_{in}}},
-        \qquad \operatorname{Var} W_{ij} = \frac{g^2}{n_{in}}, \quad g = \sqrt{2}\ \text{for ReLU}.
+        \begin{aligned}
+        W_{ij} &\sim U(-b, b), \qquad b = g\sqrt{\frac{3}{n_{in}}}, \\
+        \operatorname{Var} W_{ij} &= \frac{g^2}{n_{in}}, \qquad g = \sqrt{2}\ \text{for ReLU}.
+        \end{aligned}
 
     A ReLU zeroes half of its inputs on average, halving the second moment; the factor 2 restores it.
 
