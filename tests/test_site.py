@@ -321,14 +321,7 @@ _OVERFLOW_JS = """() => {
 # the site allows (55 %): each needs its long equations split with `aligned` (issue 13, left open for
 # them). The list may only shrink: a page that fits now must be removed from it, and any other page
 # with an equation too wide fails. Code and printed output must fit on every page at both widths.
-KNOWN_WIDE_MATH_390: set[str] = {
-    "book/part4/ill_conditioning.html",
-    "book/part4/distributed_dask.html",
-    "book/appendix/api/objectives.html",
-    "book/appendix/api/models.html",
-    "book/appendix/api/optim.html",
-    "book/appendix/api/init.html",
-}
+KNOWN_WIDE_MATH_390: set[str] = set()
 
 
 @pytest.mark.parametrize("width", [1366, 390])
