@@ -104,6 +104,11 @@ def test_references_survive_with_translated_titles():
     assert [p.kind for p in problems] == ["reference"] and "kingma2015" in problems[0].detail
 
 
+def test_a_latex_group_is_not_a_role():
+    assert not i18n_check.references(r"with :math:`n_{in}` and :math:`a^{in}` inputs")
+    assert i18n_check.references("see {doc}`x`") == {"{doc}`x`": 1}
+
+
 def test_glossary_terms_are_required_longest_first():
     terms = i18n_check.load_glossary()
     by_name = {t.english: t for t in terms}

@@ -38,7 +38,8 @@ GLOSSARY = ROOT / "book" / "appendix" / "glossary.md"
 # -- what must survive ------------------------------------------------------------------------
 _ENV = r"\\begin\{(?P<env>[a-zA-Z*]+)\}.*?\\end\{(?P=env)\}"
 _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\$).+?(?<!\\)\$|\{math\}`[^`]+`|" + _ENV, re.S)
-_ROLE = re.compile(r"\{(?P<role>[a-z:-]+)\}`(?P<body>[^`]*)`")
+# a role, not a LaTeX group such as the {in} of n_{in}: no letter, _, ^ or backslash before the brace
+_ROLE = re.compile(r"(?<![\w^\\])\{(?P<role>[a-z:-]+)\}`(?P<body>[^`]*)`")
 _LINK = re.compile(r"\]\((?P<url>[^)\s]+)\)|<(?P<auto>https?://[^>\s]+)>")
 _CODE = re.compile(r"``.+?``|`[^`]+`")
 _TITLED = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$", re.S)

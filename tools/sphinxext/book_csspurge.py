@@ -13,7 +13,10 @@ import re
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-_NOT_CLASS = re.compile(r"\[[^\]]*\]|\"[^\"]*\"|'[^']*'")
+# parts of a selector whose class names need not be on the page: attribute values, strings, and
+# :not(...) (a negation can only make a rule match more, e.g. KaTeX's
+# `.accent-body:not(.accent-full)`, which places every accent)
+_NOT_CLASS = re.compile(r"\[[^\]]*\]|\"[^\"]*\"|'[^']*'|:not\([^)]*\)")
 
 
 def _skip_string(text: str, k: int) -> int:

@@ -24,14 +24,18 @@ ZH_DIR = "zh"
 
 
 class KeepDocstringsEnglish(SphinxTransform):
-    """Mark the text of autodoc's entries (``desc`` nodes) as not translatable, before the i18n
-    transform (priority 20) and the gettext builder look at it."""
+    """Mark the text autodoc takes from docstrings (``desc`` nodes, and module docstrings) as not
+    translatable, before the i18n transform (priority 20) and the gettext builder look at it."""
 
     default_priority = 10
 
     def apply(self, **kwargs: Any) -> None:
         for desc in self.document.findall(addnodes.desc):
             for node in desc.findall(nodes.TextElement):
+                node["translatable"] = False
+        # a module's docstring (automodule) is not inside a desc node; its source names it
+        for node in self.document.findall(nodes.TextElement):
+            if ":docstring of " in (node.source or ""):
                 node["translatable"] = False
 
 
