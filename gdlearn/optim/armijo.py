@@ -19,9 +19,9 @@ class ArmijoGD(Optimizer):
     .. math::
 
         \begin{aligned}
-        x_{t+1} &= x_t - \alpha_t g_t, \qquad \alpha_t = \alpha_0 \rho^i, \\
-        &\text{with $i \ge 0$ the smallest integer such that} \\
-        &f(x_t - \alpha_t g_t) \le f(x_t) - c\,\alpha_t \|g_t\|^2.
+        x_{t+1} &= x_t - \alpha_t g_t, \qquad \alpha_t = \alpha_0 \rho^{i_t}, \\
+        i_t &= \min\{i \ge 0 : f(x_t - \alpha_0\rho^i g_t) \\
+        &\qquad\quad \le f(x_t) - c\,\alpha_0\rho^i \|g_t\|^2\}.
         \end{aligned}
 
     Because it needs function values, :meth:`step` takes ``f`` as a third argument
