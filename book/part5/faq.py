@@ -76,7 +76,8 @@ rng = np.random.default_rng(SEED)
 # **fixed learning rate**. The second answer is wrong: a fixed rate does not create local minima, and
 # no choice of rate is a way of finding the global one. The minima are features of the loss. Each one
 # has a **basin**: the starting points from which the *gradient flow*, the path that gradient descent
-# follows in the limit of infinitely small steps, runs into it. So the start decides where a run with
+# follows in the limit of infinitely small steps, runs into it ({numref}`fig-local-minima-1` in the
+# local-minima chapter draws the four basins of Himmelblau's function). So the start decides where a run with
 # small enough steps ends, whether the step is fixed, decaying or chosen by a line search. Large steps
 # do not follow the flow: a step that is long compared with the width of a basin can jump over the ridge
 # into another basin, a better one or a worse one. On a convex function there is only one basin, so any
