@@ -21,6 +21,7 @@ same checks in ``make test``.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections import Counter
@@ -113,7 +114,21 @@ def load_glossary(path: Path = GLOSSARY) -> list[Term]:
         pattern = re.compile(r"(?<![\w-])" + r"[\s-]+".join(map(re.escape, english.split())) + r"s?(?![\w-])",
                              re.I if english.lower() == english else 0)
         terms.append(Term(english, chinese, pattern))
-    return sorted(terms, key=lambda t: -len(t.english))  # longest first: see check_message
+    # one English word, several senses ("bias (intercept)", "bias (statistics)"): any sense's term
+    merged: dict[str, Term] = {}
+    for t in terms:
+        if t.english in merged:
+            t = Term(t.english, merged[t.english].chinese + t.chinese, t.pattern)
+        merged[t.english] = t
+    return sorted(merged.values(), key=lambda t: -len(t.english))  # longest first: see check_message
+
+
+@functools.cache
+def headwords(path: Path = GLOSSARY) -> frozenset[str]:
+    """The glossary's English column, cell by cell ("bias (intercept)")."""
+    cells = (line.strip().strip("|").split("|")[0].strip()
+             for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("|"))
+    return frozenset(c for c in cells if c and c not in ("English", "---"))
 
 
 # -- the catalogs ---------------------------------------------------------------------------
@@ -157,6 +172,8 @@ def check_message(page: str, msgid: str, msgstr: str, fuzzy: bool, terms: Iterab
     lost_refs = references(msgid) - references(msgstr)
     if lost_refs:
         out.append(Problem(page, "reference", msgid, f"missing: {sorted(lost_refs)[:3]}"))
+    if msgstr == msgid and msgid in headwords():
+        return out  # a glossary headword in the English column stays English
     words = prose(msgid)
     target = prose(msgstr)
     for term in terms:  # longest first; a match is blanked out, so "bias correction" is not "bias"
