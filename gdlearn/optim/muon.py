@@ -97,8 +97,7 @@ class Muon(Optimizer):
     nesterov=nesterov, adam_b1=..., adam_b2=..., adam_weight_decay=...)`` equals this class
     with ``bias_correction=True`` on the matrices.  Its fallback for the other parameters
     is AdamW with Nesterov momentum when ``nesterov=True`` (and uses ``eps`` for both), so
-    on vectors the two agree only with ``nesterov=False`` and ``adamw_eps=eps``.  torch 2.9
-    added ``torch.optim.Muon`` (matrices only, another shape factor).
+    on vectors the two agree only with ``nesterov=False`` and ``adamw_eps=eps``.
 
     References
     ----------
