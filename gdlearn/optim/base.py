@@ -135,6 +135,9 @@ class Optimizer:
 
     #: whether a subclass computes the learning rate itself (set for each subclass below)
     _own_current_lr: ClassVar[bool] = False
+    #: a subclass whose ``_update`` always returns a new array of the parameters' dtype says so,
+    #: and its results skip the conversion check
+    _update_keeps_dtype: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -178,7 +181,7 @@ class Optimizer:
         """
         fast = self._fast  # (shape, dtype) of the array parameters seen before: skip the full checks
         if (fast is not None and type(params) is _ndarray and type(grad) is _ndarray
-                and params.shape == fast[0] and grad.shape == fast[0]
+                and (shape := fast[0]) == params.shape and shape == grad.shape
                 and ((dtype := fast[1]) is params.dtype or dtype == params.dtype)):
             if grad.dtype is not dtype and grad.dtype != dtype:
                 grad = grad.astype(dtype)
@@ -188,7 +191,8 @@ class Optimizer:
             if self.maximize:
                 grad = -grad
             new = self._update(params, grad, self.state, lr)
-            if type(new) is not _ndarray or (new.dtype is not dtype and new.dtype != dtype):
+            if not self._update_keeps_dtype and (
+                    type(new) is not _ndarray or (new.dtype is not dtype and new.dtype != dtype)):
                 new = np.asarray(new, dtype=dtype)
             self.t += 1
             self.last_lr = lr

@@ -108,6 +108,8 @@ class SGD(Optimizer):
         self.state_names = ("momentum_buffer",) if self.momentum > 0 else ()
         self._build_groups()
 
+    _update_keeps_dtype = True  # x - lr * d in the temporary: an array of x's dtype
+
     def _init_state(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {"momentum_buffer": np.zeros_like(x)} if self.momentum > 0 else {}
 
