@@ -55,9 +55,9 @@ print("gdlearn", gdlearn.__version__)
 # the step, exponential and cosine decays of {doc}`../part3/schedules_linesearch`, three shapes
 # are common today.
 #
-# - **Linear decay to zero**, $\alpha_t = \alpha\,(1 - t/T)$. The last-iterate analysis of SGD
-#   favours it, and it matched or beat cosine in the language-model runs of
-#   {cite:t}`bergsma2025`.
+# - **Linear decay to zero**, $\alpha_t = \alpha\,(1 - t/T)$. {cite:t}`bergsma2025` argue for
+#   it from the analysis of SGD's last iterate and found it matched or beat cosine in
+#   language-model training.
 # - **Warm-up–stable–decay** {cite:p}`hu2024,hagele2024`: a linear warm-up over $T_{\mathrm w}$
 #   steps, a long constant phase, and a short decay over the last $T_{\mathrm d}$ steps. With
 #   $T_{\mathrm s} = T - T_{\mathrm d}$ and $s = (t - T_{\mathrm s})/T_{\mathrm d}$ the decay is
@@ -127,9 +127,10 @@ plt.show()
 # $2/\lambda_{\max}$, with $\lambda_{\max}$ the largest curvature *there*. If the curvature at the
 # start is larger than near the solution, the rate that is best at the end is unstable at the
 # start. A warm-up lets the first steps be small while the iterates leave the sharp region, and
-# gives the full rate when it has become safe. In networks the sharpness does fall early in
-# training, and the warm-up is what lets a large rate survive it {cite:p}`goyal2017`; here a toy
-# with the same feature shows the mechanism in isolation:
+# gives the full rate when it has become safe. The gradual warm-up was introduced for
+# large-minibatch training, where the large rate failed in the first epochs
+# {cite:p}`goyal2017`; the toy below isolates this one mechanism, a curvature that is larger at
+# the start than later:
 #
 # $$
 # \begin{aligned}
@@ -393,8 +394,8 @@ assert averaged["Polyak from T/2"].mean() < min(final[n].mean() for n in decayed
 # - $\beta = 1$: the gradient is taken at the average itself, which is **primal averaging**
 #   {cite:p}`nesterov2015`.
 #
-# Between them ($\beta = 0.9$ by default) the method behaves like momentum, and the paper shows
-# it needs no schedule to match the best schedules. From scratch:
+# Between them ($\beta = 0.9$ by default) the method behaves like momentum, and the paper reports
+# that it matches tuned schedules without one. From scratch:
 
 # %%
 def schedule_free_sgd(grad, theta0, lr, beta, steps):
