@@ -10,7 +10,8 @@ The most used names are available at the top level::
 
 Modules: :mod:`~gdlearn.objectives`, :mod:`~gdlearn.models`, :mod:`~gdlearn.mlp`,
 :mod:`~gdlearn.optim`, :mod:`~gdlearn.schedules`, :mod:`~gdlearn.init`, :mod:`~gdlearn.gradcheck`,
-:mod:`~gdlearn.linesearch`, :mod:`~gdlearn.loop`, :mod:`~gdlearn.data`, :mod:`~gdlearn.plot`.
+:mod:`~gdlearn.linesearch`, :mod:`~gdlearn.loop`, :mod:`~gdlearn.benchmark`, :mod:`~gdlearn.data`,
+:mod:`~gdlearn.plot`.
 """
 
 from gdlearn import data, init, schedules
@@ -30,6 +31,7 @@ from gdlearn.objectives import (
     SixHumpCamel,
 )
 from gdlearn.optim import (
+    EMA,
     SGD,
     SGDHD,
     AdaDelta,
@@ -38,13 +40,21 @@ from gdlearn.optim import (
     AdamHD,
     AdamW,
     ArmijoGD,
+    Lion,
+    Muon,
+    NAdam,
     Newton,
     Optimizer,
+    PolyakAveraging,
+    Prodigy,
     RMSProp,
+    ScheduleFreeAdamW,
+    ScheduleFreeSGD,
+    SignSGD,
 )
 from gdlearn.result import History, Result
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "__version__",
@@ -73,6 +83,15 @@ __all__ = [
     "Newton",
     "SGDHD",
     "AdamHD",
+    "SignSGD",
+    "Lion",
+    "NAdam",
+    "Muon",
+    "ScheduleFreeSGD",
+    "ScheduleFreeAdamW",
+    "Prodigy",
+    "PolyakAveraging",
+    "EMA",
     "minimize",
     "fit",
     "Result",

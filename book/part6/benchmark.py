@@ -486,10 +486,10 @@ fig.suptitle("Performance profiles, cost in gradient evaluations (20 problems)")
 plt.show()
 
 # %% [markdown]
-# *The figure shows* the performance profiles of all twenty optimizers in four panels by family:
+# *The figure shows the performance profiles of all twenty optimizers in four panels by family:
 # each curve is the share of the 20 workload-seed problems that an optimizer solves within a
 # factor chi of the fastest one, on a logarithmic chi axis from 1 to 64, with the curves of the
-# other families in grey.
+# other families in grey.*
 
 # %% [markdown]
 # ## What the benchmark says

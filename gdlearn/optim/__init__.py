@@ -6,7 +6,9 @@ its exact rule in its docstring.  Parameters are one array or a flat dict of arr
 Policies shared by every optimizer (see :class:`~gdlearn.optim.base.Optimizer`):
 
 - **dtype**: float16, float32 and float64 parameters keep their dtype, and so does the state;
-  integer input becomes float64; complex input is refused with ``TypeError``.
+  integer input becomes float64; complex input is refused with ``TypeError``. (Two documented
+  exceptions keep a float16 run's accumulators in float32, where float16 would underflow or overflow:
+  ``Prodigy``'s state and the schedule-free optimizers' averaging weight.)
 - **state bound to its parameters**: after the first ``step`` the optimizer knows the structure,
   shapes and dtypes of its parameters; a ``step`` on anything else raises ``ValueError`` (call
   ``reset()`` or make a new optimizer).
