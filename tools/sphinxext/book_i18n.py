@@ -13,6 +13,7 @@ code. The API pages' own prose is translated.
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,48 @@ class KeepDocstringsEnglish(SphinxTransform):
         for node in self.document.findall(nodes.TextElement):
             if ":docstring of " in (node.source or ""):
                 node["translatable"] = False
+
+
+def _myst(node: nodes.Node) -> str:
+    """The MyST text of a parsed inline title: text, ``$math$`` and ```code```."""
+    if isinstance(node, nodes.math):
+        return f"${node.astext()}$"
+    if isinstance(node, nodes.literal):
+        return f"`{node.astext()}`"
+    if isinstance(node, nodes.Text):
+        return str(node)
+    return "".join(_myst(child) for child in node.children)
+
+
+class TranslatableExerciseTitles(SphinxTransform):
+    """sphinx-exercise parses an exercise's title ("```{exercise} Too big a step```") into a
+    subtitle node without raw source text, which Sphinx's i18n skips: give it its MyST text (and a
+    source line), so the title is a message like any heading (and is translated in Chinese)."""
+
+    default_priority = 11
+
+    def apply(self, **kwargs: Any) -> None:
+        for node in self.document.findall(nodes.subtitle):
+            if type(node).__name__ != "exercise_subtitle" or node.source:
+                continue
+            parent = node.parent.parent if node.parent is not None else None
+            node.source = self.document["source"]
+            node.line = getattr(parent, "line", None) or 1
+            node.rawsource = _myst(node).strip() or node.rawsource
+
+
+def collect_exercise_titles(app: Any, doctree: nodes.document) -> None:
+    """The gettext builder extracts messages from the resolved doctree, where sphinx-exercise's post
+    transforms have rebuilt the titles; put the titles in the page's catalog from the read doctree."""
+    if app.builder.name != "gettext":
+        return
+    from sphinx.util.i18n import docname_to_domain
+
+    catalog = app.builder.catalogs[docname_to_domain(app.env.docname, app.config.gettext_compact)]
+    for node in doctree.findall(nodes.subtitle):
+        if type(node).__name__ == "exercise_subtitle" and node.rawsource:
+            node.uid = uuid.uuid4().hex  # Catalog.add skips nodes without one
+            catalog.add(node.rawsource, node)
 
 
 def other_edition(pagename: str, language: str) -> tuple[str, str, str]:
@@ -76,6 +119,8 @@ def same_tab(app: Any, exception: Exception | None) -> None:
 
 def setup(app: Any) -> dict[str, Any]:
     app.add_transform(KeepDocstringsEnglish)
+    app.add_transform(TranslatableExerciseTitles)
+    app.connect("doctree-read", collect_exercise_titles)
     app.connect("html-page-context", switch_link, priority=650)
     app.connect("build-finished", same_tab, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
