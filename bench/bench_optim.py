@@ -92,11 +92,12 @@ def stream_probe(n: int, rng: np.random.Generator, copies: int) -> Callable[[], 
 
 def gdlearn_sgd(n: int, rng: np.random.Generator) -> Callable[[], None]:
     opt = SGD(lr=LR)
-    box = {"x": rng.standard_normal(n)}
+    x = rng.standard_normal(n)
     g = rng.standard_normal(n)
 
-    def step() -> None:
-        box["x"] = opt.step(box["x"], g)
+    def step() -> None:  # the step returns a new array: rebind x (as a loop body would)
+        nonlocal x
+        x = opt.step(x, g)
 
     return step
 

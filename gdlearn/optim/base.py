@@ -180,10 +180,10 @@ class Optimizer:
             On a list, tuple, nested dict or complex input.
         """
         fast = self._fast  # (shape, dtype) of the array parameters seen before: skip the full checks
+        # numpy's built-in dtypes are singletons, so `is` decides; anything else takes the checked path
         if (fast is not None and type(params) is _ndarray and type(grad) is _ndarray
-                and (shape := fast[0]) == params.shape and shape == grad.shape
-                and ((dtype := fast[1]) is params.dtype or dtype == params.dtype)):
-            if grad.dtype is not dtype and grad.dtype != dtype:
+                and params.shape == grad.shape == fast[0] and params.dtype is (dtype := fast[1])):
+            if grad.dtype is not dtype:
                 grad = grad.astype(dtype)
             lr = self.lr
             if type(lr) is not float or self._own_current_lr:
