@@ -337,8 +337,9 @@ plt.show()
 # *The figure shows the 61 nonzero singular values of the first-layer gradient of the digits network, scaled
 # by the largest one, on a logarithmic axis: they fall from 1 to below 0.001. After five Newton–Schulz
 # steps most of them lie between 0.5 and 1.2, close to the exact orthogonalization, whose singular values
-# are all one (a dotted line); the last few stay lower.* Those last few are below the iteration's reach
-# (next section). The gradient has rank 61, not 64, because three pixels are constant in the training set,
+# are all one (a dotted line); the last few stay lower.*
+#
+# Those last few are below the iteration's reach (next section). The gradient has rank 61, not 64, because three pixels are constant in the training set,
 # so three rows of the gradient are zero; orthogonalization keeps zero directions at zero.
 #
 # ## The Newton–Schulz iteration
@@ -420,8 +421,9 @@ plt.show()
 # slope 3.4, the cubic with slope 1.5; the quintic overshoots one for mid-sized values (up to 1.2) and ends
 # at 0.70 for the value one, where the cubic ends at exactly one. On the right, five steps: the quintic lifts
 # every singular value above about 0.003 into a band between 0.68 and 1.21 around the target one, while the
-# cubic has lifted small singular values only part of the way.* That band is the whole error of
-# Newton–Schulz: the singular vectors are exact. Written from scratch and checked against
+# cubic has lifted small singular values only part of the way.*
+#
+# That band is the whole error of Newton–Schulz: the singular vectors are exact. Written from scratch and checked against
 # `gdlearn.optim.newton_schulz`, and against the SVD's $U V^\top$ on random matrices of several shapes:
 
 # %%
