@@ -52,6 +52,8 @@ pytestmark = pytest.mark.site
 
 PAGES = [f"{entry}.html" for entry in toc_files(ROOT)]
 CHAPTERS = [p for p in PAGES if p != "book/intro.html"]
+# the Chinese edition (tools/build_zh.py): the same pages under zh/
+ZH_PAGES = [f"zh/{p}" for p in PAGES]
 NUMBERED = [p for p in PAGES if re.match(r"book/part\d/", p)]
 
 # The budget of one page (issue 14), as a reader's browser fetches it from a host that compresses
@@ -178,7 +180,7 @@ def _phone(browser, width: int):
 # ----------------------------------------------------------------------------------------- each page
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + ZH_PAGES)
 def test_page_renders(page, site_url: str, path: str) -> None:
     response = page.goto(site_url + path, wait_until="load")
     assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
@@ -218,7 +220,8 @@ def test_page_renders(page, site_url: str, path: str) -> None:
         )
     )
     sidebar_paths = {urlparse(h).path.lstrip("/") for h in sidebar}
-    missing = [c for c in CHAPTERS if c not in sidebar_paths]
+    edition = "zh/" if path.startswith("zh/") else ""
+    missing = [c for c in CHAPTERS if edition + c not in sidebar_paths]
     assert not missing, f"{path}: the sidebar does not link to {missing}"
 
     # one header bar: no pydata navbar above sphinx-book-theme's (it held a second search field)
@@ -355,13 +358,14 @@ def test_nothing_wider_than_its_column(browser, site_url: str, width: int) -> No
 # ----------------------------------------------------------------------------------------- navigation
 
 
+@pytest.mark.parametrize("edition", ["", "zh/"])
 @pytest.mark.parametrize("width", [390, 800])
-def test_phone_navigation(browser, site_url: str, width: int) -> None:
+def test_phone_navigation(browser, site_url: str, width: int, edition: str) -> None:
     """Tap ☰: the chapter list opens and a chapter link navigates. Tap the contents button: the page's
-    contents open and a section link scrolls there."""
+    contents open and a section link scrolls there. In both editions."""
     context, page = _phone(browser, width)
     try:
-        page.goto(site_url + "book/part3/momentum.html", wait_until="load")
+        page.goto(site_url + edition + "book/part3/momentum.html", wait_until="load")
         page.wait_for_timeout(300)
         toggle = page.locator(".primary-toggle:visible")
         assert toggle.count() == 1, f"{width} px: {toggle.count()} visible ☰ buttons"
@@ -369,10 +373,10 @@ def test_phone_navigation(browser, site_url: str, width: int) -> None:
         dialog = page.locator("#pst-primary-sidebar-modal")
         dialog.wait_for(state="visible", timeout=5_000)
         assert page.evaluate("document.getElementById('pst-primary-sidebar-modal').open")
-        link = dialog.locator("a.reference.internal", has_text="Adaptive methods").first
-        assert link.is_visible(), f"{width} px: the chapter list shows no 'Adaptive methods' link"
+        link = dialog.locator('a.reference.internal[href$="adaptive_methods.html"]').first
+        assert link.is_visible(), f"{width} px: the chapter list shows no link to adaptive_methods"
         link.tap()
-        page.wait_for_url("**/book/part3/adaptive_methods.html*", timeout=10_000)
+        page.wait_for_url(f"**/{edition}book/part3/adaptive_methods.html*", timeout=10_000)
 
         page.wait_for_timeout(300)
         contents = page.locator(".secondary-toggle:visible")
@@ -408,6 +412,38 @@ def test_escape_closes_the_chapter_list_without_leaving_a_tooltip(browser, site_
         assert visible == 0, f"{visible} tooltip(s) still shown after Escape"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["book/intro.html", "book/part3/momentum.html",
+                                  "book/appendix/api/optim.html"])
+@pytest.mark.parametrize("width", [1366, 390])
+def test_language_switch_opens_the_same_page_in_the_other_edition(browser, site_url: str, path: str,
+                                                                  width: int) -> None:
+    """Every page links the same page in the other edition ("中文" / "English"), in the same tab."""
+    context, page = _phone(browser, width) if width < 992 else _new_page(browser, viewport={"width": width, "height": 900})  # noqa: E501
+    try:
+        for start, text, target, lang in ((path, "中文", "zh/" + path, "zh-CN"),
+                                          ("zh/" + path, "English", path, "en")):
+            page.goto(site_url + start, wait_until="load")
+            link = page.locator("a.btn-language-switch-button:visible")
+            assert link.count() == 1, f"{start} at {width} px: {link.count()} visible language switches"
+            assert link.inner_text().strip() == text and link.get_attribute("hreflang") == lang
+            assert link.get_attribute("target") is None, "the switch replaces the page, no new tab"
+            link.click()
+            page.wait_for_url(site_url + target, timeout=10_000)
+            assert page.evaluate("document.documentElement.lang") == ("zh-CN" if target.startswith("zh/") else "en")  # noqa: E501
+        assert not page.console_errors and not page.external_requests
+    finally:
+        context.close()
+
+
+def test_every_page_has_its_twin_in_the_other_edition() -> None:
+    _build_if_missing()
+    missing = [p for p in PAGES if not (HTML / "zh" / p).exists()]
+    assert not missing, f"pages missing from the Chinese edition: {missing}"
+    untranslated_titles = [p for p in CHAPTERS if re.search(r"<title>[A-Za-z]", (HTML / "zh" / p).read_text(encoding="utf-8"))  # noqa: E501
+                           and "api" not in p]
+    assert not untranslated_titles, f"Chinese pages with an English title: {untranslated_titles}"
 
 
 def test_keyboard_focus_is_visible(page, site_url: str) -> None:
@@ -568,6 +604,17 @@ def test_search_momentum_first(page, site_url: str) -> None:
     assert hits, "searching for 'momentum' returned nothing"
     assert hits[0].endswith("book/part3/momentum.html"), f"first hit for 'momentum': {hits[:3]}"
     assert not page.console_errors, f"JavaScript errors on the search page: {page.console_errors}"
+
+
+@pytest.mark.parametrize("query,first", [("动量", "book/part3/momentum.html"),
+                                         ("学习率", "book/part3/schedules_linesearch.html")])
+def test_search_the_chinese_edition(page, site_url: str, query: str, first: str) -> None:
+    """The Chinese edition's search splits Chinese into words (jieba): 动量 puts the momentum chapter first
+    and 学习率 the learning-rate schedules chapter."""
+    hits = _search(page, site_url + "zh/", query)
+    assert hits, f"searching the Chinese edition for {query!r} returned nothing"
+    assert hits[0].endswith("zh/" + first), f"first hits for {query!r}: {hits[:3]}"
+    assert not page.console_errors and not page.external_requests
 
 
 @pytest.mark.parametrize("query,term", [("学习", "学习率"), ("学习率", "学习率"), ("动量", "动量"), ("梯度下降", "梯度下降")])  # noqa: E501

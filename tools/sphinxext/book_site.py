@@ -129,12 +129,20 @@ def configure(app: Any, config: Any) -> None:
     version = config.release or config.version or "dev"
     commit_html = (f'<a href="https://github.com/{repo}/commit/{commit}">{commit}</a>'
                    if repo and commit != "unknown" else commit)
-    opts["extra_footer"] = (
-        f'<p class="book-build">Version {version} · built {build_date()} · commit {commit_html}</p>'
-        '<p class="book-licence">Text <a href="https://creativecommons.org/licenses/by/4.0/">'
-        "CC BY 4.0</a>, code MIT (LICENSE-TEXT and LICENSE in the repository) · "
-        f'<a class="book-pdf-link" href="{{pdf}}">The whole book as a PDF</a></p>'
-    )
+    if (config.language or "en").startswith("zh"):  # the Chinese edition (tools/build_zh.py)
+        opts["extra_footer"] = (
+            f'<p class="book-build">版本 {version} · 构建于 {build_date()} · 提交 {commit_html}</p>'
+            '<p class="book-licence">正文采用 <a href="https://creativecommons.org/licenses/by/4.0/">'
+            "CC BY 4.0</a> 许可，代码采用 MIT 许可（见仓库中的 LICENSE-TEXT 与 LICENSE）· "
+            f'<a class="book-pdf-link" href="{{pdf}}">全书 PDF（英文版）</a></p>'
+        )
+    else:
+        opts["extra_footer"] = (
+            f'<p class="book-build">Version {version} · built {build_date()} · commit {commit_html}</p>'
+            '<p class="book-licence">Text <a href="https://creativecommons.org/licenses/by/4.0/">'
+            "CC BY 4.0</a>, code MIT (LICENSE-TEXT and LICENSE in the repository) · "
+            f'<a class="book-pdf-link" href="{{pdf}}">The whole book as a PDF</a></p>'
+        )
     BUILD_INFO.update(commit=commit, version=version, date=build_date())
 
     if not config.html_favicon:
@@ -181,12 +189,16 @@ def copy_katex(app: Any) -> None:
 def header_buttons(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """The download menu: the notebook and the book's PDF, not the browser's print dialog."""
     pdf = context["pathto"](PDF_NAME, 1)
+    zh = (app is not None and (app.config.language or "en").startswith("zh"))
+    if zh:  # the Chinese edition lives in zh/ and links the (English) PDF at the site's root
+        pdf = "../" + pdf
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
             continue
         kept = [b for b in group.get("buttons", []) if b.get("label") != "download-pdf-button"]
-        kept.append({"type": "link", "url": pdf, "text": "book (PDF)", "icon": "fas fa-file-pdf",
-                     "tooltip": "The whole book as a PDF", "label": "download-book-pdf-button"})
+        kept.append({"type": "link", "url": pdf, "text": "全书 PDF（英文版）" if zh else "book (PDF)",
+                     "icon": "fas fa-file-pdf", "label": "download-book-pdf-button",
+                     "tooltip": "全书 PDF（英文版）" if zh else "The whole book as a PDF"})
         group["buttons"] = kept
     # Colab opens the copy with the install cell, which the publishing workflow pushes to the colab
     # branch (tools/colab_notebooks.py), not the committed notebook
