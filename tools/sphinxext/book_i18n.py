@@ -82,6 +82,24 @@ def collect_exercise_titles(app: Any, doctree: nodes.document) -> None:
             catalog.add(node.rawsource, node)
 
 
+def translate_part_captions(app: Any, doctree: nodes.document) -> None:
+    """The parts' captions ("Part III · Algorithms in code") sit in toctrees that sphinx-external-toc
+    inserts into the root page after Sphinx's i18n transform has run, so they would stay English in
+    the sidebar: translate them from the root page's catalog (book/intro.po) here."""
+    language = app.config.language or "en"
+    if language == "en" or app.env.docname != app.config.root_doc:
+        return
+    import gettext
+
+    dirs = [str(Path(app.confdir, d)) for d in app.config.locale_dirs]
+    for localedir in dirs:
+        catalog = gettext.translation(app.config.root_doc, localedir=localedir, languages=[language],
+                                      fallback=True)
+        for toctree in doctree.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = catalog.gettext(toctree["caption"])
+
+
 def other_edition(pagename: str, language: str) -> tuple[str, str, str]:
     """``(relative URL, link text, language tag)`` of the page ``pagename`` in the other edition."""
     up = "../" * pagename.count("/")
@@ -121,6 +139,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_transform(KeepDocstringsEnglish)
     app.add_transform(TranslatableExerciseTitles)
     app.connect("doctree-read", collect_exercise_titles)
+    app.connect("doctree-read", translate_part_captions)
     app.connect("html-page-context", switch_link, priority=650)
     app.connect("build-finished", same_tab, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
