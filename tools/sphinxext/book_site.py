@@ -129,7 +129,7 @@ def configure(app: Any, config: Any) -> None:
     version = config.release or config.version or "dev"
     commit_html = (f'<a href="https://github.com/{repo}/commit/{commit}">{commit}</a>'
                    if repo and commit != "unknown" else commit)
-    if (config.language or "en").startswith("zh"):  # the Chinese edition (tools/build_zh.py)
+    if (getattr(config, "language", None) or "en").startswith("zh"):  # the Chinese edition (build_zh.py)
         opts["extra_footer"] = (
             f'<p class="book-build">版本 {version} · 构建于 {build_date()} · 提交 {commit_html}</p>'
             '<p class="book-licence">正文采用 <a href="https://creativecommons.org/licenses/by/4.0/">'
