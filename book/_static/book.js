@@ -27,16 +27,25 @@
 })();
 
 // Closing the chapter list or the page contents (Escape, or a tap outside) gives the focus back to
-// the button that opened it, as it should; but that focus also shows the button's tooltip, which then
-// stays over the page. Hide tooltips that a closing drawer brought up.
+// the button that opened it, as it should; but that focus (or the tap that opened the drawer) starts
+// Bootstrap's tooltip timer (500 ms), and the button's tooltip then appears over the page and stays.
+// Timers cannot win that race on a slow machine, so tooltips are refused outright while a drawer is
+// open and after one closes, until the reader next presses a key or touches or clicks the page.
 (function () {
+  var quiet = false;
   function hideTooltips() {
     document.querySelectorAll(".tooltip").forEach(function (tip) { tip.remove(); });
   }
   document.addEventListener("close", function (event) {
     if (event.target && event.target.tagName === "DIALOG") {
-      setTimeout(hideTooltips, 0);
-      setTimeout(hideTooltips, 250);
+      quiet = true;
+      hideTooltips();
     }
   }, true);
+  document.addEventListener("show.bs.tooltip", function (event) {
+    if (quiet || document.querySelector("dialog[open]")) event.preventDefault();
+  }, true);
+  function wake() { quiet = false; }
+  document.addEventListener("keydown", wake, true);
+  document.addEventListener("pointerdown", wake, true);
 })();
