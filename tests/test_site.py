@@ -613,12 +613,13 @@ def test_repository_setting_switches_the_buttons(monkeypatch) -> None:
 
 def _search(page, site_url: str, query: str) -> list[str]:
     page.goto(site_url + "search.html?q=" + query, wait_until="load")
+    # Sphinx writes the summary ("Search finished, found N pages", or "no match") only once every hit
+    # is listed; it is empty until then.
     page.wait_for_function(
-        "() => document.querySelector('#search-results .search-summary') &&"
-        " !document.querySelector('#search-results .search-summary').textContent.includes('Preparing')",
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s && s.textContent.trim().length > 0; }",
         timeout=30_000,
     )
-    page.wait_for_timeout(500)
     return page.evaluate(
         "() => Array.from(document.querySelectorAll('#search-results ul.search > li > a'))"
         ".map(a => new URL(a.href).pathname)"
