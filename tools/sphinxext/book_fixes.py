@@ -4,10 +4,18 @@
    Jupyter Book that event fires twice, so every page declared ``const THEBE_JS_URL`` twice and the
    browser logged "Identifier 'THEBE_JS_URL' has already been declared". We drop repeated scripts.
    (Runs early: ``html-page-context`` is emitted with ``emit_firstresult``, so a late handler may never run.)
+2. sphinxcontrib-katex starts its node render server, waits for the server's Unix socket file to exist,
+   then connects once. The file exists as soon as node binds it, a moment before node listens, so on a
+   loaded machine the one connect was sometimes refused and the whole build failed. We retry the
+   connect until the extension's own start-up timeout, as its network-socket path already does.
 """
 
 from __future__ import annotations
 
+import socket
+import time
+from pathlib import Path
+from subprocess import PIPE, Popen
 from typing import Any
 
 
@@ -30,6 +38,42 @@ def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, d
     scripts[:] = unique
 
 
+def _start_server_process(cls: Any, rundir: Path, timeout: float) -> tuple[Popen, socket.socket]:
+    """sphinxcontrib-katex's ``KaTeXServer.start_server_process``, with the connect retried while refused."""
+    socket_path = rundir / "katex.sock"
+    process = Popen(cls.build_command(socket=socket_path), stdin=PIPE, stdout=PIPE, cwd=rundir)
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            process.kill()
+            raise cls.timeout_error(timeout)
+        if socket_path.is_socket():
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(remaining)
+            try:
+                sock.connect(str(socket_path))
+            except (ConnectionRefusedError, FileNotFoundError):
+                sock.close()  # bound but not yet listening: try again
+            except TimeoutError:
+                sock.close()
+                process.kill()
+                raise cls.timeout_error(timeout) from None
+            else:
+                sock.settimeout(None)
+                return process, sock
+        time.sleep(0.001)
+
+
+def _patch_katex_server() -> None:
+    try:
+        from sphinxcontrib.katex import KaTeXServer
+    except ImportError:  # the extension is not installed: nothing to patch
+        return
+    KaTeXServer.start_server_process = classmethod(_start_server_process)
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _dedupe_scripts, priority=100)
+    _patch_katex_server()
     return {"parallel_read_safe": True, "parallel_write_safe": True}
