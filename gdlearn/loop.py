@@ -136,7 +136,9 @@ def minimize(
         the memory; the buffer is allocated once.
     reset : bool, default True
         Reset the optimizer first. ``reset=False`` continues a run: pass the previous result's
-        ``x`` as ``x0`` and the same optimizer (its moments and step count carry on).
+        ``x_resume`` as ``x0`` and the same optimizer (its moments and step count carry on).
+        ``x_resume`` is ``x`` except for an optimizer with ``eval_params``, whose ``x`` is the
+        averaged point, not the one it steps from.
     rise : float or None, default 1e3
         The rising-loss check's threshold (:data:`gdlearn._loop_utils.RISE`); None switches the
         check off, for a run that is meant to climb before it falls (a warm-up, a hop out of a
@@ -250,6 +252,7 @@ def minimize(
     if points is not None:
         points = points[:k + 1].copy() if k + 1 < len(points) else points
     history = History(np.array(losses), np.array(gnorms), np.array(lrs, dtype=float), points)
+    x_resume = x
     if isinstance(optimizer, HasEvalParams):  # report the averaged point, where it is finite
         x_eval = optimizer.eval_params(x)
         if x_eval is not x:
@@ -259,7 +262,7 @@ def minimize(
                 x, f = x_eval, f_eval
                 if f < f_best:
                     x_best, f_best = x, f
-    return Result(x, f, status, message, k, n_g, n_f, history, x_best, f_best, diverged_by)
+    return Result(x, f, status, message, k, n_g, n_f, history, x_best, f_best, diverged_by, x_resume)
 
 
 # -- fit -------------------------------------------------------------------------------------
@@ -367,7 +370,8 @@ def fit(
     eval_every : "epoch" or int, default "epoch"
         Evaluate after every epoch, or after every ``eval_every`` updates (1 records every step).
     reset : bool, default True
-        Reset the optimizer first (``False`` continues a run, as in :func:`minimize`).
+        Reset the optimizer first (``False`` continues a run, as in :func:`minimize`: pass the
+        previous result's ``x_resume`` as ``params``).
     rise : float or None, default 1e3
         The rising-loss check's threshold, as in :func:`minimize` (None switches it off).
 
@@ -462,4 +466,4 @@ def fit(
     fun = evaluate.losses[-1] if evaluate.losses else float("nan")
     return Result(evaluate.x, fun, status, evaluate.message, k, n_g, evaluate.n_f, history,
                   evaluate.x_best, evaluate.f_best if evaluate.x_best is not None else fun,
-                  evaluate.diverged_by)
+                  evaluate.diverged_by, params)

@@ -68,6 +68,11 @@ class Result:
     diverged_by : str or None
         The divergence check that stopped the run: ``"non-finite"``, ``"blow-up"`` or
         ``"rising-loss"`` (None unless ``status == "diverged"``).
+    x_resume : numpy.ndarray or dict
+        Where to continue the run from with ``reset=False``: the last point the optimizer
+        stepped to.  It is ``x`` itself, except for an optimizer with ``eval_params``
+        (schedule-free methods, weight averaging), whose ``x`` is the averaged point while the
+        optimizer steps from another one.
     """
 
     x: Params
@@ -81,10 +86,13 @@ class Result:
     x_best: Params | None = None
     fun_best: float = float("nan")
     diverged_by: str | None = None
+    x_resume: Params | None = None
 
     def __post_init__(self) -> None:
         if self.x_best is None:
             self.x_best, self.fun_best = self.x, self.fun
+        if self.x_resume is None:
+            self.x_resume = self.x
 
     @property
     def converged(self) -> bool:

@@ -15,7 +15,7 @@ from gdlearn.data import add_bias
 from gdlearn.loop import AUTO_RECORD, DEFAULT_GTOL, fit, minimize
 from gdlearn.models import LinearRegression, LogisticRegression
 from gdlearn.objectives import Quadratic, Rosenbrock
-from gdlearn.optim import SGD, Adam
+from gdlearn.optim import SGD, Adam, PolyakAveraging, ScheduleFreeAdamW, ScheduleFreeSGD
 
 ROSEN = Rosenbrock()
 BOWL = (lambda x: float(x @ x), lambda x: 2 * x)
@@ -75,6 +75,42 @@ def test_fifty_plus_fifty_steps_equal_a_hundred_bit_for_bit():
     again = minimize(ROSEN, first.x, opt, max_steps=50, gtol=None, reset=False)
     np.testing.assert_array_equal(again.x, straight.x)
     assert fresh.t == opt.t == 100
+
+
+def test_x_resume_is_x_for_an_optimizer_that_evaluates_where_it_steps():
+    res = minimize(ROSEN, np.array([-1.5, 2.0]), Adam(lr=0.01), max_steps=5, gtol=None)
+    assert res.x_resume is res.x
+
+
+@pytest.mark.parametrize("make", [lambda: ScheduleFreeSGD(lr=1e-3), lambda: ScheduleFreeAdamW(lr=0.01),
+                                  lambda: PolyakAveraging(Adam(lr=0.01))],
+                         ids=["ScheduleFreeSGD", "ScheduleFreeAdamW", "PolyakAveraging"])
+def test_an_averaging_run_resumes_from_x_resume_bit_for_bit(make):
+    """``x`` is the averaged point; the optimizer steps from ``x_resume``, so a resumed run continues
+    from there and 50 + 50 updates equal 100.  Resuming from ``x`` would not."""
+    x0 = np.array([-1.5, 2.0])
+    straight = minimize(ROSEN, x0, make(), max_steps=100, gtol=None)
+    opt = make()
+    first = minimize(ROSEN, x0, opt, max_steps=50, gtol=None)
+    assert not np.array_equal(first.x, first.x_resume)
+    saved = opt.state_dict()
+    second = minimize(ROSEN, first.x_resume, opt, max_steps=50, gtol=None, reset=False)
+    np.testing.assert_array_equal(second.x, straight.x)
+    np.testing.assert_array_equal(second.x_resume, straight.x_resume)
+    wrong = make()
+    wrong.load_state_dict(saved)
+    off = minimize(ROSEN, first.x, wrong, max_steps=50, gtol=None, reset=False)
+    assert not np.array_equal(off.x, straight.x)
+
+
+def test_fit_resumes_a_schedule_free_run_from_x_resume_bit_for_bit():
+    model = _linear_model()
+    straight = fit(model, np.zeros(3), ScheduleFreeAdamW(lr=0.05), epochs=4, batch_size=8, shuffle=False)
+    opt = ScheduleFreeAdamW(lr=0.05)
+    first = fit(model, np.zeros(3), opt, epochs=2, batch_size=8, shuffle=False)
+    second = fit(model, first.x_resume, opt, epochs=2, batch_size=8, shuffle=False, reset=False)
+    np.testing.assert_array_equal(second.x, straight.x)
+    assert second.fun == straight.fun
 
 
 def test_reset_true_restarts_the_optimizer():
