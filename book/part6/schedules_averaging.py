@@ -447,7 +447,9 @@ assert gap_sgd < 1e-12 and gap_avg < 1e-12 and gap_primal == 0.0
 # %% [markdown]
 # On the noisy quadratic, at the same constant rate and budget, Schedule-Free SGD is compared
 # with the schedules and averages above; `minimize` and `fit` report the averaged point of any
-# optimizer with `eval_params`, so nothing else in a training script changes.
+# optimizer with `eval_params`, so nothing else in a training script changes. One thing to know
+# when a run is continued with `reset=False`: start it from `Result.x_resume`, the point the
+# optimizer steps from, not from `Result.x`, which is the average.
 
 # %%
 sf = mean_final(lambda: ScheduleFreeSGD(lr=peak, momentum=0.9))
