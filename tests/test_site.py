@@ -431,8 +431,7 @@ def test_tooltips_still_show_on_hover(browser, site_url: str) -> None:
         page.goto(site_url + "book/part3/momentum.html", wait_until="load")
         page.wait_for_timeout(300)
         page.locator(".article-header-buttons [data-bs-toggle='tooltip']:visible").first.hover()
-        page.wait_for_timeout(1_200)
-        assert page.evaluate(_VISIBLE_TOOLTIPS) == 1
+        page.wait_for_function(f"() => {_VISIBLE_TOOLTIPS} === 1", timeout=5_000)  # Bootstrap waits 500 ms
     finally:
         context.close()
 
