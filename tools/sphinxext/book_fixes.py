@@ -53,12 +53,8 @@ def _start_server_process(cls: Any, rundir: Path, timeout: float) -> tuple[Popen
             sock.settimeout(remaining)
             try:
                 sock.connect(str(socket_path))
-            except (ConnectionRefusedError, FileNotFoundError):
-                sock.close()  # bound but not yet listening: try again
-            except TimeoutError:
-                sock.close()
-                process.kill()
-                raise cls.timeout_error(timeout) from None
+            except (ConnectionRefusedError, FileNotFoundError, TimeoutError):
+                sock.close()  # bound but not yet listening (or out of time: the check above ends it)
             else:
                 sock.settimeout(None)
                 return process, sock
